@@ -1,0 +1,134 @@
+"""Partial dates: a year, a year and month, or a full day, kept at the precision the source gives.
+
+A ``PartialDate`` covers an interval of time: "2019" covers the whole of 2019, "2020-04" the whole of
+April 2020, "2019-12-02" one day. ``start_seconds`` / ``end_seconds`` give that interval in POSIX
+seconds (UTC), which is what the timeline's date axis works in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from functools import total_ordering
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+class Precision(IntEnum):
+    YEAR = 1
+    MONTH = 2
+    DAY = 3
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A calendar date known to year, month or day precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} does not exist")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(
+                    f"{_MONTHS[self.month - 1]} {self.year} has no day {self.day} (it has {last} days)")
+
+    @classmethod
+    def parse(cls, text: Any) -> "PartialDate":
+        if isinstance(text, PartialDate):
+            return text
+        if not isinstance(text, str):
+            raise ValueError(f"a date must be a string like 2019, 2020-04 or 2019-12-02, not {text!r}")
+        m = _PATTERN.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        y, mo, d = m.groups()
+        return cls(int(y), int(mo) if mo else None, int(d) if d else None)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        if self.day is not None:
+            return date(self.year, self.month, self.day)
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @property
+    def start_seconds(self) -> float:
+        """POSIX seconds (UTC) at the start of the covered interval."""
+        return float(calendar.timegm(self.first_day().timetuple()))
+
+    @property
+    def end_seconds(self) -> float:
+        """POSIX seconds (UTC) at the end (exclusive) of the covered interval."""
+        return float(calendar.timegm(self.last_day().timetuple()) + 86400)
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def display(self) -> str:
+        """Human form that keeps the precision: '2019', 'April 2020', '2 December 2019'."""
+        if self.day is not None:
+            return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+        if self.month is not None:
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        return str(self.year)
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+def display_span(start: PartialDate | None, end: PartialDate | None) -> str:
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return start.display()
+    return f"{start.display()} – {end.display()}"
+
+
+PartialDateField = Annotated[
+    PartialDate,
+    BeforeValidator(parse_partial_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _PATTERN.pattern}),
+]

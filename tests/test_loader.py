@@ -1,0 +1,169 @@
+"""The loader on good and bad input: every problem names the file, the place and the problem, and the
+valid rest still loads."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from explorer.model import NotACorpusError, load_corpus
+
+
+def _edit(folder, name, change):
+    path = folder / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _problems(folder):
+    corpus = load_corpus(folder)
+    return corpus, [str(p) for p in corpus.problems]
+
+
+def test_mini_corpus_loads_clean(mini_corpus):
+    corpus, problems = _problems(mini_corpus)
+    assert problems == []
+    assert corpus.counts() == {"documents": 1, "passages": 4, "events": 3, "experts": 1, "entities": 2,
+                               "relationships": 1, "themes": 1}
+    ev = corpus.get("ev-trade")
+    assert str(ev.start) == "2021-01" and str(ev.end) == "2021-11" and ev.is_span
+    p = corpus.get("p-opened")
+    assert corpus.get("doc-a").text[p.start:p.end] == p.quote
+    assert p.prefix.endswith("1988. ") and p.suffix.startswith("\nLi Wei")
+
+
+def test_malformed_json_is_reported_with_line_and_rest_loads(mini_corpus):
+    (mini_corpus / "events.json").write_text('[{"id": "ev-x", "title": "X",, }]', encoding="utf-8")
+    corpus, problems = _problems(mini_corpus)
+    assert len(problems) == 1
+    assert problems[0].startswith("events.json: line 1, column ") and "malformed JSON" in problems[0]
+    assert corpus.events == [] and len(corpus.experts) == 1 and len(corpus.passages) == 4
+
+
+def test_truncated_json(mini_corpus):
+    text = (mini_corpus / "experts.json").read_text(encoding="utf-8")
+    (mini_corpus / "experts.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    corpus, problems = _problems(mini_corpus)
+    assert any(p.startswith("experts.json: line ") and "malformed JSON" in p for p in problems)
+    assert len(corpus.events) == 3  # the rest loads
+
+
+def test_impossible_date_skips_only_that_item(mini_corpus):
+    _edit(mini_corpus, "events.json", lambda d: d[0].update(start="2019-02-30"))
+    corpus, problems = _problems(mini_corpus)
+    assert problems == ["events.json: [0].start: February 2019 has no day 30 (it has 28 days) in ev-proposed; "
+                        "item skipped"]
+    assert [e.id for e in corpus.events] == ["ev-opened", "ev-trade"]
+
+
+def test_end_before_start(mini_corpus):
+    _edit(mini_corpus, "events.json", lambda d: d[2].update(start="2021-11", end="2021-01"))
+    corpus, problems = _problems(mini_corpus)
+    assert problems == ["events.json: [2].end: end 2021-01 is before start 2021-11 in ev-trade; the end is ignored"]
+    assert corpus.get("ev-trade").end is None
+
+
+def test_unknown_document_and_unknown_item_references(mini_corpus):
+    _edit(mini_corpus, "passages.json", lambda d: d[3].update(document="doc-missing"))
+    _edit(mini_corpus, "events.json", lambda d: d[0].update(actors=["ent-bridge", "ent-nowhere"]))
+    _edit(mini_corpus, "relationships.json", lambda d: d[0].update(target="ent-ghost"))
+    corpus, problems = _problems(mini_corpus)
+    assert "passages.json: [3].document: unknown document 'doc-missing'; passage p-trade skipped" in problems
+    assert "events.json: [0].actors[1]: ev-proposed refers to unknown actor 'ent-nowhere'" in problems
+    assert any(p.startswith("relationships.json: [0].target: rel-builds refers to unknown") for p in problems)
+    # the event whose only passage vanished is kept but reported as having no evidence
+    assert "events.json: [2].passages[0]: ev-trade refers to unknown passage 'p-trade'" in problems
+    assert "events.json: [2].passages: ev-trade has no passage as evidence" in problems
+    assert corpus.get("ev-proposed").actors == ["ent-bridge"]
+    assert corpus.relationships == []
+
+
+def test_quote_not_found(mini_corpus):
+    _edit(mini_corpus, "passages.json", lambda d: d[1].update(quote="It closed in May 2020."))
+    corpus, problems = _problems(mini_corpus)
+    assert "passages.json: [1].quote: quote of passage p-opened not found in docs/a.txt; passage skipped" in problems
+    assert corpus.get("p-opened") is None
+
+
+def test_wrong_offsets_are_reanchored_by_a_unique_quote(mini_corpus):
+    _edit(mini_corpus, "passages.json", lambda d: d[1].update(start=0, end=5))
+    corpus, problems = _problems(mini_corpus)
+    p = corpus.get("p-opened")
+    assert corpus.get("doc-a").text[p.start:p.end] == "It opened in April 2020."
+    assert problems == [f"passages.json: [1].start: offsets 0–5 of passage p-opened do not match its quote; "
+                        f"re-anchored by the quote to {p.start}–{p.end}"]
+
+
+def test_ambiguous_quote_with_wrong_offsets_is_skipped(mini_corpus):
+    _edit(mini_corpus, "passages.json", lambda d: d[3].update(quote="rade", start=0, end=4))
+    corpus, problems = _problems(mini_corpus)
+    assert corpus.get("p-trade") is None
+    assert any("occurs more than once" in p for p in problems)
+
+
+def test_duplicate_id(mini_corpus):
+    _edit(mini_corpus, "entities.json", lambda d: d.append(dict(d[0], name="Another")))
+    _edit(mini_corpus, "themes.json", lambda d: d.append(dict(d[0], id="ev-opened")))
+    corpus, problems = _problems(mini_corpus)
+    assert "entities.json: [2].id: duplicate id 'ent-bridge' (first used in entities.json); this one skipped" in problems
+    assert "events.json: [1].id: duplicate id 'ev-opened' (first used in themes.json); this one skipped" in problems
+    assert corpus.get("ent-bridge").name == "The bridge"
+
+
+def test_document_not_utf8(mini_corpus):
+    (mini_corpus / "docs" / "a.txt").write_bytes("caf\u00e9 line\nsecond \xff\n".encode("latin-1"))
+    corpus, problems = _problems(mini_corpus)
+    assert problems[0] == "docs/a.txt: line 1: is not UTF-8 text (byte 3); document doc-a skipped"
+    assert corpus.documents == [] and corpus.passages == []
+    assert len(corpus.experts) == 1  # still there, reported as without evidence
+    assert "experts.json: [0].passages: ex-liwei has no passage as evidence" in problems
+
+
+def test_binary_document(mini_corpus):
+    (mini_corpus / "docs" / "a.txt").write_bytes(b"\x89PNG\x00\x00")
+    corpus, problems = _problems(mini_corpus)
+    assert problems[0] == "docs/a.txt: file: is not a text file; document doc-a skipped"
+
+
+@pytest.mark.parametrize("ref", ["../outside.txt", "/etc/hostname", "docs/../../outside.txt"])
+def test_file_reference_outside_the_corpus(mini_corpus, ref):
+    (mini_corpus.parent / "outside.txt").write_text("secret", encoding="utf-8")
+    _edit(mini_corpus, "documents.json", lambda d: d[0].update(file=ref))
+    corpus, problems = _problems(mini_corpus)
+    assert problems[0].startswith("documents.json: [0].file: ")
+    assert ("outside the corpus folder" in problems[0]) or ("absolute path" in problems[0])
+    assert corpus.documents == []
+
+
+def test_missing_document_file(mini_corpus):
+    (mini_corpus / "docs" / "a.txt").unlink()
+    corpus, problems = _problems(mini_corpus)
+    assert problems[0] == "documents.json: [0].file: 'docs/a.txt' does not exist; document doc-a skipped"
+
+
+def test_unknown_field_and_missing_field(mini_corpus):
+    _edit(mini_corpus, "experts.json", lambda d: d[0].update(nickname="x"))
+    _edit(mini_corpus, "events.json", lambda d: d[0].pop("title"))
+    corpus, problems = _problems(mini_corpus)
+    assert "experts.json: [0].nickname: Unknown field in ex-liwei; item skipped" in problems
+    assert "events.json: [0].title: Required field is missing in ev-proposed; item skipped" in problems
+
+
+def test_not_a_corpus(tmp_path):
+    with pytest.raises(NotACorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nope")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(NotACorpusError, match="is not a folder"):
+        load_corpus(tmp_path / "file.txt")
+    with pytest.raises(NotACorpusError, match="not a corpus folder"):
+        load_corpus(tmp_path)
+
+
+def test_model_imports_no_qt():
+    code = ("import sys, explorer.model, explorer.index; "
+            "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken', 'pyqtgraph'))); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
