@@ -1,0 +1,139 @@
+"""Test configuration: Qt runs offscreen, settings go to a temporary folder, windows are closed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/explorer-test-runtime")
+Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def qapp_args():
+    return ["explorer-tests"]
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_settings(tmp_path_factory):
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture()
+def app(qapp):
+    from explorer.app import make_app
+
+    return make_app()
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from explorer.model import load_corpus
+
+    return load_corpus(DATA)
+
+
+@pytest.fixture()
+def state(app, corpus):
+    from explorer.state import AppState
+
+    st = AppState()
+    st.set_corpus(corpus)
+    yield st
+    st.deleteLater()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path):
+    """A writable copy of the default corpus, to break in tests."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture()
+def make_view(qtbot, state):
+    """Build a view on the shared state, show it at a given size, and close it after the test."""
+    created = []
+
+    def factory(cls, width=1200, height=700):
+        view = cls(state)
+        qtbot.addWidget(view)
+        view.resize(width, height)
+        view.show()
+        qtbot.waitExposed(view)
+        created.append(view)
+        return view
+
+    yield factory
+    for view in created:
+        view.close()
+
+
+MINI_TEXT = ("The bridge was proposed in 1988. It opened in April 2020.\n"
+             "Li Wei 李伟 argues that trade will grow. Trade grew in 2021.\n")
+
+
+def write_mini_corpus(folder: Path) -> Path:
+    """A small valid corpus, written from scratch, for loader and CLI tests."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "docs").mkdir(exist_ok=True)
+    (folder / "docs" / "a.txt").write_text(MINI_TEXT, encoding="utf-8")
+
+    def passage(pid, quote):
+        start = MINI_TEXT.index(quote)
+        return {"id": pid, "document": "doc-a", "start": start, "end": start + len(quote), "quote": quote}
+
+    files = {
+        "corpus.json": {"title": "Mini", "description": "A test corpus"},
+        "documents.json": [{"id": "doc-a", "title": "Doc A", "author": "Someone", "date": "2021-05",
+                            "file": "docs/a.txt"}],
+        "passages.json": [passage("p-proposed", "The bridge was proposed in 1988."),
+                          passage("p-opened", "It opened in April 2020."),
+                          passage("p-liwei", "Li Wei 李伟 argues that trade will grow."),
+                          passage("p-trade", "Trade grew in 2021.")],
+        "themes.json": [{"id": "theme-infra", "name": "Infrastructure", "passages": ["p-proposed"]}],
+        "entities.json": [{"id": "ent-bridge", "name": "The bridge", "kind": "project",
+                           "passages": ["p-proposed"]},
+                          {"id": "ent-china", "name": "China", "kind": "country", "passages": ["p-trade"]}],
+        "experts.json": [{"id": "ex-liwei", "name": "Li Wei", "native_name": "李伟", "affiliation": "Somewhere",
+                          "role": "analyst", "passages": ["p-liwei"],
+                          "positions": [{"text": "Trade will grow", "passages": ["p-liwei"]}]}],
+        "events.json": [{"id": "ev-proposed", "title": "Bridge proposed", "start": "1988",
+                         "themes": ["theme-infra"], "actors": ["ent-bridge"], "passages": ["p-proposed"]},
+                        {"id": "ev-opened", "title": "Bridge opened", "start": "2020-04",
+                         "themes": ["theme-infra"], "actors": ["ent-bridge"], "passages": ["p-opened"]},
+                        {"id": "ev-trade", "title": "Trade grew", "start": "2021-01", "end": "2021-11",
+                         "experts": ["ex-liwei"], "passages": ["p-trade"]}],
+        "relationships.json": [{"id": "rel-builds", "source": "ent-china", "target": "ent-bridge",
+                                "kind": "builds", "start": "1988", "passages": ["p-proposed"]}],
+    }
+    for name, data in files.items():
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def mini_corpus(tmp_path):
+    return write_mini_corpus(tmp_path / "mini")
