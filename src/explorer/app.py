@@ -1,0 +1,87 @@
+"""Qt application set-up: fonts, style, and running the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from . import resources_path
+from .views.style import UI_FONT_FAMILY
+
+ORG = "explorer"
+APP = "explorer"
+
+_fonts_registered = False
+
+
+def register_fonts() -> list[str]:
+    """Register the bundled fonts (CJK subset with Latin) and make them the application font."""
+    global _fonts_registered
+    families: list[str] = []
+    if not _fonts_registered:
+        for path in sorted((resources_path() / "fonts").glob("*.otf")):
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                families.extend(QFontDatabase.applicationFontFamilies(font_id))
+        _fonts_registered = True
+    font = QFont(UI_FONT_FAMILY)
+    font.setPointSizeF(10)
+    QApplication.setFont(font)
+    return families
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once. With no display, fall back to the offscreen platform."""
+    app = QApplication.instance()
+    if app is None:
+        if not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux") \
+                and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        QCoreApplication.setOrganizationName(ORG)
+        QCoreApplication.setApplicationName(APP)
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or [sys.argv[0]])
+        app.setStyle("Fusion")
+    register_fonts()
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+    return app  # type: ignore[return-value]
+
+
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def run_app(corpus_path: Path | None) -> int:
+    """Open the main window on a corpus folder (None: the last one used, else the default corpus)."""
+    if not has_display():
+        print("explorer: no display found (DISPLAY is not set). To render views without a display use "
+              "`explorer export VIEW FILE`; to run the window anyway set QT_QPA_PLATFORM=offscreen.",
+              file=sys.stderr)
+        return 2
+    app = make_app()
+    from PySide6.QtCore import QTimer
+
+    from .window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.open_corpus(corpus_path)
+    autoquit = os.environ.get("EXPLORER_AUTOQUIT_MS")
+    if autoquit:  # used by the smoke test: open, paint, quit cleanly
+        QTimer.singleShot(int(autoquit), window.close)
+    code = app.exec()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return code

@@ -1,0 +1,29 @@
+"""What every view offers the window and the exporter."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ..state import AppState
+
+
+class View(QWidget):
+    """Base of the dockable views. Subclasses render ``self.state`` and call its methods on user
+    gestures; they connect to state signals in ``__init__`` and never touch another view."""
+
+    title = "View"
+    view_name = "view"  # the name used by `explorer export VIEW`
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName(f"{self.view_name}View")
+
+    def export_widget(self) -> QWidget:
+        """The widget an export renders (what is on screen, without scroll bars if possible)."""
+        return self
+
+    def export_caption(self) -> str:
+        """A line saying what the export shows (the selection, the range...)."""
+        item = self.state.item()
+        return f"{self.title}" + (f" — selected: {item.label}" if item is not None else "")

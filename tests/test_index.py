@@ -1,0 +1,56 @@
+from explorer.index import CorpusIndex, fold
+
+
+def test_fold_is_case_and_accent_insensitive_and_keeps_length():
+    assert fold("Melée ÉTÉ") == "melee ete"
+    assert len(fold("Straße 邢广程")) == len("Straße 邢广程")
+    assert fold("邢广程") == "邢广程"
+
+
+def test_passages_and_items_are_linked_both_ways(corpus):
+    index = CorpusIndex(corpus)
+    ev = corpus.get("ev-east-route-pipeline-launch")
+    assert index.passages_of(ev.id) == list(ev.passages)
+    for pid in ev.passages:
+        assert ev.id in index.items_of_passage(pid)
+        p = index.passages[pid]
+        assert ev.id in index.items_at(p.document, (p.start + p.end) // 2)
+    assert index.items_at("doc-pan-pandemic", 0) == [] or all(index.kind_of(i) for i in index.items_at("doc-pan-pandemic", 0))
+
+
+def test_expert_positions_count_as_evidence(corpus):
+    index = CorpusIndex(corpus)
+    ex = corpus.get("ex-xing-guangcheng")
+    pos_pids = {p for pos in ex.positions for p in pos.passages}
+    assert pos_pids <= set(index.passages_of(ex.id))
+
+
+def test_events_sorted_and_range_query(corpus):
+    index = CorpusIndex(corpus)
+    assert list(index.ev_start) == sorted(index.ev_start)
+    from explorer.model import PartialDate
+
+    hits = {index.events[i].id for i in index.events_in(PartialDate(2019, 12).start_seconds,
+                                                       PartialDate(2019, 12).end_seconds)}
+    assert "ev-east-route-pipeline-launch" in hits and "ev-unsc-draft-resolution" in hits
+    assert "ev-heilongjiang-bridge-proposed" not in hits
+    assert "ev-liu-hui-ambassadorship" in hits
+
+
+def test_linked_events_of_an_expert(corpus):
+    index = CorpusIndex(corpus)
+    linked = set(index.linked_events("ex-xing-guangcheng"))
+    assert "ev-xing-joins-border-institute" in linked
+    assert "ev-east-route-pipeline-launch" in linked  # he comments on it
+
+
+def test_search_finds_text_names_and_chinese(corpus):
+    index = CorpusIndex(corpus)
+    hits = index.search("power of siberia")
+    assert any(h.kind == "document" and h.item_id == "doc-pan-pandemic" for h in hits)
+    doc = corpus.get("doc-pan-pandemic")
+    h = next(h for h in hits if h.kind == "document")
+    assert doc.text[h.start:h.end].lower() == "power of siberia"
+    assert any(h.item_id == "ex-xing-guangcheng" for h in index.search("邢广程"))
+    assert any(h.kind == "document" for h in index.search("MELEE"))  # "melée" in the text
+    assert index.search("   ") == []
