@@ -1,0 +1,686 @@
+"""The timeline: every event of the corpus on a UTC date axis, in lanes by theme or by actor.
+
+It renders ``AppState`` and expresses user intent only through it (``state.select``,
+``state.set_time_window``). The heavy lifting (culling, level of detail, label layout, painting) is in
+``timeline_items``; this module assembles the widgets and keeps them in step with the state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..state import AppState
+from . import style
+from .base import View
+from .timeline_items import (
+    APPROX,
+    DAY,
+    ROW_MAX_PX,
+    SPAN,
+    EventsItem,
+    LaneAxis,
+    LaneBackgroundItem,
+    LegendBar,
+    OverviewItem,
+    TimelineData,
+    TimelineDateAxis,
+)
+
+
+DAY_S = 86400.0
+MIN_WINDOW = 3 * DAY_S  # the deepest zoom: three days across the view
+ZOOM_STEP = 1.5  # +/- keys and buttons
+LANE_MODES = (("theme", "by theme"), ("actor", "by actor"))
+
+
+def format_range(t0: float, t1: float) -> str:
+    """A readable form of a visible window, at a precision that suits its length."""
+    a = datetime.fromtimestamp(t0, UTC)
+    b = datetime.fromtimestamp(max(t0, t1 - 1), UTC)
+    span = t1 - t0
+    if span >= 3 * 365 * DAY_S:
+        return f"{a.year} – {b.year}"
+    if span >= 80 * DAY_S:
+        return f"{a.strftime('%b')} {a.year} – {b.strftime('%b')} {b.year}"
+    return f"{a.day} {a.strftime('%b')} {a.year} – {b.day} {b.strftime('%b')} {b.year}"
+
+
+class TimelineView(View):
+    """Events on a time axis. Wheel zooms and drag pans along time; +/- zoom, Home fits, Left/Right step
+    through the visible events; click selects, double-click zooms to an event; the strip below shows the
+    whole range with the visible window as a draggable box."""
+
+    title = "Timeline"
+    view_name = "timeline"
+
+    laneModeChanged = Signal(str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(state, parent)
+        self._lane_mode = "theme"
+        self._syncing = False  # True while the view follows the state (no echo back)
+        self._closed = False
+        self._data = TimelineData()
+        self._visible = np.zeros(0, dtype=bool)
+        self._full = state.full_range()
+        self._x_limits = self._full
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        # -- toolbar -------------------------------------------------------------------------------------
+        self.toolbar = QWidget(self)
+        self.toolbar.setObjectName("timelineToolbar")
+        bar = QHBoxLayout(self.toolbar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.setSpacing(6)
+        lanes_label = QLabel("Lanes", self.toolbar)
+        lanes_label.setFont(style.ui_font(9))
+        self.lane_combo = QComboBox(self.toolbar)
+        self.lane_combo.setFont(style.ui_font(9))
+        for key, text in LANE_MODES:
+            self.lane_combo.addItem(text, key)
+        self.lane_combo.setToolTip("Group the events in lanes by their first theme, or by actor (an event "
+                                   "appears in the lane of each of its actors)")
+        self.lane_combo.currentIndexChanged.connect(self._on_lane_combo_changed)
+        lanes_label.setBuddy(self.lane_combo)
+        bar.addWidget(lanes_label)
+        bar.addWidget(self.lane_combo)
+        bar.addStretch(1)
+        hint = QLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
+                      self.toolbar)
+        hint.setFont(style.ui_font(8.5))
+        hint.setStyleSheet(f"color: {style.MUTED_TEXT}")
+        bar.addWidget(hint)
+        bar.addSpacing(8)
+        self._buttons = {}
+        for key, text, tip in (("out", "−", "Zoom out (−)"), ("in", "+", "Zoom in (+)"),
+                               ("fit", "Fit all", "Show the whole time range (Home)")):
+            b = QToolButton(self.toolbar)
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setFont(style.ui_font(9))
+            b.setAutoRaise(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            bar.addWidget(b)
+            self._buttons[key] = b
+        self._buttons["out"].clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        self._buttons["in"].clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        self._buttons["fit"].clicked.connect(self.fit_all)
+
+        # -- main plot -----------------------------------------------------------------------------------
+        self.date_axis = TimelineDateAxis("bottom")
+        self.lane_axis = LaneAxis()
+        self.plot_widget = pg.PlotWidget(self, background=style.BACKGROUND, enableMenu=False,
+                                         axisItems={"bottom": self.date_axis, "left": self.lane_axis})
+        self.plot_widget.setObjectName("timelinePlot")
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot_widget.setMinimumHeight(160)
+        self.plot_widget.setFrameShape(self.plot_widget.Shape.NoFrame)
+        plot = self.plot_widget.getPlotItem()
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.layout.setContentsMargins(0, 4, 14, 0)
+        self._style_axis(self.date_axis)
+        self.vb = plot.getViewBox()
+        self.vb.setMouseEnabled(x=True, y=False)
+        self.vb.invertY(True)
+        self.vb.disableAutoRange()
+        self.vb.setDefaultPadding(0.0)
+        self.background_item = LaneBackgroundItem()
+        self.background_item.setZValue(-10)
+        self.events_item = EventsItem(self)
+        self.events_item.setZValue(10)
+        self.vb.addItem(self.background_item, ignoreBounds=True)
+        self.vb.addItem(self.events_item, ignoreBounds=True)
+
+        # -- overview strip ------------------------------------------------------------------------------
+        self.overview_axis = TimelineDateAxis("bottom")
+        self.overview = pg.PlotWidget(self, background=style.BACKGROUND, enableMenu=False,
+                                      axisItems={"bottom": self.overview_axis})
+        self.overview.setObjectName("timelineOverview")
+        self.overview.setFixedHeight(62)
+        self.overview.setFrameShape(self.overview.Shape.NoFrame)
+        self.overview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        ov = self.overview.getPlotItem()
+        ov.hideButtons()
+        ov.setMenuEnabled(False)
+        ov.layout.setContentsMargins(0, 2, 14, 0)
+        left = ov.getAxis("left")
+        left.setWidth(LaneAxis.WIDTH)
+        left.setStyle(showValues=False, tickLength=0)
+        left.setPen(pg.mkPen(None))
+        left.setLabel("")
+        self._style_axis(self.overview_axis, size=8)
+        self.ov_vb = ov.getViewBox()
+        self.ov_vb.setMouseEnabled(x=False, y=False)
+        self.ov_vb.disableAutoRange()
+        self.ov_vb.setDefaultPadding(0.0)
+        self.ov_vb.invertY(True)
+        self.overview_item = OverviewItem(on_click=self._on_overview_clicked)
+        self.ov_vb.addItem(self.overview_item, ignoreBounds=True)
+        self.region = pg.LinearRegionItem(orientation="vertical", swapMode="block",
+                                          brush=QColor(61, 111, 180, 40), hoverBrush=QColor(61, 111, 180, 70),
+                                          pen=pg.mkPen(QColor(61, 111, 180), width=1.5),
+                                          hoverPen=pg.mkPen(QColor(40, 80, 150), width=2.5))
+        self.region.setZValue(20)
+        self.ov_vb.addItem(self.region, ignoreBounds=True)
+        self.region.sigRegionChanged.connect(self._on_region_changed)
+
+        # -- legend --------------------------------------------------------------------------------------
+        self.legend = LegendBar(self)
+
+        # -- assembly ------------------------------------------------------------------------------------
+        self._export_frame = QWidget(self)
+        self._export_frame.setObjectName("timelineExport")
+        self._export_frame.setAutoFillBackground(True)
+        pal = self._export_frame.palette()
+        pal.setColor(self._export_frame.backgroundRole(), QColor(style.BACKGROUND))
+        self._export_frame.setPalette(pal)
+        frame = QVBoxLayout(self._export_frame)
+        frame.setContentsMargins(0, 0, 0, 0)
+        frame.setSpacing(0)
+        frame.addWidget(self.plot_widget, 1)
+        frame.addWidget(self.overview, 0)
+        frame.addWidget(self.legend, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.toolbar, 0)
+        outer.addWidget(self._export_frame, 1)
+        self._export_frame.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        # -- wiring --------------------------------------------------------------------------------------
+        self.vb.sigXRangeChanged.connect(self._on_view_range_changed)
+        self.vb.sigResized.connect(self._update_y_range)
+        self.plot_widget.installEventFilter(self)
+        state.corpusChanged.connect(self._on_corpus_changed)
+        state.selectionChanged.connect(self._on_selection_changed)
+        state.timeWindowChanged.connect(self._on_time_window_changed)
+        state.filtersChanged.connect(self._on_filters_changed)
+        self._on_corpus_changed()
+
+    @staticmethod
+    def _style_axis(axis: pg.AxisItem, size: float = 9) -> None:
+        axis.setStyle(tickFont=style.ui_font(size), tickTextOffset=4, tickLength=-4, autoExpandTextSpace=True)
+        axis.setPen(pg.mkPen("#c5cbd3"))
+        axis.setTextPen(pg.mkPen(style.MUTED_TEXT))
+        axis.setHeight(24 if size < 9 else 28)
+
+    # =====================================================================================================
+    # building
+    # =====================================================================================================
+    def _on_corpus_changed(self) -> None:
+        if self._closed:
+            return
+        self._full = self.state.full_range()
+        index = self.state.index
+        if index is not None and len(index.ev_start):
+            lo = min(self._full[0], float(index.ev_start.min()))
+            hi = max(self._full[1], float(index.ev_end.max()))
+        else:
+            lo, hi = self._full
+        pad = max(0.015 * (hi - lo), 45 * DAY_S)
+        self._x_limits = (lo - pad, hi + pad)
+        self._rebuild()
+        self._syncing = True
+        try:
+            self.vb.setLimits(xMin=self._x_limits[0], xMax=self._x_limits[1], minXRange=MIN_WINDOW,
+                              maxXRange=self._x_limits[1] - self._x_limits[0])
+            self.ov_vb.setXRange(*self._x_limits, padding=0)
+            self.ov_vb.setYRange(0, 1, padding=0)
+            self.region.setBounds(self._x_limits)
+            self.vb.setXRange(*self._full, padding=0)
+        finally:
+            self._syncing = False
+        self._after_range_change(push=True)
+
+    def _rebuild(self) -> None:
+        """Lanes and arrays for the current corpus and lane mode (filters and emphasis are applied on top)."""
+        self._data = TimelineData(self.state.index, self._lane_mode, full_span=self._full[1] - self._full[0])
+        self._visible = self._compute_visible()
+        self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
+        self.lane_axis.set_lanes(self._data.lanes)
+        self._apply_emphasis(pan=False)
+        self._update_y_range()
+
+    def _compute_visible(self) -> np.ndarray:
+        if not self.state.filters.active:
+            return np.ones(len(self._data), dtype=bool)
+        return np.array([self.state.is_visible(eid) for eid in self._data.ids], dtype=bool)
+
+    def _update_y_range(self, *_args) -> None:
+        if self._closed:
+            return
+        rows = self._data.total_rows
+        h = max(1.0, self.vb.height())
+        extent = max(float(rows), h / ROW_MAX_PX)
+        self.vb.setLimits(yMin=0, yMax=extent, minYRange=extent, maxYRange=extent)
+        self.vb.setYRange(0, extent, padding=0)
+        self.events_item.set_extent(self._x_limits, extent)
+        self.background_item.set_lanes(self._data.lanes, self._x_limits, extent)
+        self.lane_axis.update()
+
+    def _update_overview(self) -> None:
+        d = self._data
+        x0 = d.ev_x0[self._visible] if len(d) else np.zeros(0)
+        ev_state = self.events_item.ev_state
+        emph_x0 = None
+        if self.events_item.emphasis_active and len(d):
+            emph_x0 = d.ev_x0[(ev_state == 1) & self._visible]
+        sel = self.events_item.selected
+        sel_x = float((d.ev_x0[sel] + d.ev_x1[sel]) / 2) if sel >= 0 else None
+        self.overview_item.set_data(x0, self._x_limits, emph_x0, sel_x)
+
+    # =====================================================================================================
+    # state -> view
+    # =====================================================================================================
+    def _on_selection_changed(self, _item_id=None) -> None:
+        if self._closed:
+            return
+        self._apply_emphasis(pan=True)
+
+    def _apply_emphasis(self, pan: bool) -> None:
+        d = self._data
+        n = len(d)
+        ev_state = np.zeros(n, dtype=np.int8)
+        selected = -1
+        active = False
+        sel = self.state.selection
+        index = self.state.index
+        if sel is not None and index is not None and n:
+            kind = index.kind_of(sel)
+            if kind == "event":
+                selected = d.pos.get(sel, -1)
+            elif kind is not None:
+                active = True
+                ev_state[:] = 2
+                for eid in index.linked_events(sel):
+                    i = d.pos.get(eid)
+                    if i is not None:
+                        ev_state[i] = 1
+        self.events_item.set_emphasis(ev_state, selected, active)
+        self._update_overview()
+        if pan and selected >= 0 and self._visible[selected]:
+            self._reveal(selected)
+
+    def _reveal(self, i: int) -> None:
+        """Pan (keeping the zoom when the event fits) so that event ``i`` is in view."""
+        x0, x1 = float(self._data.ev_x0[i]), float(self._data.ev_x1[i])
+        t0, t1 = self.vb.viewRange()[0]
+        if x0 >= t0 and x1 <= t1:
+            return
+        w = t1 - t0
+        if (x1 - x0) * 1.15 <= w:
+            c = (x0 + x1) / 2
+            self.set_visible_range(c - w / 2, c + w / 2)
+        else:
+            self.zoom_to_event(self._data.ids[i])
+
+    def _on_time_window_changed(self, t0: float, t1: float) -> None:
+        if self._closed or self._syncing:
+            return
+        v0, v1 = self.vb.viewRange()[0]
+        tol = 1e-6 * max(1.0, v1 - v0)
+        if abs(v0 - t0) <= tol and abs(v1 - t1) <= tol:
+            return
+        self._syncing = True
+        try:
+            self.vb.setXRange(t0, t1, padding=0)
+        finally:
+            self._syncing = False
+        self._after_range_change(push=False)
+
+    def _on_filters_changed(self) -> None:
+        if self._closed:
+            return
+        self._visible = self._compute_visible()
+        self.events_item.set_visible(self._visible)
+        self._update_overview()
+
+    # =====================================================================================================
+    # view -> state
+    # =====================================================================================================
+    def _on_view_range_changed(self, *_args) -> None:
+        if self._closed or self._syncing:
+            return
+        self._after_range_change(push=True)
+
+    def _after_range_change(self, push: bool) -> None:
+        t0, t1 = self.vb.viewRange()[0]
+        self._move_region(t0, t1)
+        self.legend.set_range_text(format_range(t0, t1))
+        if push:
+            self._syncing = True
+            try:
+                self.state.set_time_window(t0, t1)
+            finally:
+                self._syncing = False
+
+    def _move_region(self, t0: float, t1: float) -> None:
+        self.overview_item.set_window(t0, t1)
+        cur = self.region.getRegion()
+        if abs(cur[0] - t0) < 1e-3 and abs(cur[1] - t1) < 1e-3:
+            return
+        self.region.blockSignals(True)
+        try:
+            self.region.setRegion((t0, t1))
+        finally:
+            self.region.blockSignals(False)
+        self.region.update()
+
+    def _on_region_changed(self, *_args) -> None:
+        if self._closed:
+            return
+        r0, r1 = self.region.getRegion()
+        if r1 - r0 < MIN_WINDOW:
+            return
+        t0, t1 = self.vb.viewRange()[0]
+        if abs(r0 - t0) < 1e-3 and abs(r1 - t1) < 1e-3:
+            return
+        self.vb.setXRange(r0, r1, padding=0)
+
+    def _on_overview_clicked(self, x: float) -> None:
+        t0, t1 = self.vb.viewRange()[0]
+        w = t1 - t0
+        self.set_visible_range(x - w / 2, x + w / 2)
+
+    def _on_event_clicked(self, i: int, double: bool) -> None:
+        eid = self._data.ids[i]
+        if double:
+            self.zoom_to_event(eid)
+        else:
+            self.state.select(eid)
+
+    def _on_lane_combo_changed(self, _index: int) -> None:
+        self.set_lane_mode(self.lane_combo.currentData())
+
+    # =====================================================================================================
+    # navigation (public)
+    # =====================================================================================================
+    def set_visible_range(self, t0: float, t1: float) -> None:
+        """Show [t0, t1) (clamped to the pan limits); the state's time window follows."""
+        lo, hi = self._x_limits
+        w = min(max(t1 - t0, MIN_WINDOW), hi - lo)
+        t0 = max(t0, lo)
+        if t0 + w > hi:
+            t0 = hi - w
+        self.vb.setXRange(t0, t0 + w, padding=0)
+
+    def visible_range(self) -> tuple[float, float]:
+        t0, t1 = self.vb.viewRange()[0]
+        return float(t0), float(t1)
+
+    def zoom(self, factor: float, center: float | None = None) -> None:
+        """Scale the visible window by ``factor`` (<1 zooms in) around ``center`` (default: the middle)."""
+        t0, t1 = self.vb.viewRange()[0]
+        c = (t0 + t1) / 2 if center is None else center
+        w = (t1 - t0) * factor
+        frac = (c - t0) / (t1 - t0)
+        self.set_visible_range(c - frac * w, c - frac * w + w)
+
+    def fit_all(self) -> None:
+        self.set_visible_range(*self._full)
+
+    def zoom_to_event(self, event_id: str) -> None:
+        i = self._data.pos.get(event_id)
+        if i is None:
+            return
+        x0, x1 = float(self._data.ev_x0[i]), float(self._data.ev_x1[i])
+        pad = max(0.2 * (x1 - x0), 12 * DAY_S)
+        self.set_visible_range(x0 - pad, x1 + pad)
+
+    def step(self, direction: int) -> str | None:
+        """Select the previous (-1) or next (+1) visible event in time order; returns its id."""
+        d = self._data
+        vis = np.flatnonzero(self._visible)
+        if not len(vis):
+            return None
+        cur = self.events_item.selected
+        if cur >= 0 and self._visible[cur]:
+            k = int(np.searchsorted(vis, cur))
+            k = k + 1 if direction > 0 else k - 1
+            if not 0 <= k < len(vis):
+                return None
+            target = int(vis[k])
+        else:
+            t0, t1 = self.vb.viewRange()[0]
+            if direction > 0:
+                cand = vis[d.ev_x0[vis] >= t0]
+                target = int(cand[0]) if len(cand) else int(vis[-1])
+            else:
+                cand = vis[d.ev_x0[vis] < t1]
+                target = int(cand[-1]) if len(cand) else int(vis[0])
+        eid = d.ids[target]
+        self.state.select(eid)
+        return eid
+
+    def lane_mode(self) -> str:
+        return self._lane_mode
+
+    def set_lane_mode(self, mode: str) -> None:
+        if mode not in dict(LANE_MODES) or mode == self._lane_mode:
+            return
+        self._lane_mode = mode
+        k = [m for m, _ in LANE_MODES].index(mode)
+        if self.lane_combo.currentIndex() != k:
+            self.lane_combo.blockSignals(True)
+            self.lane_combo.setCurrentIndex(k)
+            self.lane_combo.blockSignals(False)
+        self._rebuild()
+        self.laneModeChanged.emit(mode)
+
+    # =====================================================================================================
+    # keyboard
+    # =====================================================================================================
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.plot_widget and event.type() == QEvent.Type.KeyPress and self._handle_key(event):
+            return True
+        return super().eventFilter(obj, event)
+
+    def keyPressEvent(self, event) -> None:
+        if not self._handle_key(event):
+            super().keyPressEvent(event)
+
+    def _handle_key(self, event) -> bool:
+        key = event.key()
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                | Qt.KeyboardModifier.MetaModifier):
+            return False
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1 / ZOOM_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(ZOOM_STEP)
+        elif key == Qt.Key.Key_Home:
+            self.fit_all()
+        elif key == Qt.Key.Key_Right:
+            self.step(+1)
+        elif key == Qt.Key.Key_Left:
+            self.step(-1)
+        else:
+            return False
+        event.accept()
+        return True
+
+    # =====================================================================================================
+    # queries (tests, export)
+    # =====================================================================================================
+    def lane_names(self) -> list[str]:
+        return [lane.name for lane in self._data.lanes]
+
+    def emphasised_ids(self) -> set[str]:
+        """Events drawn emphasised: the selected event, or the events linked to the selected item."""
+        item = self.events_item
+        if item.selected >= 0:
+            return {self._data.ids[item.selected]} if self._visible[item.selected] else set()
+        idx = np.flatnonzero((item.ev_state == 1) & self._visible)
+        return {self._data.ids[i] for i in idx.tolist()}
+
+    def dimmed_ids(self) -> set[str]:
+        idx = np.flatnonzero((self.events_item.ev_state == 2) & self._visible)
+        return {self._data.ids[i] for i in idx.tolist()}
+
+    def visible_event_ids(self) -> set[str]:
+        """Events the filters let show (in view or not)."""
+        return {self._data.ids[i] for i in np.flatnonzero(self._visible).tolist()}
+
+    def drawn_event_ids(self) -> set[str]:
+        """Events drawn as individual marks in the current frame (not aggregated into density)."""
+        lay = self.events_item.current_layout()
+        if lay is None:
+            return set()
+        return {self._data.ids[i] for i in np.unique(self._data.inst_ev[lay.inst]).tolist()}
+
+    def density_bins(self) -> int:
+        """How many density bins (of a few pixels each) are drawn in the current frame."""
+        lay = self.events_item.current_layout()
+        return 0 if lay is None else lay.dense_bins
+
+    def _local_to_viewport(self) -> tuple[QPointF, float, float] | None:
+        lay = self.events_item.current_layout()
+        if lay is None:
+            return None
+        origin = self.plot_widget.mapFromScene(self.vb.mapViewToScene(QPointF(lay.t0, lay.ytop)))
+        return QPointF(origin), lay.sx, lay.sy
+
+    def label_rects(self) -> list[tuple[str, str, QRectF]]:
+        """(event id, drawn text, rect in plot viewport pixels) of every label drawn now."""
+        lay = self.events_item.current_layout()
+        m = self._local_to_viewport()
+        if lay is None or m is None:
+            return []
+        origin = m[0]
+        return [(self._data.ids[int(self._data.inst_ev[lab.inst])], lab.text, lab.rect.translated(origin))
+                for lab in lay.labels]
+
+    def visible_labels(self) -> list[str]:
+        """Titles of the events whose labels are drawn now (in time order)."""
+        lay = self.events_item.current_layout()
+        if lay is None:
+            return []
+        evs = sorted({int(self._data.inst_ev[lab.inst]) for lab in lay.labels})
+        return [self._data.events[i].title for i in evs]
+
+    def event_extent(self, event_id: str) -> tuple[float, float, str]:
+        """(x0, x1, mark) of an event as drawn: its covered interval in POSIX seconds and 'day', 'approx'
+        (a month or a year) or 'span'."""
+        i = self._data.pos[event_id]
+        kind = {DAY: "day", APPROX: "approx", SPAN: "span"}[int(self._data.ev_kind[i])]
+        return float(self._data.ev_x0[i]), float(self._data.ev_x1[i]), kind
+
+    def event_viewport_pos(self, event_id: str) -> QPoint | None:
+        """Where to click an event, in plot viewport coordinates (None if it is not in view)."""
+        i = self._data.pos.get(event_id)
+        if i is None or not self._visible[i]:
+            return None
+        insts = self._data.ev_instances.get(i, [])
+        if not insts:
+            return None
+        j = insts[0]
+        t0, t1 = self.vb.viewRange()[0]
+        x0, x1 = float(self._data.inst_x0[j]), float(self._data.inst_x1[j])
+        if x1 <= t0 or x0 >= t1:
+            return None
+        if int(self._data.ev_kind[i]) == DAY:
+            x = (x0 + x1) / 2
+        else:
+            lo, hi = max(x0, t0), min(x1, t1)
+            x = lo + min((hi - lo) / 2, 3 * (t1 - t0) / max(self.vb.width(), 1))
+        y = float(self._data.inst_yc[j])
+        return self.plot_widget.mapFromScene(self.vb.mapViewToScene(QPointF(x, y)))
+
+    def event_at(self, scene_pos: QPointF) -> str | None:
+        """The event under a point in scene coordinates of the plot, or None."""
+        item_pos = self.events_item.mapFromScene(scene_pos)
+        local = self.events_item.local_from_item(item_pos)
+        if local is None:
+            return None
+        inst = self.events_item.hit(local)
+        return None if inst < 0 else self._data.ids[int(self._data.inst_ev[inst])]
+
+    def axis_ticks(self) -> list[tuple[float, str]]:
+        return self.date_axis.current_ticks()
+
+    def axis_tick_strings(self) -> list[str]:
+        """The date axis labels as drawn at the current zoom."""
+        return [t for _v, t in self.axis_ticks()]
+
+    def overview_region(self) -> tuple[float, float]:
+        r0, r1 = self.region.getRegion()
+        return float(r0), float(r1)
+
+    def tooltip_text(self, event_id: str) -> str:
+        ev = self.state.index.items.get(event_id) if self.state.index else None
+        if ev is None:
+            return ""
+        names = self._data.theme_names
+        themes = ", ".join(names.get(t, t) for t in ev.themes) or "—"
+        lines = [f"<b>{style.esc(ev.title)}</b>",
+                 f"{style.esc(ev.date_text or ev.when)}"
+                 + (f" <span style='color:{style.MUTED_TEXT}'>({style.esc(ev.when)})</span>"
+                    if ev.date_text and ev.date_text != ev.when else ""),
+                 f"<span style='color:{style.MUTED_TEXT}'>Themes:</span> {style.esc(themes)}"]
+        if ev.inferred:
+            lines.append(f"<span style='color:{style.INFERRED_COLOR}'><i>inferred date</i></span>")
+        if ev.conflict:
+            lines.append(f"<span style='color:{style.CONFLICT_COLOR}'>conflict: {style.esc(ev.conflict)}</span>")
+        return "<br>".join(lines)
+
+    # =====================================================================================================
+    # export and lifetime
+    # =====================================================================================================
+    def export_widget(self) -> QWidget:
+        return self._export_frame
+
+    def export_caption(self) -> str:
+        t0, t1 = self.visible_range()
+        text = f"{self.title}: {format_range(t0, t1)}, lanes {dict(LANE_MODES)[self._lane_mode]}"
+        item = self.state.item()
+        if item is not None:
+            text += f" — selected {style.KIND_LABELS.get(item.item_kind, item.item_kind).lower()}: {item.label}"
+        if self.state.filters.active:
+            text += " (filtered)"
+        return text
+
+    def closeEvent(self, event) -> None:
+        self.dispose()
+        super().closeEvent(event)
+
+    def dispose(self) -> None:
+        """Disconnect from the state and close the plot widgets (pyqtgraph needs an explicit close to avoid
+        crashes at interpreter exit)."""
+        if self._closed:
+            return
+        self._closed = True
+        for sig, slot in ((self.state.corpusChanged, self._on_corpus_changed),
+                          (self.state.selectionChanged, self._on_selection_changed),
+                          (self.state.timeWindowChanged, self._on_time_window_changed),
+                          (self.state.filtersChanged, self._on_filters_changed)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        try:
+            self.vb.sigXRangeChanged.disconnect(self._on_view_range_changed)
+            self.vb.sigResized.disconnect(self._update_y_range)
+            self.region.sigRegionChanged.disconnect(self._on_region_changed)
+        except (RuntimeError, TypeError):
+            pass
+        self.plot_widget.removeEventFilter(self)
+        self.events_item._view = None
+        self.overview_item.on_click = None
+        for w in (self.plot_widget, self.overview):
+            w.close()
+            w.deleteLater()
