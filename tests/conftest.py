@@ -6,7 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# offscreen, on a virtual 2560×1600 screen at 96 dpi (the default 800×800 screen clamps restored windows)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).resolve().parent / 'offscreen.json'}"
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/explorer-test-runtime")
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
 

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from . import resources_path
-from .views.style import UI_FONT_FAMILY
+from .views.style import ui_font
 
 ORG = "explorer"
 APP = "explorer"
@@ -29,9 +29,7 @@ def register_fonts() -> list[str]:
             if font_id >= 0:
                 families.extend(QFontDatabase.applicationFontFamilies(font_id))
         _fonts_registered = True
-    font = QFont(UI_FONT_FAMILY)
-    font.setPointSizeF(10)
-    QApplication.setFont(font)
+    QApplication.setFont(ui_font(10))
     return families
 
 

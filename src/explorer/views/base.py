@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ..state import AppState
@@ -22,6 +23,13 @@ class View(QWidget):
     def export_widget(self) -> QWidget:
         """The widget an export renders (what is on screen, without scroll bars if possible)."""
         return self
+
+    def clone_for_export(self) -> "View":
+        """A twin of this view on the same state, for rendering at another size than on screen.
+        Views with view-local settings (lane mode, zoom, positions) copy them over."""
+        twin = type(self)(self.state)
+        twin.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        return twin
 
     def export_caption(self) -> str:
         """A line saying what the export shows (the selection, the range...)."""

@@ -1,0 +1,472 @@
+"""The main window: assembles the views around the one AppState, with actions, menus, shortcuts and
+remembered settings. Views never talk to each other; the window only wires them to the state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QLabel,
+                               QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from . import __version__, default_corpus_path
+from .index import CorpusIndex
+from .model import Corpus, NotACorpusError, load_corpus
+from .state import AppState
+from .views.base import View
+from .views.documents import DocumentView
+from .views.experts import ExpertsView
+from .views.inspector import InspectorView
+from .views.timeline import TimelineView
+
+SETTINGS_VERSION = 1
+
+
+def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
+    corpus = load_corpus(path)
+    return corpus, CorpusIndex(corpus)
+
+
+class _LoadWorker(QObject):
+    finished = Signal(object, object)  # Corpus, CorpusIndex
+    failed = Signal(str)
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+
+    def run(self) -> None:
+        try:
+            corpus, index = load_corpus_and_index(self.path)
+        except NotACorpusError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # never a traceback for the user: report and keep the current corpus
+            self.failed.emit(f"{self.path}: could not be loaded ({type(exc).__name__}: {exc})")
+        else:
+            self.finished.emit(corpus, index)
+
+
+class MainWindow(QMainWindow):
+    corpusLoaded = Signal()
+    corpusFailed = Signal(str)
+
+    def __init__(self, state: AppState | None = None, parent: QWidget | None = None, use_settings: bool = True):
+        super().__init__(parent)
+        self.use_settings = use_settings
+        self.state = state or AppState(self)
+        self.corpus_path: Path | None = None
+        self._thread: QThread | None = None
+        self._worker: _LoadWorker | None = None
+        self._progress: QProgressDialog | None = None
+        self._loading_path: Path | None = None
+        self._last_view: View | None = None
+        self.setWindowTitle("Explorer")
+        self.setObjectName("MainWindow")
+        self.setDockNestingEnabled(True)
+
+        self.timeline = TimelineView(self.state)
+        self.experts = ExpertsView(self.state)
+        self.documents = DocumentView(self.state)
+        self.inspector = InspectorView(self.state)
+        self.views: dict[str, View] = {"timeline": self.timeline, "experts": self.experts,
+                                       "document": self.documents, "inspector": self.inspector}
+        self._add_optional_views()
+
+        self.setCentralWidget(self.timeline)
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("experts", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("inspector", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("document", Qt.DockWidgetArea.RightDockWidgetArea)
+        if "graph" in self.views:
+            self._dock("graph", Qt.DockWidgetArea.RightDockWidgetArea)
+            self.tabifyDockWidget(self.docks["document"], self.docks["graph"])
+            self.docks["document"].raise_()
+        if "search" in self.views:
+            self._dock("search", Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.tabifyDockWidget(self.docks["experts"], self.docks["search"])
+            self.docks["experts"].raise_()
+        self.splitDockWidget(self.docks["experts"], self.docks["inspector"], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["experts"], self.docks["document"]], [380, 560], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["experts"], self.docks["inspector"]], [560, 340], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(SETTINGS_VERSION)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.problems_label = QPushButton()
+        self.problems_label.setFlat(True)
+        self.problems_label.clicked.connect(self.show_problems)
+        self.problems_label.hide()
+        self.statusBar().addPermanentWidget(self.problems_label)
+
+        self.state.selectionChanged.connect(self._on_selection_changed)
+        self.state.historyChanged.connect(self._on_history_changed)
+        self.state.corpusChanged.connect(self._on_corpus_changed)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        if use_settings:
+            self._restore_settings()
+        else:
+            self.resize(1600, 1000)
+        self._on_history_changed()
+
+    # -- construction --------------------------------------------------------------------------------
+    def _add_optional_views(self) -> None:
+        """Views that plug in when present: the relationship graph and the search panel."""
+        try:
+            from .views.graph import GraphView
+        except ImportError:
+            pass
+        else:
+            self.graph = GraphView(self.state)
+            self.views["graph"] = self.graph
+        try:
+            from .views.search import SearchView
+        except ImportError:
+            pass
+        else:
+            self.search = SearchView(self.state)
+            self.views["search"] = self.search
+
+    def _dock(self, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        view = self.views[name]
+        dock = QDockWidget(view.title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(view)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                keys: list[QKeySequence] = []
+                for s in shortcut:  # a standard key may already be one of the explicit ones: no duplicates
+                    for k in (QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey)
+                              else [QKeySequence(s)]):
+                        if k not in keys:
+                            keys.append(k)
+                action.setShortcuts(keys)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                              if shortcut is not None else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        st = self.style()
+        from PySide6.QtWidgets import QStyle
+
+        self.act_open = self._action("&Open Corpus Folder…", self.choose_corpus, QKeySequence.StandardKey.Open,
+                                     "Open another corpus folder")
+        self.act_reload = self._action("&Reload Corpus", self.reload_corpus, QKeySequence.StandardKey.Refresh,
+                                       "Load the corpus folder again from disk")
+        self.act_export_view = self._action("&Export View…", self.export_view, "Ctrl+E",
+                                            "Export the focused view as PNG, SVG or PDF")
+        self.act_export_window = self._action("Export &Window…", self.export_window, "Ctrl+Shift+E",
+                                              "Export the whole window as PNG, SVG or PDF")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "Quit Explorer")
+        self.act_back = self._action("&Back", self.state.back, [QKeySequence.StandardKey.Back, "Alt+Left"],
+                                     "Go back to the previous selection")
+        self.act_back.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.act_forward = self._action("&Forward", self.state.forward,
+                                        [QKeySequence.StandardKey.Forward, "Alt+Right"],
+                                        "Go forward to the next selection")
+        self.act_forward.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.act_find = self._action("&Find…", self.show_search, QKeySequence.StandardKey.Find,
+                                     "Search the documents and every item")
+        self.act_find_next = self._action("Find &Next", lambda: self._search_step(1), QKeySequence.StandardKey.FindNext,
+                                          "Go to the next search match")
+        self.act_find_prev = self._action("Find Pre&vious", lambda: self._search_step(-1),
+                                          QKeySequence.StandardKey.FindPrevious, "Go to the previous search match")
+        self.act_clear = self._action("&Clear Selection", self.state.clear_selection, "Esc", "Clear the selection")
+        self.act_reset_layout = self._action("&Reset Layout", self.reset_layout, None,
+                                             "Put every panel back where it started")
+        self.act_problems = self._action("Corpus &Problems…", self.show_problems, None,
+                                         "List the problems found when loading the corpus")
+        self.act_about = self._action("&About Explorer", self.show_about, None, "Sources and credits")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        for a in (self.act_open, self.act_reload, None, self.act_export_view, self.act_export_window, None,
+                  self.act_quit):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu("&Edit")
+        for a in (self.act_find, self.act_find_next, self.act_find_prev):
+            m.addAction(a)
+        m = bar.addMenu("&Go")
+        for a in (self.act_back, self.act_forward, self.act_clear):
+            m.addAction(a)
+        self.view_menu = bar.addMenu("&View")
+        for name, dock in self.docks.items():
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_reset_layout)
+        m = bar.addMenu("&Help")
+        m.addAction(self.act_problems)
+        m.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Navigation")
+        tb.setObjectName("toolbar-navigation")
+        tb.setMovable(False)
+        tb.addAction(self.act_back)
+        tb.addAction(self.act_forward)
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selectionLabel")
+        self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.selection_label.setContentsMargins(10, 0, 10, 0)
+        tb.addWidget(self.selection_label)
+        self.navigation_toolbar = tb
+        try:
+            from .views.filters import FilterBar
+        except ImportError:
+            self.filter_bar = None
+        else:
+            self.addToolBarBreak()
+            bar = self.addToolBar("Filters")
+            bar.setObjectName("toolbar-filters")
+            bar.setMovable(False)
+            self.filter_bar = FilterBar(self.state)
+            bar.addWidget(self.filter_bar)
+            self.filters_toolbar = bar
+
+    def show_search(self) -> None:
+        if "search" not in self.views:
+            return
+        dock = self.docks["search"]
+        dock.show()
+        dock.raise_()
+        self.views["search"].focus_search()
+
+    def _search_step(self, step: int) -> None:
+        if "search" in self.views:
+            self.views["search"].step(step)
+
+    # -- corpus --------------------------------------------------------------------------------------
+    def open_corpus(self, path: Path | str | None, background: bool = True) -> None:
+        """Load a corpus folder (off the UI thread when ``background``) and show it."""
+        path = Path(path) if path else default_corpus_path()
+        if self._thread is not None:
+            return
+        if not background:
+            try:
+                corpus, index = load_corpus_and_index(path)
+            except NotACorpusError as exc:
+                self._on_load_failed(str(exc))
+                return
+            self._on_loaded(corpus, index, path)
+            return
+        self._thread = QThread(self)
+        self._worker = _LoadWorker(path)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._loading_path = path
+        self._worker.finished.connect(self._on_loaded_in_background)
+        self._worker.failed.connect(self._on_load_failed)
+        self._worker.finished.connect(self._thread.quit)
+        self._worker.failed.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_done)
+        self._progress = QProgressDialog(f"Loading {path.name}…", "", 0, 0, self)
+        self._progress.setCancelButton(None)
+        self._progress.setWindowTitle("Explorer")
+        self._progress.setMinimumDuration(400)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.statusBar().showMessage(f"Loading {path}…")
+        self._thread.start()
+
+    def _on_loaded_in_background(self, corpus: Corpus, index: CorpusIndex) -> None:
+        self._on_loaded(corpus, index, self._loading_path)
+
+    def _on_thread_done(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+        if self._worker is not None:
+            self._worker.deleteLater()
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._worker = None
+        self._thread = None
+
+    def wait_until_loaded(self, timeout_ms: int = 30000) -> None:
+        if self._thread is not None:
+            self._thread.wait(timeout_ms)
+            QApplication.processEvents()
+
+    def _on_loaded(self, corpus: Corpus, index: CorpusIndex, path: Path) -> None:
+        self.corpus_path = None  # not remembered while the new corpus's empty selection goes out
+        self.state.set_corpus(corpus, index)
+        self.corpus_path = path
+        if self.use_settings:
+            settings = QSettings()
+            settings.setValue("corpus/last", str(path.resolve()))
+            last = settings.value(self._selection_key())
+            if isinstance(last, str) and last:
+                self.state.select(last)
+        n = len(corpus.problems)
+        if n:
+            self.problems_label.setText(f"⚠ {n} problem{'s' if n != 1 else ''} in the corpus — show")
+            self.problems_label.show()
+            self.statusBar().showMessage(f"Loaded {corpus.info.title}: {corpus.summary()} "
+                                         f"({n} problem{'s' if n != 1 else ''})", 10000)
+        else:
+            self.problems_label.hide()
+            self.statusBar().showMessage(f"Loaded {corpus.info.title}: {corpus.summary()}", 10000)
+        self.corpusLoaded.emit()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        self.corpusFailed.emit(message)
+        if not QApplication.platformName() == "offscreen":
+            QMessageBox.warning(self, "Cannot open corpus", message)
+
+    def choose_corpus(self) -> None:
+        start = str(self.corpus_path.parent if self.corpus_path else Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open Corpus Folder", start)
+        if folder:
+            self.open_corpus(Path(folder))
+
+    def reload_corpus(self) -> None:
+        if self.corpus_path is not None:
+            self.open_corpus(self.corpus_path)
+
+    def _on_corpus_changed(self) -> None:
+        corpus = self.state.corpus
+        title = corpus.info.title if corpus else ""
+        self.setWindowTitle(f"{title} — Explorer" if title else "Explorer")
+
+    def show_problems(self) -> None:
+        corpus = self.state.corpus
+        if corpus is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Corpus problems")
+        layout = QVBoxLayout(dialog)
+        text = "\n".join(str(p) for p in corpus.problems) or "No problems: every file is valid."
+        layout.addWidget(QLabel(f"{self.corpus_path}\nWhat is valid was loaded; these parts were not, or were "
+                                f"repaired:"))
+        view = QPlainTextEdit(text)
+        view.setReadOnly(True)
+        layout.addWidget(view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(760, 360)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_about(self) -> None:
+        corpus = self.state.corpus
+        lines = [f"<h3>Explorer {__version__}</h3>",
+                 "<p>A timeline and relationship explorer for small document corpora.</p>"]
+        if corpus is not None:
+            from .views.style import esc
+
+            lines.append(f"<p><b>{esc(corpus.info.title)}</b><br>{esc(corpus.info.description)}</p>")
+            lines.append("<p><b>Sources</b><ul>")
+            for doc in corpus.documents:
+                by = ", ".join(x for x in (doc.author, doc.publisher) if x)
+                date = f"{doc.date.display()}{' (inferred)' if doc.date_inferred else ''}" if doc.date else ""
+                lines.append(f"<li>{esc(doc.title)}{' — ' + esc(by) if by else ''}"
+                             f"{', ' + esc(date) if date else ''}</li>")
+            lines.append("</ul></p>")
+            if corpus.info.credits:
+                lines.append(f"<p>{esc(corpus.info.credits)}</p>")
+        lines.append("<p>Chinese names are set in Noto Sans CJK SC (SIL Open Font License 1.1), "
+                     "bundled as a subset.</p>")
+        QMessageBox.about(self, "About Explorer", "".join(lines))
+
+    # -- selection -------------------------------------------------------------------------------------
+    def _on_selection_changed(self, item_id) -> None:
+        item = self.state.item()
+        if item is None:
+            self.selection_label.setText("Nothing selected")
+        else:
+            from .views.style import KIND_LABELS
+
+            self.selection_label.setText(f"{KIND_LABELS.get(item.item_kind, item.item_kind)}: {item.label}")
+        if self.corpus_path is not None and self.use_settings:
+            QSettings().setValue(self._selection_key(), item_id or "")
+
+    def _on_history_changed(self) -> None:
+        self.act_back.setEnabled(self.state.can_go_back())
+        self.act_forward.setEnabled(self.state.can_go_forward())
+
+    def _selection_key(self) -> str:
+        import hashlib
+
+        digest = hashlib.sha1(str(self.corpus_path.resolve() if self.corpus_path else "").encode()).hexdigest()
+        return f"selection/{digest[:12]}"
+
+    # -- views and export ------------------------------------------------------------------------------
+    def _on_focus_changed(self, old, new) -> None:
+        widget = new
+        while widget is not None:
+            if isinstance(widget, View):
+                self._last_view = widget
+                return
+            widget = widget.parentWidget()
+
+    def focused_view(self) -> View:
+        return self._last_view or self.timeline
+
+    def export_view(self) -> None:
+        from .export import ExportDialog
+
+        ExportDialog.run(self, self.focused_view())
+
+    def export_window(self) -> None:
+        from .export import ExportDialog
+
+        ExportDialog.run(self, None)
+
+    # -- settings ------------------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        layout = settings.value("window/state")
+        if layout is not None:
+            self.restoreState(layout, SETTINGS_VERSION)
+
+    def reset_layout(self) -> None:
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state, SETTINGS_VERSION)
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.use_settings:
+            self.save_settings()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(5000)
+        try:
+            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
+        except (RuntimeError, TypeError):
+            pass
+        for view in self.views.values():
+            view.close()
+        super().closeEvent(event)

@@ -1,0 +1,139 @@
+"""The assembled window: one selection drives every view; history, settings, rendering, clean exit."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+
+from conftest import DATA, ROOT
+
+
+@pytest.fixture()
+def window(app, qtbot):
+    from explorer.window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(DATA)  # in the background, as the app does
+    yield win
+    win.close()
+
+
+def _expected_ranges(state, item_id, doc_id):
+    idx = state.index
+    return sorted((idx.passages[p].start, idx.passages[p].end) for p in idx.passages_of(item_id)
+                  if idx.passages[p].document == doc_id)
+
+
+def test_clicking_an_event_on_the_timeline_updates_documents_and_inspector(window, qtbot):
+    state = window.state
+    event_id = "ev-east-route-pipeline-launch"
+    window.timeline.zoom_to_item(event_id) if hasattr(window.timeline, "zoom_to_item") else None
+    qtbot.wait(50)
+    pos = window.timeline.event_viewport_pos(event_id)
+    assert pos is not None
+    viewport = window.timeline.plot_widget.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: state.selection == event_id, timeout=3000)
+    doc_id = window.documents.current_document_id()
+    assert doc_id == state.index.passages[state.index.passages_of(event_id)[0]].document
+    assert sorted(window.documents.highlight_ranges()) == _expected_ranges(state, event_id, doc_id)
+    assert event_id in window.inspector.browser.toPlainText() or \
+        state.item(event_id).title in window.inspector.browser.toPlainText()
+
+
+def test_selecting_an_expert_emphasises_its_events_and_highlights_its_passages(window, qtbot):
+    state = window.state
+    expert = "ex-xing-guangcheng"
+    state.select(expert)
+    qtbot.wait(20)
+    linked = set(state.index.linked_events(expert))
+    assert linked and window.timeline.emphasised_ids() == linked
+    assert window.timeline.dimmed_ids() == {e.id for e in state.corpus.events} - linked
+    doc_id = window.documents.current_document_id()
+    assert sorted(window.documents.highlight_ranges()) == _expected_ranges(state, expert, doc_id)
+
+
+def test_back_forward_and_escape_shortcuts(window, qtbot):
+    state = window.state
+    state.select("ev-treaty-signed")
+    state.select("ex-wang-peng" if state.index.kind_of("ex-wang-peng") else "ex-xiao-yang")
+    second = state.selection
+    window.activateWindow()
+    window.timeline.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert state.selection == "ev-treaty-signed"
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert state.selection == second
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert state.selection is None
+    assert window.act_back.isEnabled() and not window.act_forward.isEnabled()
+
+
+def test_layout_geometry_and_selection_are_remembered(app, qtbot):
+    from explorer.window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.open_corpus(DATA, background=False)
+    first.resize(1300, 900)
+    first.docks["inspector"].hide()
+    first.state.select("ex-lu-nanquan")
+    first.close()
+    assert QSettings().value("window/geometry") is not None
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    second.open_corpus(DATA, background=False)
+    assert second.state.selection == "ex-lu-nanquan"
+    assert (second.width(), second.height()) == (1300, 900)
+    assert second.docks["inspector"].isHidden()
+    second.reset_layout()
+    assert not second.docks["inspector"].isHidden()
+    second.close()
+
+
+def test_opening_a_bad_path_keeps_the_current_corpus(window, qtbot, tmp_path):
+    before = window.state.corpus
+    with qtbot.waitSignal(window.corpusFailed, timeout=10000) as blocker:
+        window.open_corpus(tmp_path / "nowhere")
+    assert "does not exist" in blocker.args[0]
+    assert window.state.corpus is before
+
+
+def test_a_corpus_with_problems_opens_and_says_so(window, qtbot, mini_corpus):
+    (mini_corpus / "events.json").write_text("[{", encoding="utf-8")
+    with qtbot.waitSignal(window.corpusLoaded, timeout=10000):
+        window.open_corpus(mini_corpus)
+    assert window.state.corpus.root == mini_corpus and len(window.state.corpus.experts) == 1
+    assert window.problems_label.isVisible() and "1 problem" in window.problems_label.text()
+
+
+def test_window_renders_to_png_not_blank(window, qtbot, tmp_path):
+    window.state.select("ev-east-route-pipeline-launch")
+    qtbot.wait(50)
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1600, 1000)
+    path = tmp_path / "window.png"
+    assert image.save(str(path))
+    small = QImage(str(path)).scaled(64, 40)
+    colours = {small.pixel(x, y) for x in range(64) for y in range(40)}
+    assert len(colours) > 20  # not a blank or single-colour picture
+
+
+def test_the_app_exits_with_status_0():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXPLORER_AUTOQUIT_MS="1500",
+               XDG_CONFIG_HOME=os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
+    result = subprocess.run([sys.executable, "-m", "explorer", str(DATA)], capture_output=True, text=True,
+                            env=env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
