@@ -71,6 +71,11 @@ def test_svg_and_pdf_are_vector_with_text(view, tmp_path, app):
     assert expected in texts
     assert "Sources:" in texts  # the caption
     assert "<image" not in svg.read_text(encoding="utf-8")[:200]  # vector, not one embedded bitmap
+    # every piece of text is clipped to its widget, so scrolled lists don't spill over their neighbours
+    root = ET.parse(svg).getroot()
+    clipped = {id(t) for g in root.iter() if g.get("clip-path") for t in g.iter() if t.tag.endswith("text")}
+    texts_all = [t for t in root.iter() if t.tag.endswith("text") and (t.text or "").strip()]
+    assert texts_all and all(id(t) in clipped for t in texts_all)
     assert expected.split()[0] in assert_pdf(pdf)
 
 
@@ -80,6 +85,8 @@ def test_chinese_names_are_glyphs_in_svg(tmp_path, app):
     assert "邢广程" in svg_texts(svg)
     font_families = {el.get("font-family") for el in ET.parse(svg).getroot().iter() if el.get("font-family")}
     assert any("Noto Sans CJK SC" in (f or "") for f in font_families)
+    # the bundled font travels inside the SVG, so viewers without CJK fonts still draw glyphs
+    assert "@font-face" in svg.read_text(encoding="utf-8")
 
 
 def test_scale_and_caption_options(tmp_path, app):

@@ -77,6 +77,9 @@ def atomic_target(path: Path):
         yield tmp_path
         if not tmp_path.exists() or tmp_path.stat().st_size == 0:
             raise ExportError(f"{path.name}: nothing was written")
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp_path.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the file the permissions of a normal save
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
@@ -162,6 +165,102 @@ def _painting(device):
         painter.end()
 
 
+SVG_CLIP_MARKER = "#010203"  # a colour nothing else uses: marks where a widget's clip rectangle starts
+
+
+def _mark_clip(painter, rect, svg_clips: list) -> None:
+    """Record a clip rectangle for the SVG post-processing, and mark its place in the drawing."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor
+
+    svg_clips.append((rect.x(), rect.y(), rect.width(), rect.height()))
+    painter.fillRect(QRectF(rect.x(), rect.y(), 0.01, 0.01), QColor(SVG_CLIP_MARKER))
+
+
+def _render_clipped(painter, root, bounds, flags, svg_clips: list | None = None) -> None:
+    """Render a widget tree one widget at a time, each clipped to its own and its parents' rectangles.
+
+    QWidget.render clips children only on raster devices: on SVG and PDF a scrolled list or text view
+    would spill its partly visible rows over its neighbours. The PDF engine honours the painter's clip;
+    for SVG each widget's rectangle is recorded in ``svg_clips`` and applied by ``_finish_svg``.
+    Widgets are visited in stacking order."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QRegion
+    from PySide6.QtWidgets import QWidget
+
+    own = flags & ~QWidget.RenderFlag.DrawChildren
+
+    def visit(widget: QWidget, origin: QPoint, clip: QRect) -> None:
+        area = QRect(origin, widget.size()).intersected(clip)
+        if area.isEmpty():
+            return
+        if svg_clips is not None:
+            _mark_clip(painter, area, svg_clips)
+        painter.save()
+        painter.setClipRect(area)
+        QWidget.render(widget, painter, origin, QRegion(widget.rect()), own)  # not QGraphicsView.render
+        painter.restore()
+        for child in widget.children():
+            if isinstance(child, QWidget) and child.isVisible() and not child.isWindow():
+                visit(child, origin + child.pos(), area)
+
+    visit(root, QPoint(0, 0), bounds)
+
+
+def _finish_svg(path: Path, clips: list) -> None:
+    """Make Qt's SVG faithful in any viewer: clip each widget's drawing to its rectangle (Qt's SVG Tiny
+    output has no clipping), and embed the bundled fonts so Chinese names render as glyphs where the
+    viewer has no CJK font."""
+    import base64
+    import xml.etree.ElementTree as ET
+
+    from . import resources_path
+    from .views.style import UI_FONT_FAMILY
+
+    ns = "http://www.w3.org/2000/svg"
+    ET.register_namespace("", ns)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    tree = ET.parse(path)
+    root = tree.getroot()
+    defs = root.find(f"{{{ns}}}defs")
+    if defs is None:
+        defs = ET.Element(f"{{{ns}}}defs")
+        root.insert(0, defs)
+    # the drawing is one <g> holding flat state groups; regroup them between clip markers
+    container = next((g for g in root if g.tag == f"{{{ns}}}g"), None)
+    if container is not None and clips:
+        groups = list(container)
+        for g in groups:
+            container.remove(g)
+        current, n = container, 0
+        for g in groups:
+            if g.get("fill") == SVG_CLIP_MARKER and n < len(clips):
+                x, y, w, h = clips[n]
+                clip = ET.SubElement(defs, f"{{{ns}}}clipPath", id=f"widget-clip-{n}")
+                ET.SubElement(clip, f"{{{ns}}}rect", x=str(x), y=str(y), width=str(w), height=str(h))
+                current = ET.SubElement(container, f"{{{ns}}}g", {"clip-path": f"url(#widget-clip-{n})"})
+                n += 1
+                marks = [el for el in g if el.tag in (f"{{{ns}}}path", f"{{{ns}}}rect")][:1]
+                for el in marks:
+                    g.remove(el)
+                if not len(g):
+                    continue
+            current.append(g)
+    if UI_FONT_FAMILY in ET.tostring(root, encoding="unicode"):
+        faces = []
+        for style, weight in (("Regular", 400), ("Bold", 700)):
+            font = resources_path() / "fonts" / f"NotoSansCJKsc-{style}-subset.otf"
+            if font.is_file():
+                data = base64.b64encode(font.read_bytes()).decode("ascii")
+                faces.append(f"@font-face {{ font-family: '{UI_FONT_FAMILY}'; font-weight: {weight}; "
+                             f"src: url(data:font/otf;base64,{data}) format('opentype'); }}")
+        if faces:
+            style_el = ET.SubElement(defs, f"{{{ns}}}style", type="text/css")
+            faces.append("text { font-feature-settings: 'pwid' 1; }  /* proportional quotes, as on screen */")
+            style_el.text = "\n".join(faces)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
 def render_to_file(widget, path: Path, options: ExportOptions, caption: str = "") -> Path:
     """Render ``widget`` (resized to the requested size) with an optional caption strip into ``path``."""
     from PySide6.QtCore import QPoint, QRect, QSize, QSizeF, Qt
@@ -187,10 +286,15 @@ def render_to_file(widget, path: Path, options: ExportOptions, caption: str = ""
     if not options.transparent:
         flags |= QWidget.RenderFlag.DrawWindowBackground
 
-    def paint(painter: QPainter) -> None:
+    def paint(painter: QPainter, svg_clips: list | None = None) -> None:
         with _transparent_backgrounds(widget, options.transparent):
-            widget.render(painter, QPoint(0, 0), QRegion(0, 0, width, height - cap_h), flags)
+            if fmt == "png":
+                QWidget.render(widget, painter, QPoint(0, 0), QRegion(0, 0, width, height - cap_h), flags)
+            else:
+                _render_clipped(painter, widget, QRect(0, 0, width, height - cap_h), flags, svg_clips)
         if cap_h:
+            if svg_clips is not None:
+                _mark_clip(painter, QRect(0, 0, width, height), svg_clips)
             _draw_caption(painter, caption, width, height - cap_h, cap_h, options.transparent)
 
     with atomic_target(path) as tmp:
@@ -208,16 +312,19 @@ def render_to_file(widget, path: Path, options: ExportOptions, caption: str = ""
             if not image.save(str(tmp), "PNG"):
                 raise ExportError(f"{path.name}: the PNG could not be written")
         elif fmt == "svg":
-            gen = QSvgGenerator()
+            gen = QSvgGenerator()  # SVG Tiny 1.2: Qt's SVG 1.1 clip paths are misplaced; see _finish_svg
             gen.setFileName(str(tmp))
+            gen.setResolution(96)  # the screen's logical dpi: text is laid out as on screen, and px = CSS px
             gen.setSize(QSize(width, height))
             gen.setViewBox(QRect(0, 0, width, height))
             gen.setTitle(caption or widget.windowTitle() or "explorer export")
             gen.setDescription(caption)
+            clips: list = []
             with _painting(gen) as painter:
                 if not options.transparent:
                     painter.fillRect(QRect(0, 0, width, height), QColor("white"))
-                paint(painter)
+                paint(painter, clips)
+            _finish_svg(tmp, clips)
         else:
             writer = QPdfWriter(str(tmp))
             writer.setResolution(96)
@@ -372,7 +479,7 @@ def _range_text(t0: float, t1: float) -> str:
     from datetime import datetime, timedelta, timezone
 
     a = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t0)
-    b = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t1)
+    b = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t1 - 1)  # the end is exclusive
     return f"{a:%-d %b %Y} – {b:%-d %b %Y}"
 
 

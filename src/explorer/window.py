@@ -78,18 +78,18 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._dock("experts", Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.docks["experts"], self.docks["inspector"], Qt.Orientation.Vertical)
+        if "search" in self.views:
+            self._dock("search", Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.tabifyDockWidget(self.docks["experts"], self.docks["search"])
+            self.docks["experts"].raise_()
         self._dock("document", Qt.DockWidgetArea.RightDockWidgetArea)
         if "graph" in self.views:
             self._dock("graph", Qt.DockWidgetArea.RightDockWidgetArea)
             self.tabifyDockWidget(self.docks["document"], self.docks["graph"])
             self.docks["document"].raise_()
-        if "search" in self.views:
-            self._dock("search", Qt.DockWidgetArea.LeftDockWidgetArea)
-            self.tabifyDockWidget(self.docks["experts"], self.docks["search"])
-            self.docks["experts"].raise_()
-        self.splitDockWidget(self.docks["experts"], self.docks["inspector"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["experts"], self.docks["document"]], [380, 560], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["experts"], self.docks["inspector"]], [560, 340], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["experts"], self.docks["document"]], [360, 520], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["experts"], self.docks["inspector"]], [600, 320], Qt.Orientation.Vertical)
         self._default_state = self.saveState(SETTINGS_VERSION)
 
         self._build_actions()
