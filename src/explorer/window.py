@@ -21,7 +21,8 @@ from .views.experts import ExpertsView
 from .views.inspector import InspectorView
 from .views.timeline import TimelineView
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2  # bump when the dock layout changes, so an old saved layout is not restored
+DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 300, "graph": 300}
 
 
 def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
@@ -111,6 +112,16 @@ class MainWindow(QMainWindow):
             self.resize(1600, 1000)
         self._on_history_changed()
 
+    def _default_size(self):
+        """1600×1000, or 90% of a smaller screen."""
+        from PySide6.QtCore import QSize
+
+        screen = self.screen() or QApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is None or area.width() <= 0:
+            return QSize(1600, 1000)
+        return QSize(min(1600, int(area.width() * 0.9)), min(1000, int(area.height() * 0.9)))
+
     # -- construction --------------------------------------------------------------------------------
     def _add_optional_views(self) -> None:
         """Views that plug in when present: the relationship graph and the search panel."""
@@ -134,6 +145,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(view.title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(view)
+        view.setMinimumWidth(DOCK_MIN_WIDTH.get(name, 240))
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
@@ -437,10 +449,8 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 1000)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(self._default_size())
         layout = settings.value("window/state")
         if layout is not None:
             self.restoreState(layout, SETTINGS_VERSION)

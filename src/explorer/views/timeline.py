@@ -103,7 +103,10 @@ class TimelineView(View):
                       self.toolbar)
         hint.setFont(style.ui_font(8.5))
         hint.setStyleSheet(f"color: {style.MUTED_TEXT}")
-        bar.addWidget(hint)
+        hint.setMinimumWidth(0)  # the hint gives way (clipped) when the view is narrow
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        hint.setToolTip(hint.text())
+        bar.addWidget(hint, 1)
         bar.addSpacing(8)
         self._buttons = {}
         for key, text, tip in (("out", "−", "Zoom out (−)"), ("in", "+", "Zoom in (+)"),
