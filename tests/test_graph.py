@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
 from explorer.model import PartialDate
 from explorer.views import graph as graph_module
@@ -59,13 +59,19 @@ def test_clicking_a_node_selects_it(graph, qtbot, state):
 
 
 def clear_edge_point(view: GraphView, edge_ids) -> tuple[str, QPoint]:
-    """An edge and a point on it that is clear of every node and label (labels are drawn on top)."""
+    """An edge and a point on it that is clear of every node, label (labels are drawn on top) and
+    other edge."""
     labels = view.label_rects()
     nodes = {n: view.node_viewport_pos(n) for n in view.node_ids()}
+    geo = view.edge_geometry(view.screen_positions(view.item.screen_transform()))
+    samples = {e: [path.pointAtPercent(t / 40) for t in range(41)] for e, (path, _mid, _last) in geo.items()}
     best, best_room = None, -1.0
     for edge_id in edge_ids:
         p = view.edge_viewport_pos(edge_id)
         if any(r.adjusted(-3, -3, 3, 3).contains(QPointF(p)) for r in labels.values()):
+            continue
+        if any(math.hypot(q.x() - p.x(), q.y() - p.y()) < 10 for e, pts in samples.items() if e != edge_id
+               for q in pts):
             continue
         room = min(math.hypot(p.x() - q.x(), p.y() - q.y()) for q in nodes.values())
         if room > best_room:
@@ -141,13 +147,82 @@ def test_time_window_hides_relationships_outside_it_and_the_toggle_restores_them
 
 def test_layout_is_deterministic(make_view, state):
     a = make_view(GraphView, 900, 700)
-    b = make_view(GraphView, 560, 700)
+    b = make_view(GraphView, 900, 700)
     assert a.positions() == b.positions()
     nodes = tuple(a.all_node_ids())
     edges = tuple((r.source, r.target) for r in state.corpus.relationships)
-    first = dict(compute_layout(nodes, edges))
-    compute_layout.cache_clear()
-    assert compute_layout(nodes, edges) == first
+    for columns, aspect in ((0, 0.0), (3, 0.9), (5, 1.45)):
+        first = dict(compute_layout(nodes, edges, columns=columns, aspect=aspect))
+        compute_layout.cache_clear()
+        graph_module._component_shape.cache_clear()
+        assert compute_layout(nodes, edges, columns=columns, aspect=aspect) == first
+
+
+def grid_columns(view: GraphView) -> int:
+    """How many columns the isolated nodes and small chains are laid out in."""
+    return len({round(view.positions()[n][0], 3) for n in view.grid_nodes})
+
+
+def test_the_layout_reflows_its_columns_to_the_view(make_view):
+    wide = make_view(GraphView, 1100, 800)
+    narrow = make_view(GraphView, 560, 700)
+    assert 2 <= grid_columns(narrow) <= 3 < grid_columns(wide)
+    # every node keeps its own place
+    for view in (wide, narrow):
+        pos = list(view.positions().values())
+        assert len({(round(x, 3), round(y, 3)) for x, y in pos}) == len(pos)
+
+
+@pytest.mark.parametrize("size", [(1100, 800), (560, 700)])
+def test_the_largest_component_gets_the_most_room(make_view, state, size):
+    import networkx as nx
+
+    view = make_view(GraphView, *size)
+    g = nx.Graph()
+    g.add_nodes_from(view.node_ids())
+    g.add_edges_from((r.source, r.target) for r in state.corpus.relationships)
+    main = max(nx.connected_components(g), key=len)
+    pts = {n: view.node_viewport_pos(n) for n in view.node_ids()}
+
+    def box(ids):
+        xs = [pts[n].x() for n in ids]
+        ys = [pts[n].y() for n in ids]
+        return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+    assert box(main) >= 0.25 * box(pts)
+    assert min(math.hypot(pts[a].x() - pts[b].x(), pts[a].y() - pts[b].y())
+               for a in main for b in main if a < b) >= 20
+
+
+@pytest.mark.parametrize("size", [(1100, 800), (560, 700)])
+def test_labels_sit_beside_their_own_node_and_cover_no_other(make_view, state, size):
+    view = make_view(GraphView, *size)
+    for selection in (None, "ent-china", "ev-unsc-draft-resolution"):
+        state.select(selection)
+        pts = {n: view.node_viewport_pos(n) for n in view.node_ids()}
+        for item_id, rect in view.label_rects().items():
+            if item_id not in pts:
+                continue  # an edge label
+            p = QPointF(pts[item_id])
+            hw, hh = view.node_half_size(item_id)
+            # the label touches the node's box, grown by a few pixels
+            assert rect.intersects(QRectF(p.x() - hw - 4, p.y() - hh - 4, 2 * hw + 8, 2 * hh + 8)), item_id
+            for other, q in pts.items():
+                if other == item_id:
+                    continue
+                ow, oh = view.node_half_size(other)
+                covered = rect.intersects(QRectF(q.x() - ow, q.y() - oh, 2 * ow, 2 * oh))
+                assert not covered or item_id == selection, (item_id, other)
+
+
+def test_isolated_nodes_are_labelled_in_full_in_a_narrow_view(make_view, state):
+    view = make_view(GraphView, 560, 700)
+    labels = {lab.item_id: lab.text for lab in view.item.labels()}
+    singles = [n for n in view.grid_nodes if view.degree[n] == 0]
+    assert singles and all(n in labels for n in singles)
+    whole = [n for n in singles if labels[n] == view.node_label(n)]
+    assert len(whole) >= 0.7 * len(singles)
+    assert all(len(labels[n]) >= 16 or labels[n] == view.node_label(n) for n in singles)
 
 
 def test_dragging_a_node_moves_it_and_the_position_is_kept(graph, qtbot, make_view):

@@ -3,14 +3,21 @@
 - one custom ``GraphicsObject`` draws every edge, node and label (shared pens, one paint); nodes and
   labels have a constant size on screen (drawn in viewport pixels), positions are in layout units;
 - node shape and colour by kind (legend under the graph); node size grows modestly with degree;
-- labels are placed greedily (selected, then emphasised, then by degree), each tried right and left of
-  its node (whole, then elided), then below, above and on the diagonals, and skipped when it would
-  overlap another label or a node (the best-connected nodes may cover a node or two rather than go
-  unlabelled): zooming in spreads the nodes and more labels fit; an edge's kind is its tooltip, and its
-  label at the midpoint once zoomed in (or when the edge is emphasised) and long enough on screen;
-- the layout is a seeded spring layout per connected component, packed in rows, isolated nodes in a
-  grid below: deterministic and cached (``compute_layout`` is an ``lru_cache`` keyed by the node and
-  edge tuples); dragged nodes keep their place for the session (``_SESSION_POSITIONS``, keyed by corpus);
+- labels are placed greedily (selected, then emphasised, then the hubs, then by degree) right next to
+  their own node: right, left, above or below it, whole or elided, the cheapest free spot winning
+  (shortening the text, crossing edges and taking another node's spot cost); a label never overlaps
+  another label or a node (only the selection or a hub with no free spot may cover a node rather than go
+  unlabelled) and is left out otherwise (hovering the node shows its name): zooming in spreads the nodes
+  and more labels fit; nodes in the layout's columns are labelled on the right only; an edge's kind is
+  its tooltip, and its label at the midpoint once zoomed in (or when the edge is emphasised) and long
+  enough on screen;
+- the layout (``compute_layout``, pure, deterministic, ``lru_cache``d) gives each connected component a
+  seeded stress layout in a block whose area grows with its node count, packed in rows, the largest
+  component first and widest; chains of two or three nodes and the isolated nodes fill columns below
+  (wide enough for a name each). The view picks the number of columns (and stretches the layout) to
+  fill its canvas at the largest scale, and re-flows it when the canvas changes shape while fitted;
+  dragged nodes keep their place for the session (``_SESSION_POSITIONS``, keyed by corpus);
+- fitting keeps room for the labels beside the nodes at the right edge;
 - click a node or edge to select it; the selection's neighbourhood is emphasised, the rest dimmed;
 - relationships with a period show only when active in the timeline window (toggle; a start without an
   end is open-ended, an end without a start too), nodes obey the filters (``state.is_visible``), and
@@ -87,7 +94,6 @@ LABEL_MAX_WIDTH = 170.0
 HIT_NODE_PX = 4.0  # extra tolerance around a node's radius
 HIT_EDGE_PX = 5.0
 AFFILIATION_PREFIX = "affiliation:"
-SINGLE_DX, SINGLE_DY = 4.4, 0.9  # grid of isolated nodes, in layout units
 
 
 #: positions of nodes the user dragged, for the session: corpus key -> {node id: (x, y)}
@@ -95,77 +101,297 @@ _SESSION_POSITIONS: dict[str, dict[str, tuple[float, float]]] = {}
 
 
 # -- layout (pure) ------------------------------------------------------------------------------------
-@lru_cache(maxsize=16)
+# Layout units: about 30–40 px each when the graph is fitted. The layout is ``columns`` columns at least
+# COL_W wide (a node and a label of up to ~170 px beside it): the components are packed in rows across
+# them, each with an area that grows with its node count (the largest one first, spanning the width);
+# chains of two or three nodes stand top to bottom in a column, and isolated nodes fill the columns
+# below. Everything, labels included, lies in x ∈ [0, width].
+COL_W = 4.6  # a column: a node and its label
+ROW_H = 0.55  # a row of the grid of isolated nodes
+CHAIN_DY = 0.7  # node spacing in a chain of two or three nodes (top to bottom)
+CHAIN_GAP = 0.3  # between two chains in a column
+CELL_AREA = COL_W * ROW_H
+COMPONENT_AREA = 0.9  # grid cells per node of a component (its edges need room), more for big ones
+LABEL_ROOM = 2.2  # room kept right of a component's nodes for their labels
+GAP = 0.5  # between blocks
+NODE_INSET = 0.2  # from a column's left edge to its nodes
+MAX_BLOCK_ASPECT = 2.6  # a component's block is at most this much wider than tall
+LABEL_ASPECT = 2.2  # nodes need this much more room across than down (labels are wide)
+STRESS_MAX_NODES = 200  # bigger components keep a plain force-directed layout (stress is O(n²) a step)
+
+
+@lru_cache(maxsize=64)
 def compute_layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], seed: int = 7,
-                   single_order: tuple[tuple[str, str], ...] = ()) -> dict[str, tuple[float, float]]:
-    """Deterministic positions: a seeded spring layout per connected component (size ~ sqrt(n)),
-    components packed in rows largest first, isolated nodes in a grid below them, ordered by
-    ``single_order`` ((node, sort key) pairs; by id when absent). Returns a shared dict: copy it."""
+                   single_order: tuple[tuple[str, str], ...] = (), columns: int = 0,
+                   aspect: float = 0.0, rows: float = 1.0) -> dict[str, tuple[float, float]]:
+    """Deterministic positions (see above) for ``columns`` columns (0: about as wide as tall). Each
+    component's shape is a seeded stress layout; isolated nodes are ordered by ``single_order``
+    ((node, sort key) pairs; by id when absent). With an ``aspect`` (the view's width / height), a
+    layout wider than that gives the height it leaves to its first row (the largest component);
+    ``rows`` stretches the rows of the grid and the chains (for views that show them small).
+    Returns a shared dict: copy it."""
     order = dict(single_order)
+    big, chains, singles = _components(nodes, edges)
+    if columns <= 0:
+        total = (sum(_component_area(len(c)) for c, _ in big) + len(singles) * CELL_AREA
+                 + sum(((len(c) - 1) * CHAIN_DY + ROW_H + GAP) * COL_W for c in chains))
+        columns = max(2, round(math.sqrt(total) / COL_W))
+    base = columns * COL_W
+    _, first, height = _pack(big, chains, singles, columns, base, seed, order, 0.0, rows, place=False)
+    width, extra = base, 0.0
+    if aspect > 0 and first is not None and base / height < aspect * 0.98:
+        # taller than the view: widen the columns (and the components' rows with them) until it fits
+        lo, hi = base, base * 2.0
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            if mid / _pack(big, chains, singles, columns, mid, seed, order, 0.0, rows, place=False)[2] < aspect:
+                lo = mid
+            else:
+                hi = mid
+        width = lo
+    elif aspect > 0 and first is not None and base / height > aspect * 1.02:
+        # wider than the view: the first row (the largest component) takes the height left, up to
+        # about as tall as it is wide
+        extra = min(base / aspect - height, max(0.0, first[0] / 1.1 - first[1]))
+        extra = extra if extra > 0.05 else 0.0
+    return _pack(big, chains, singles, columns, width, seed, order, extra, rows)[0]
+
+
+def _pack(big, chains, singles, columns: int, width: float, seed: int, order: dict, extra: float,
+          rows: float, place: bool = True):
+    """Place the components, chains and isolated nodes in ``columns`` columns; the first row of
+    components gets ``extra`` height, rows of the grid and chains are ``rows`` times their usual
+    height. Everything, labels included, lies in x ∈ [0, width]. Also returns the first block's width
+    and height, and the layout's height (all that is computed when not ``place``)."""
+    row_h, chain_dy, chain_gap = ROW_H * rows, CHAIN_DY * rows, CHAIN_GAP * rows
+    col_w = width / columns
+    first = None
+    out: dict[str, tuple[float, float]] = {}
+    lowest = 0.0
+    y = 0.0  # top of the next row; rows go downwards (negative y: the view's y axis points up)
+    tops = [0.0] * columns  # where each column is free from, downwards
+    # components in justified rows: a row's blocks share its height, each as wide as its area needs;
+    # a block joins the row while every block stays at least about as wide as it is tall
+    i = 0
+    while i < len(big):
+        row = [big[i]]
+        i += 1
+        while i < len(big):
+            # add blocks while the row is flatter than MAX_BLOCK_ASPECT, as long as none gets too narrow
+            areas = [_component_area(len(c)) for c, _ in row]
+            h = sum(areas) / (width - GAP * (len(row) - 1))
+            if max(a / h for a in areas) <= MAX_BLOCK_ASPECT * h:
+                break
+            areas.append(_component_area(len(big[i][0])))
+            h = sum(areas) / (width - GAP * (len(row)))
+            if min(a / h for a in areas) < 0.9 * h:
+                break
+            row.append(big[i])
+            i += 1
+        areas = [_component_area(len(c)) for c, _ in row]
+        h = sum(areas) / (width - GAP * (len(row) - 1))
+        if len(row) == 1 and i > 1:  # a lone smaller block keeps its own proportions
+            h = max(h, math.sqrt(areas[0] / 1.8))
+        else:
+            h = max(h, math.sqrt(max(areas) / MAX_BLOCK_ASPECT))
+        h = max(h, 3 * ROW_H)
+        widths = [min(a / h, width) for a in areas]
+        heights = [h] * len(row)
+        if first is None:
+            first = (widths[0], h)
+            heights[0] += extra  # only the largest component: the others leave room under them
+        x = 0.0
+        for (comp, sub_edges), w, h in zip(row, widths, heights):
+            # nodes inside the block, with room for labels on the right and half a row above and below
+            ix0, ix1 = x + NODE_INSET, x + w - min(LABEL_ROOM, 0.3 * w)
+            iy0, iy1 = y - ROW_H / 2, y - h + ROW_H / 2
+            lowest = min(lowest, iy1)
+            if place:
+                shape = _component_shape(tuple(comp), tuple(sub_edges), seed)
+                for n, (px, py) in _even_out(shape, ix1 - ix0, iy0 - iy1).items():
+                    out[n] = (ix0 + px * (ix1 - ix0), iy0 + py * (iy1 - iy0))
+            for c in range(columns):
+                if x < (c + 1) * col_w - 0.3 and x + w > c * col_w + 0.3:
+                    tops[c] = min(tops[c], y - h - GAP)
+            x += w + GAP
+        y = min(tops)
+
+    # chains: top to bottom, each in the column that is least filled (beside a row of components that
+    # leaves room)
+    tops_before = list(tops)
+    for chain in sorted(chains, key=lambda c: (-len(c), order.get(c[0], c[0]))):
+        col = max(range(columns), key=lambda c: (tops[c], -c))
+        for k, n in enumerate(chain):
+            out[n] = (col * col_w + NODE_INSET, tops[col] - row_h / 2 - k * chain_dy)
+            lowest = min(lowest, out[n][1])
+        tops[col] -= (len(chain) - 1) * chain_dy + row_h + chain_gap
+    tops = [t - (GAP - chain_gap) if t < top else t for t, top in zip(tops, tops_before)]
+
+    # isolated nodes: down the columns, each starting under its chains and all ending at the same row
+    singles = sorted(singles, key=lambda n: order.get(n, n))
+    bottom = min(tops)
+    while singles and sum(max(0, int((t - bottom) / row_h + 1e-6)) for t in tops) < len(singles):
+        bottom -= row_h
+    k = 0
+    for col, top in enumerate(tops):
+        n_rows = max(0, int((top - bottom) / row_h + 1e-6))
+        for r in range(n_rows):
+            if k == len(singles):
+                break
+            out[singles[k]] = (col * col_w + NODE_INSET, top - row_h / 2 - r * row_h)
+            lowest = min(lowest, out[singles[k]][1])
+            k += 1
+    return out, first, -lowest + row_h / 2
+
+
+def _component_area(n: int) -> float:
+    return n * COMPONENT_AREA * CELL_AREA * (1 + n / 20)
+
+
+@lru_cache(maxsize=16)
+def _components(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]):
+    """Connected components, largest first: (nodes, edges) of the big ones, chains of two or three
+    nodes (end to end), isolated nodes. Built in sorted order: sets iterate in hash order, which
+    differs per process."""
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((a, b) for a, b in edges if a != b)
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
-    blocks: list[dict[str, np.ndarray]] = []
+    big: list[tuple[list[str], list[tuple[str, str]]]] = []
+    chains: list[list[str]] = []
     singles: list[str] = []
     for comp in comps:
+        members = set(comp)
+        sub_edges = sorted({(min(a, b), max(a, b)) for a, b in edges if a in members and b in members and a != b})
         if len(comp) == 1:
             singles.append(comp[0])
-            continue
-        # build the component in sorted order: subgraph views iterate a set (hash order differs per process)
-        members = set(comp)
-        sub = nx.Graph()
-        sub.add_nodes_from(comp)
-        sub.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in edges if a in members and b in members
-                                  and a != b))
-        if len(comp) == 2:
-            pos = {comp[0]: np.array([-0.8, 0.0]), comp[1]: np.array([0.8, 0.0])}
+        elif len(comp) <= 3 and len(sub_edges) == len(comp) - 1:
+            chains.append(_chain_order(comp, sub_edges))
         else:
-            raw = nx.spring_layout(sub, seed=seed, iterations=300, k=1.6 / math.sqrt(len(comp)))
-            arr = np.array([raw[n] for n in comp], dtype=float)
-            arr -= arr.mean(axis=0)
-            # scale so the median edge is ~1.6 units long
-            lengths = [np.linalg.norm(raw[a] - raw[b]) for a, b in sub.edges()]
-            med = float(np.median(lengths)) if lengths else 1.0
-            arr *= 1.6 / max(med, 1e-6)
-            arr[:, 0] *= 1.25  # labels are wide: give the layout more room across than down
-            arr = _spread(arr, 1.25 * (1 + len(comp) / 25))  # big components: more room around hubs
-            pos = {n: arr[i] for i, n in enumerate(comp)}
-        blocks.append(pos)
+            big.append((comp, sub_edges))
+    return big, chains, singles
 
-    gap = 2.0
-    bboxes = []
-    for pos in blocks:
-        arr = np.array(list(pos.values()))
-        lo, hi = arr.min(axis=0), arr.max(axis=0)
-        bboxes.append((lo, hi))
-    total_area = sum(float((hi[0] - lo[0] + gap) * (hi[1] - lo[1] + gap)) for lo, hi in bboxes)
-    total_area += len(singles) * SINGLE_DX * SINGLE_DY
-    widest = max((float(hi[0] - lo[0]) for lo, hi in bboxes), default=0.0)
-    row_width = max(widest, math.sqrt(max(total_area, 1.0) * 1.1))
 
-    out: dict[str, tuple[float, float]] = {}
-    x = 0.0
-    y = 0.0  # top of the current row; rows go downwards (negative y: the view's y axis points up)
-    row_h = 0.0
-    for pos, (lo, hi) in zip(blocks, bboxes):
-        w, h = float(hi[0] - lo[0]), float(hi[1] - lo[1])
-        if x > 0 and x + w > row_width:
-            x = 0.0
-            y -= row_h + gap
-            row_h = 0.0
-        for n, p in pos.items():
-            out[n] = (x + float(p[0] - lo[0]), y - float(hi[1] - p[1]))
-        x += w + gap
-        row_h = max(row_h, h)
-    if singles:
-        if blocks:
-            y -= row_h + gap
-        singles.sort(key=lambda n: order.get(n, n))
-        cols = max(1, int(row_width // SINGLE_DX) + 1)
-        for i, n in enumerate(singles):
-            out[n] = ((i % cols) * SINGLE_DX, y - (i // cols) * SINGLE_DY)
-    return out
+def _chain_order(comp: list[str], sub_edges: list[tuple[str, str]]) -> list[str]:
+    """The nodes of a path of two or three nodes, end to end."""
+    if len(comp) == 2:
+        return list(comp)
+    deg = {n: 0 for n in comp}
+    for a, b in sub_edges:
+        deg[a] += 1
+        deg[b] += 1
+    mid = next(n for n in comp if deg[n] == 2)
+    ends = sorted(n for n in comp if n != mid)
+    return [ends[0], mid, ends[1]]
+
+
+@lru_cache(maxsize=64)
+def _component_shape(comp: tuple[str, ...], sub_edges: tuple[tuple[str, str], ...],
+                     seed: int) -> dict[str, tuple[float, float]]:
+    """A stress layout of one connected component, normalised to the unit square (y down: 0 is the top).
+    Links between well-connected nodes are longer (their neighbours gather round each of them), and
+    the layout is made wider than tall: labels are wide."""
+    n = len(comp)
+    index = {v: i for i, v in enumerate(comp)}
+    g = nx.Graph()
+    g.add_nodes_from(comp)
+    g.add_edges_from(sub_edges)
+    deg = dict(g.degree())
+    for a, b in sub_edges:
+        g[a][b]["len"] = 1.0 + 0.25 * (math.sqrt(max(deg[a], deg[b])) - 1) * min(1.0, (min(deg[a], deg[b]) - 1) / 2)
+    if n < 500:  # networkx lays out bigger graphs with scipy, which the app does not need otherwise
+        init = nx.spring_layout(g, seed=seed, iterations=100)
+        arr = np.array([init[v] for v in comp], dtype=float)
+    else:
+        arr = _spring(n, [(index[a], index[b]) for a, b in sub_edges], seed)
+    if n <= STRESS_MAX_NODES:
+        dist = np.zeros((n, n))
+        for src, lengths in nx.all_pairs_dijkstra_path_length(g, weight="len"):
+            for dst, d in lengths.items():
+                dist[index[src], index[dst]] = d
+        arr = _stress(arr, dist)
+        arr[:, 0] *= 1.8  # labels are wide: more room across than down
+        arr = _spread(arr, 0.75)
+    else:
+        arr[:, 0] *= 1.8
+    lo, hi = arr.min(axis=0), arr.max(axis=0)
+    span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
+    unit = (arr - lo) / span
+    unit[:, 1] = 1.0 - unit[:, 1]  # y down
+    return {v: (float(unit[i, 0]), float(unit[i, 1])) for i, v in enumerate(comp)}
+
+
+@lru_cache(maxsize=256)
+def _even_out_cached(items: tuple[tuple[str, float, float], ...], w: float, h: float) -> tuple:
+    names = [n for n, _, _ in items]
+    arr = np.array([(x * w / LABEL_ASPECT, y * h) for _, x, y in items], dtype=float)
+    n = len(arr)
+    min_dist = 0.75 * math.sqrt(w / LABEL_ASPECT * h / max(n, 1))
+    for _ in range(8):
+        arr = _spread(arr, min_dist, iterations=20)
+        arr[:, 0] = np.clip(arr[:, 0], 0, w / LABEL_ASPECT)
+        arr[:, 1] = np.clip(arr[:, 1], 0, h)
+    return tuple((names[i], float(arr[i, 0] * LABEL_ASPECT / w), float(arr[i, 1] / h)) for i in range(n))
+
+
+def _even_out(shape: dict[str, tuple[float, float]], w: float, h: float) -> dict[str, tuple[float, float]]:
+    """A component's unit-square shape stretched to a w × h box, with nodes that crowd each other pushed
+    apart into the box's free room (distances measured as if labels were square: x counts less)."""
+    if not 3 <= len(shape) <= STRESS_MAX_NODES or w <= 0 or h <= 0:
+        return shape
+    items = tuple((n, x, y) for n, (x, y) in shape.items())
+    return {n: (x, y) for n, x, y in _even_out_cached(items, round(w, 4), round(h, 4))}
+
+
+def _spring(n: int, edges: list[tuple[int, int]], seed: int, iterations: int = 60) -> np.ndarray:
+    """A plain seeded force-directed layout (Fruchterman–Reingold), for components too big for the rest."""
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2))
+    adj = np.zeros((n, n))
+    for a, b in edges:
+        adj[a, b] = adj[b, a] = 1.0
+    k = 1.0 / math.sqrt(n)
+    step = 0.1
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.maximum(np.sqrt((delta ** 2).sum(axis=2)), 0.01)
+        force = (k * k / dist ** 2 - adj * dist / k)[:, :, None] * delta
+        disp = force.sum(axis=1)
+        length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 0.01)
+        pos += disp / length[:, None] * np.minimum(length, step)[:, None]
+        step *= 0.95
+    return pos
+
+
+def _stress(arr: np.ndarray, dist: np.ndarray, iterations: int = 300) -> np.ndarray:
+    """Stress majorisation (SMACOF) towards the graph distances, weights 1/d²: linked nodes end up
+    about as far apart as their link asks, leaves spread evenly round their hub."""
+    n = len(arr)
+    if n < 3:
+        return arr
+    d = dist.copy()
+    np.fill_diagonal(d, 1.0)
+    w = 1.0 / d ** 2
+    np.fill_diagonal(w, 0.0)
+    lap = -w.copy()
+    np.fill_diagonal(lap, w.sum(axis=1))
+    lap_pinv = np.linalg.pinv(lap)
+    x = arr - arr.mean(axis=0)
+    cur = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    x *= float(np.median(dist[dist > 0])) / max(float(np.median(cur[dist > 0])), 1e-9)
+    prev = math.inf
+    for _ in range(iterations):
+        diff = x[:, None, :] - x[None, :, :]
+        cur = np.sqrt((diff ** 2).sum(axis=2))
+        stress = float((w * (cur - dist) ** 2).sum())
+        if prev - stress < 1e-7 * prev:
+            break
+        prev = stress
+        b = -w * dist / np.maximum(cur, 1e-9)
+        np.fill_diagonal(b, 0.0)
+        np.fill_diagonal(b, -b.sum(axis=1))
+        x = lap_pinv @ (b @ x)
+    return x
 
 
 def _spread(arr: np.ndarray, min_dist: float, iterations: int = 60) -> np.ndarray:
@@ -239,6 +465,7 @@ class _GraphItem(pg.GraphicsObject):
         self._fm_bold = QFontMetricsF(self._font_bold)
         self._fm_edge = QFontMetricsF(self._font_edge)
         self._pens: dict = {}
+        self._texts: dict[tuple[str, bool, bool], list[tuple[str, float, float]]] = {}
 
     # -- geometry ----------------------------------------------------------------------------------
     def data_rect(self) -> QRectF:
@@ -382,13 +609,18 @@ class _GraphItem(pg.GraphicsObject):
                 fg = QColor("#4a4a4a")
             else:
                 p.setFont(self._font_bold if lab.bold else self._font)
-                bg = QColor(255, 255, 255, 170 if not lab.dim else 120)
+                bg = QColor(255, 255, 255, 205 if not lab.dim else 150)
                 fg = QColor(TEXT_COLOR if not lab.dim else "#9a9a9a")
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(bg)
             p.drawRoundedRect(lab.rect, 3, 3)
             p.setPen(fg)
-            p.drawText(lab.rect, Qt.AlignmentFlag.AlignCenter, lab.text)
+            if lab.edge:
+                p.drawText(lab.rect, Qt.AlignmentFlag.AlignCenter, lab.text)
+            else:  # the letters centred in the box (the font's line is taller than its letters)
+                fm = self._fm_bold if lab.bold else self._fm
+                base = lab.rect.top() + (lab.rect.height() + fm.capHeight() - fm.descent()) / 2
+                p.drawText(QPointF(lab.rect.left() + 3, base), lab.text)
 
     def _node(self, p: QPainter, n: str, pt: QPointF, r: float, dim: bool, selected: bool, hover: bool) -> None:
         shape, color = self.view.node_style(n)
@@ -435,6 +667,27 @@ class _GraphItem(pg.GraphicsObject):
         self._labels_key = key
         return self._labels
 
+    def _label_height(self, fm: QFontMetricsF) -> float:
+        """A label's box: the letters (cap height and descenders) and a little room, not the font's
+        whole line height (the bundled CJK font has a tall one)."""
+        return math.ceil(fm.capHeight() + fm.descent() + 2.5)
+
+    def _label_texts(self, full: str, bold: bool, in_grid: bool) -> list[tuple[str, float, float]]:
+        """A label's candidate texts, whole then shorter (elided), with their widths and costs."""
+        key = (full, bold, in_grid)
+        texts = self._texts.get(key)
+        if texts is None:
+            fm = self._fm_bold if bold else self._fm
+            texts = []
+            steps = (1e6,) if bold else ((LABEL_MAX_WIDTH, 150.0, 130.0, 110.0, 90.0, 70.0) if in_grid
+                                         else (LABEL_MAX_WIDTH, 130.0, 95.0))
+            for level, max_w in enumerate(steps):
+                t = full if bold else fm.elidedText(full, Qt.TextElideMode.ElideRight, max_w)
+                if (len(t) >= 5 or t == full) and all(t != s for s, _, _ in texts):
+                    texts.append((t, fm.horizontalAdvance(t) + 6, 2.5 * level if not in_grid else 0.8 * level))
+            self._texts[key] = texts
+        return texts
+
     def _place_labels(self, tr: QTransform) -> list[_Placed]:
         v = self.view
         area = self.screen_area(tr).adjusted(2, 2, -2, -2)
@@ -447,33 +700,69 @@ class _GraphItem(pg.GraphicsObject):
         sel = v.state.selection
         xs = np.array([scr[n].x() for n in ids])
         ys = np.array([scr[n].y() for n in ids])
-        rs = np.array([v.node_radius(n) + 1.0 for n in ids])
-        nx0, nx1, ny0, ny1 = xs - rs, xs + rs, ys - rs, ys + rs
+        half = np.array([v.node_half_size(n) for n in ids]).reshape(-1, 2) + 1.5
+        nx0, nx1, ny0, ny1 = xs - half[:, 0], xs + half[:, 0], ys - half[:, 1], ys + half[:, 1]
         index = {n: i for i, n in enumerate(ids)}
         degree = v.degree
+        hubs = set(sorted(ids, key=lambda n: (-degree.get(n, 0), n))[:3]) | (v.hubs & set(ids))
 
         def rank(n: str):
             if n == sel:
                 return (0, 0, n)
             if emph is not None and n in en:
                 return (1, -degree.get(n, 0), n)
-            return (2, -degree.get(n, 0), n)
+            return (2 if n in hubs else 3, -degree.get(n, 0), n)
+
+        # the edges as straight screen segments (curves in a few pieces), to keep labels off them
+        geo = v.edge_geometry(scr)
+        segs, weights, owners = [], [], []
+        for k, e in enumerate(v.visible_edges()):
+            path = geo[e.id][0]
+            pts = ([path.pointAtPercent(0), path.pointAtPercent(1)] if path.elementCount() == 2
+                   else [path.pointAtPercent(t / 6) for t in range(7)])
+            wgt = 0.3 if emph is not None and e.id not in ee else 1.0
+            for a, b in itertools.pairwise(pts):
+                segs.append((a.x(), a.y(), b.x(), b.y()))
+                weights.append(wgt)
+                owners.append(k)
+        seg = np.array(segs, dtype=float).reshape(-1, 4)
+        seg_w = np.array(weights, dtype=float)
+        seg_edge = np.array(owners, dtype=int)
+        sx0, sx1 = np.minimum(seg[:, 0], seg[:, 2]), np.maximum(seg[:, 0], seg[:, 2])
+        sy0, sy1 = np.minimum(seg[:, 1], seg[:, 3]), np.maximum(seg[:, 1], seg[:, 3])
+
+        def crossings(rect: QRectF) -> float:
+            """The edges under a label (dimmed ones count less)."""
+            r = rect.adjusted(1, 1, -1, -1)
+            near = np.flatnonzero((sx0 <= r.right()) & (sx1 >= r.left()) & (sy0 <= r.bottom()) & (sy1 >= r.top()))
+            if not len(near):
+                return 0.0
+            hit = near[_segments_hit(seg[near], r)]
+            _edges, first = np.unique(seg_edge[hit], return_index=True)
+            return float(seg_w[hit][first].sum())
+
+        # where each node's label would like to go (right of it, whole): covering another node's spot costs
+        lh = self._label_height(self._fm)
+        want_w = np.array([min(self._fm.horizontalAdvance(v.node_label(n)) + 6, LABEL_MAX_WIDTH) for n in ids])
+        wx0, wx1 = xs + half[:, 0] + 1, xs + half[:, 0] + 1 + want_w
+        wy0, wy1 = ys - lh / 2, ys + lh / 2
+        waiting = np.ones(len(ids), dtype=bool)
+
+        def blocking(rect: QRectF, own: int) -> int:
+            hit = waiting & (wx0 < rect.right()) & (wx1 > rect.left()) & (wy0 < rect.bottom()) & (wy1 > rect.top())
+            hit[own] = False
+            return int(hit.sum())
 
         placed: list[_Placed] = []
         rects: list[QRectF] = []
 
-        # emphasised labels may cover dimmed nodes; other labels avoid every node
-        strong = np.array([emph is None or n in en for n in ids], dtype=bool)
-
-        def free(rect: QRectF, own: int | None, only_strong: bool = False) -> bool:
+        def free(rect: QRectF, own: int | None) -> bool:
             if not area.contains(rect):
                 return False
             for q in rects:
                 if rect.intersects(q):
                     return False
             hit = (nx0 < rect.right()) & (nx1 > rect.left()) & (ny0 < rect.bottom()) & (ny1 > rect.top())
-            if only_strong:
-                hit &= strong
             if own is not None:
                 hit[own] = False
             return not bool(hit.any())
@@ -483,47 +772,51 @@ class _GraphItem(pg.GraphicsObject):
             bold = n == sel
             fm = self._fm_bold if bold else self._fm
             full = v.node_label(n)
-            x, y, r = float(xs[i]), float(ys[i]), float(rs[i]) + 1
-            # beside the node with the whole label (elided past LABEL_MAX_WIDTH), then shorter beside it,
-            # then below, above and on the diagonals
-            h = fm.height() + 1
-            sizes: list[tuple[str, float]] = []
-            for max_w in ((1e6,) if bold else (LABEL_MAX_WIDTH, 110.0, 70.0)):
-                t = full if bold else fm.elidedText(full, Qt.TextElideMode.ElideRight, max_w)
-                if (len(t) >= 4 or t == full) and all(t != s for s, _ in sizes):
-                    sizes.append((t, fm.horizontalAdvance(t) + 6))
-            candidates = [(t, rect) for t, w in sizes for rect in _label_spots(x, y, r, w, h, beside=True)]
-            candidates += [(sizes[0][0], rect) for rect in _label_spots(x, y, r, sizes[0][1], h, beside=False)]
-            done = False
-            for text, rect in candidates:
-                if free(rect, i, only_strong=emph is not None and n in en):
-                    placed.append(_Placed(rect, text, n, emph is not None and n not in en, bold))
-                    rects.append(rect)
-                    done = True
-                    break
-            if not done and (bold or n in v.hubs or (emph is not None and n in en)):
-                # an important label that found no free place: let it cover as few nodes as possible
-                text = full if bold else fm.elidedText(full, Qt.TextElideMode.ElideRight, LABEL_MAX_WIDTH)
-                w, h = fm.horizontalAdvance(text) + 6, fm.height() + 1
-                best, best_cover = None, 3
-                for cx, cy in ((x + r + 1, y - h / 2), (x - r - 1 - w, y - h / 2), (x - w / 2, y + r + 1),
-                               (x - w / 2, y - r - 1 - h)):
-                    rect = QRectF(cx, cy, w, h)
+            x, y = float(xs[i]), float(ys[i])
+            hw, hh = float(half[i, 0]), float(half[i, 1])
+            h = self._label_height(fm)
+            in_grid = n in v.grid_nodes
+            # the whole label (elided past LABEL_MAX_WIDTH), then shorter ones; beside the node (right, then
+            # left), above or below it. Nodes in the grid of isolated nodes and chains: right only, shortened
+            # as far as needed. The cheapest free spot wins: shortening and crossing edges cost.
+            texts = self._label_texts(full, bold, in_grid)
+            best: tuple[float, str, QRectF] | None = None
+            for text, w, cost in texts:
+                spots = [(0.0, QRectF(x + hw + 1, y - h / 2, w, h))]
+                if not in_grid:
+                    spots += [(1.0, QRectF(x - hw - 1 - w, y - h / 2, w, h)),
+                              (1.6, QRectF(x - w / 2, y - hh - 1 - h, w, h)),
+                              (1.8, QRectF(x - w / 2, y + hh + 1, w, h))]
+                for side, rect in spots:
+                    c = cost + side
+                    if best is not None and c >= best[0]:
+                        continue
+                    if not free(rect, i):
+                        continue
+                    c += 2.0 * crossings(rect) + 1.2 * blocking(rect, i)
+                    if best is None or c < best[0]:
+                        best = (c, text, rect)
+            if best is None and (bold or n in hubs):
+                # the selection or a hub that found no free place: the spot that covers fewest nodes
+                text, w, _ = texts[0]
+                cover_best = None
+                for rect in (QRectF(x + hw + 1, y - h / 2, w, h), QRectF(x - hw - 1 - w, y - h / 2, w, h),
+                             QRectF(x - w / 2, y - hh - 1 - h, w, h), QRectF(x - w / 2, y + hh + 1, w, h)):
                     if not area.contains(rect) or any(rect.intersects(q) for q in rects):
                         continue
                     cover = (nx0 < rect.right()) & (nx1 > rect.left()) & (ny0 < rect.bottom()) & (ny1 > rect.top())
                     cover[i] = False
-                    if emph is not None and n in en:
-                        cover &= strong
-                    if int(cover.sum()) < best_cover:
-                        best, best_cover = rect, int(cover.sum())
-                if best is not None:
-                    placed.append(_Placed(best, text, n, emph is not None and n not in en, bold))
-                    rects.append(best)
+                    if cover_best is None or int(cover.sum()) < cover_best[0]:
+                        cover_best = (int(cover.sum()), rect)
+                if cover_best is not None:
+                    best = (0.0, text, cover_best[1])
+            waiting[i] = False
+            if best is not None:
+                placed.append(_Placed(best[2], best[1], n, emph is not None and n not in en, bold))
+                rects.append(best[2])
 
         # edge labels: on emphasised edges when something is selected, else on all; only where the edge
         # is long enough on screen to carry its label and it does not collide
-        geo = v.edge_geometry(scr)
         edges = [e for e in v.visible_edges() if not e.affiliation and (emph is None or e.id in ee)]
         edges.sort(key=lambda e: (e.id != sel, -(degree.get(e.source, 0) + degree.get(e.target, 0)), e.id))
         zoomed = v.zoom_factor() >= 1.4 or emph is not None
@@ -705,6 +998,8 @@ class GraphView(View):
         self._hidden_by_time = 0
         self._emphasis: tuple[set[str], set[str]] | None = None
         self._auto_fit = True
+        self._shape: tuple[int, float, float] | None = None  # layout columns, aspect and rows, for the canvas size
+        self.grid_nodes: set[str] = set()  # isolated nodes and chains: in the layout's columns
 
         self._build_ui()
         state.corpusChanged.connect(self._on_corpus_changed)
@@ -784,6 +1079,7 @@ class GraphView(View):
             return
         corpus = self.state.corpus
         self._nodes, self._style, self._labels, self._edges = [], {}, {}, []
+        self.grid_nodes = set()
         if corpus is None:
             self._node_set = set()
             self._edge_by_id = {}
@@ -823,6 +1119,8 @@ class GraphView(View):
         ranked = sorted(self._nodes, key=lambda n: -self.degree[n])
         self.hubs = {n for n in ranked[:max(3, len(ranked) // 20)] if self.degree[n] >= 3}
         self._corpus_key = str(getattr(corpus, "root", "") or corpus.info.title)
+        _big, chains, singles = _components(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges))
+        self.grid_nodes = set(singles).union(*chains)
         self._pos = self._base_layout()
         self._pos.update({k: v for k, v in _SESSION_POSITIONS.get(self._corpus_key, {}).items()
                           if k in self._pos})
@@ -959,12 +1257,15 @@ class GraphView(View):
     def eventFilter(self, obj, ev) -> bool:
         # refit when the canvas changes size (the dock, the window, or an export resizing the body)
         if obj is self.canvas and ev.type() == QEvent.Type.Resize and self._auto_fit and not self._closed:
-            self.fit(keep_auto=True)
+            size = (float(ev.size().width()), float(ev.size().height()))
+            self._relayout_for_size(size)
+            self.fit(keep_auto=True, size=size)
         return super().eventFilter(obj, ev)
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if self._auto_fit and not self._closed:
+            self._relayout_for_size(self._canvas_size())
             self.fit(keep_auto=True)
 
     # -- geometry used by the item ---------------------------------------------------------------
@@ -979,6 +1280,18 @@ class GraphView(View):
 
     def node_radius(self, node_id: str) -> float:
         return min(12.0, 5.0 + 1.6 * math.sqrt(self.degree.get(node_id, 0)))
+
+    def node_half_size(self, node_id: str) -> tuple[float, float]:
+        """Half the width and height of a node's drawn shape, in pixels."""
+        r = self.node_radius(node_id)
+        shape = self.node_style(node_id)[0]
+        if shape == "square":
+            return (0.9 * r, 0.9 * r)
+        if shape == "triangle":
+            return (1.1 * r, 1.2 * r)
+        if shape == "diamond":
+            return (1.2 * r, 1.2 * r)
+        return (r, r)
 
     def position(self, node_id: str) -> tuple[float, float]:
         return self._pos[node_id]
@@ -1027,17 +1340,36 @@ class GraphView(View):
                 out[e.id] = (path, mid, last)
         return out
 
-    def _fit_rect(self) -> QRectF:
-        r = self.item.data_rect()
-        pad_x = max(r.width() * 0.06, 0.9)
-        pad_y = max(r.height() * 0.06, 0.9)
-        return r.adjusted(-pad_x, -pad_y, pad_x, pad_y)
+    def _canvas_size(self) -> tuple[float, float]:
+        size = self.canvas.size()
+        return float(size.width()), float(size.height())
+
+    def _label_room(self, ids) -> np.ndarray:
+        """Pixels right of each node's centre the fit keeps for its label: the whole label for the nodes in
+        the layout's columns (labelled on the right only), some for the others (their labels can go left)."""
+        fm = self.item._fm
+        return np.array([self.node_radius(n) + 6 + min(fm.horizontalAdvance(self.node_label(n)) + 6,
+                                                      LABEL_MAX_WIDTH if n in self.grid_nodes else 60.0)
+                         for n in ids], dtype=float).reshape(-1)
+
+    def _label_cap(self, pos: dict[str, tuple[float, float]], ids) -> np.ndarray:
+        """Units right of each node its label may take at most: a column's width for those in the columns."""
+        xs = sorted({round(pos[n][0], 6) for n in self.grid_nodes if n in pos})
+        col_w = min((b - a for a, b in itertools.pairwise(xs)), default=COL_W)
+        return np.array([col_w - NODE_INSET if n in self.grid_nodes else np.inf for n in ids], dtype=float)
+
+    def _fit_scale(self, pos: dict[str, tuple[float, float]], ids, size: tuple[float, float]):
+        pts = np.array([pos[n] for n in ids], dtype=float).reshape(-1, 2)
+        return _fit(pts, self._label_room(ids), size[0], size[1], self._label_cap(pos, ids))
+
+    def _fit_rect(self, size: tuple[float, float] | None = None) -> QRectF:
+        return self._fit_scale(self._pos, self._visible_nodes or self._nodes, size or self._canvas_size())[1]
 
     def zoom_factor(self) -> float:
         """How far the user zoomed in from the fitted view (1 = fitted)."""
         tr = self.item.screen_transform()
         size = self.vb.size()
-        r = self._fit_rect()
+        r = self._fit_rect((size.width(), size.height()))
         if tr is None or size.width() <= 0 or r.width() <= 0:
             return 1.0
         fit_ppu = min(size.width() / r.width(), size.height() / r.height())
@@ -1114,12 +1446,49 @@ class GraphView(View):
         return NODE_KIND_LABELS.get(item.kind, item.kind)
 
     # -- actions -------------------------------------------------------------------------------------
-    def _base_layout(self) -> dict[str, tuple[float, float]]:
+    def _layout_for(self, columns: int, aspect: float = 0.0, rows: float = 1.0) -> dict[str, tuple[float, float]]:
         kinds = list(NODE_STYLES.values())
         order = tuple((n, (f"{kinds.index(self._style[n]) if self._style[n] in kinds else 99:02d}"
                           f"{self._labels[n].casefold()}")) for n in self._nodes)
-        return dict(compute_layout(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges),
-                                   single_order=order))
+        return compute_layout(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges),
+                              single_order=order, columns=columns, aspect=aspect, rows=rows)
+
+    def _layout_shape(self, size: tuple[float, float]) -> tuple[int, float, float]:
+        """The layout's columns, aspect and row stretch for a canvas of this size: the number of columns
+        whose layout fills it at the largest scale once its rows are tall enough for a label each, and
+        the canvas' shape (all rounded: layouts are cached)."""
+        width, height = size
+        if width < 50 or height < 50:
+            return self._shape or (3, 0.0, 1.0)
+        row_px = self.item._label_height(self.item._fm) + 2.0
+        # the canvas' shape less the fit's margins (the layout's width includes its labels)
+        # (in steps of 5 %: a resize that hardly changes it reuses the cached layouts)
+        aspect = (width - 30) / max(height - 36, 1.0)
+        aspect = round(1.05 ** round(math.log(max(aspect, 0.05)) / math.log(1.05)), 3)
+        best, best_ppu = (3, 1.0), -1.0
+        for columns in range(2, 9):
+            rows = 1.0
+            for _ in range(4):
+                ppu = self._fit_scale(self._layout_for(columns, aspect, rows), self._nodes, size)[0]
+                need = row_px / (ROW_H * ppu)
+                if need <= rows + 1e-6 or rows >= 2.0:
+                    break
+                rows = min(2.0, math.ceil(need * 20) / 20)
+            if ppu > best_ppu * 1.02:  # a wider layout only when it is clearly better
+                best, best_ppu = (columns, rows), ppu
+        return best[0], aspect, best[1]
+
+    def _base_layout(self, size: tuple[float, float] | None = None) -> dict[str, tuple[float, float]]:
+        self._shape = self._layout_shape(size or self._canvas_size())
+        return dict(self._layout_for(*self._shape))
+
+    def _relayout_for_size(self, size: tuple[float, float]) -> None:
+        """Re-flow the layout for a new canvas size (nodes the user dragged stay put)."""
+        if not self._nodes or self._layout_shape(size) == self._shape:
+            return
+        self._pos = self._base_layout(size)
+        self._pos.update({k: v for k, v in _SESSION_POSITIONS.get(self._corpus_key, {}).items() if k in self._pos})
+        self.item.geometry_changed()
 
     def move_node(self, node_id: str, x: float, y: float) -> None:
         self._pos[node_id] = (float(x), float(y))
@@ -1145,13 +1514,13 @@ class GraphView(View):
         self.item.geometry_changed()
         self.fit()
 
-    def fit(self, keep_auto: bool = False) -> None:
-        """Zoom to show every visible node with some room for labels."""
+    def fit(self, keep_auto: bool = False, size: tuple[float, float] | None = None) -> None:
+        """Zoom to show every visible node with room for the labels beside them."""
         if self._closed:
             return
         if not keep_auto:
             self._auto_fit = True
-        self.vb.setRange(self._fit_rect(), padding=0)
+        self.vb.setRange(self._fit_rect(size), padding=0)
         self.item.geometry_changed()
 
     # -- for tests and export --------------------------------------------------------------------
@@ -1237,15 +1606,55 @@ def _arrowhead(seg: tuple[QPointF, QPointF], r: float, size: float = 7.0) -> QPo
     return QPolygonF([tip, left, right])
 
 
-def _label_spots(x: float, y: float, r: float, w: float, h: float, beside: bool) -> list[QRectF]:
-    """Where a w×h label can go around a node of radius r at (x, y): right and left (``beside``), or
-    below, above and on the four diagonals."""
-    if beside:
-        return [QRectF(x + r + 1, y - h / 2, w, h), QRectF(x - r - 1 - w, y - h / 2, w, h)]
-    d = r * 0.75
-    return [QRectF(x - w / 2, y + r + 1, w, h), QRectF(x - w / 2, y - r - 1 - h, w, h),
-            QRectF(x + d, y + d, w, h), QRectF(x + d, y - d - h, w, h), QRectF(x - d - w, y + d, w, h),
-            QRectF(x - d - w, y - d - h, w, h)]
+FIT_PAD = 8.0  # pixels kept round the fitted graph, besides its labels
+
+
+def _fit(pts: np.ndarray, right: np.ndarray, width: float, height: float,
+         right_cap: np.ndarray | None = None) -> tuple[float, QRectF]:
+    """The largest scale (pixels per unit) at which points fit a width × height canvas with ``right[i]``
+    pixels right of point i for its label (at most ``right_cap[i]`` units), and the rectangle (in units)
+    to show at that scale."""
+    if not len(pts):
+        return 1.0, QRectF(-1, -1, 2, 2)
+    left_pad, top_pad = FIT_PAD + 14, FIT_PAD + 10  # a node's radius, half a label's height
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    avail_w = max(width - left_pad - FIT_PAD, 20.0)
+    avail_h = max(height - 2 * top_pad, 20.0)
+    cap = np.full(len(pts), np.inf) if right_cap is None else right_cap
+    # the right edge is max_i((x_i - x_min) * ppu + min(right_i, cap_i * ppu)): each point bounds the scale
+    dx = pts[:, 0] - lo[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_px = np.where(dx > 1e-9, (avail_w - right) / np.where(dx > 1e-9, dx, 1.0),
+                         np.where(right <= avail_w, np.inf, 0.0))
+        by_cap = np.where(dx + cap > 1e-9, avail_w / (dx + cap), np.inf)
+    ppu = float(np.maximum(by_px, by_cap).min())
+    if hi[1] - lo[1] > 1e-9:
+        ppu = min(ppu, avail_h / float(hi[1] - lo[1]))
+    if not math.isfinite(ppu):
+        ppu = 40.0
+    ppu = max(ppu, 1e-3)
+    right_edge = float((dx * ppu + np.minimum(right, cap * ppu)).max())
+    rect = QRectF(float(lo[0]) - left_pad / ppu, float(lo[1]) - top_pad / ppu,
+                  (left_pad + right_edge + FIT_PAD) / ppu, float(hi[1] - lo[1]) + 2 * top_pad / ppu)
+    return ppu, rect
+
+
+def _segments_hit(seg: np.ndarray, rect: QRectF) -> np.ndarray:
+    """Which segments (rows x0, y0, x1, y1) cross or touch the rectangle (Liang–Barsky clipping)."""
+    x0, y0 = seg[:, 0], seg[:, 1]
+    dx, dy = seg[:, 2] - x0, seg[:, 3] - y0
+    t0 = np.zeros(len(seg))
+    t1 = np.ones(len(seg))
+    ok = np.ones(len(seg), dtype=bool)
+    for p, q in ((-dx, x0 - rect.left()), (dx, rect.right() - x0), (-dy, y0 - rect.top()),
+                 (dy, rect.bottom() - y0)):
+        zero = np.abs(p) < 1e-12
+        ok &= ~(zero & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(zero, 0.0, q / np.where(zero, 1.0, p))
+        t0 = np.where(~zero & (p < 0), np.maximum(t0, t), t0)
+        t1 = np.where(~zero & (p > 0), np.minimum(t1, t), t1)
+    return ok & (t0 <= t1)
 
 
 def _segment_distance(p: QPointF, a: QPointF, b: QPointF) -> float:
