@@ -360,6 +360,18 @@ def test_search_highlights_matches_in_their_own_colour(view, state, qtbot):
     assert painted(view, SEARCH_COLOR) == []
 
 
+def test_reveal_switches_to_the_document_and_selects_the_match(view, state):
+    other = next(d for d in ("doc-a", "doc-b") if d != view.current_document_id())
+    state.set_search("russia")
+    start, end = state.index.find_in_document(other, "russia")[-1]
+    state.reveal(other, start, end)
+    assert view.current_document_id() == other
+    cursor = view.text.textCursor()
+    assert cursor.selectedText().lower() == "russia"
+    assert view.text.cursorRect(cursor).intersects(view.text.viewport().rect())  # scrolled into view
+    assert painted(view, SEARCH_COLOR) == state.index.find_in_document(other, "russia")
+
+
 def test_export_caption_names_document_and_selection(view, state):
     state.select("ex-xiao")
     assert view.export_widget() is view

@@ -19,6 +19,22 @@ class View(QWidget):
         super().__init__(parent)
         self.state = state
         self.setObjectName(f"{self.view_name}View")
+        self._state_connections: list[tuple[object, object]] = []
+
+    def listen(self, signal, slot) -> None:
+        """Connect a state signal to a slot of this view; closing the view disconnects it again, so a
+        closed view (an export twin, a view of a replaced window) never redraws for a state it left."""
+        signal.connect(slot)
+        self._state_connections.append((signal, slot))
+
+    def closeEvent(self, event) -> None:
+        for signal, slot in self._state_connections:
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # already gone with the state
+                pass
+        self._state_connections.clear()
+        super().closeEvent(event)
 
     def export_widget(self) -> QWidget:
         """The widget an export renders (what is on screen, without scroll bars if possible)."""

@@ -117,10 +117,11 @@ class DocumentView(View):
         self._build_ui()
         self._build_actions()
 
-        state.corpusChanged.connect(self._on_corpus_changed)
-        state.selectionChanged.connect(self._on_selection_changed)
-        state.filtersChanged.connect(self._on_filters_changed)
-        state.searchChanged.connect(self._on_search_changed)
+        self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.selectionChanged, self._on_selection_changed)
+        self.listen(state.filtersChanged, self._on_filters_changed)
+        self.listen(state.searchChanged, self._on_search_changed)
+        self.listen(state.revealRequested, self._on_reveal_requested)
         self._on_corpus_changed()
 
     # -- building ----------------------------------------------------------------------------------
@@ -335,6 +336,16 @@ class DocumentView(View):
         self._update_status()
         if scroll and self._search_ranges:
             self._scroll_to(self._search_ranges[0][0], center=True)
+
+    def _on_reveal_requested(self, doc_id: str, start: int, end: int) -> None:
+        """Show a range of a document (a search match): switch to it, select the range, scroll to it."""
+        if doc_id not in self._doc_ids:
+            return
+        if doc_id != self._current:
+            self._show_document(doc_id)
+            self._on_search_changed(self.state.search_query, scroll=False)
+        self._scroll_to(start, center=True)
+        self.text.setTextCursor(self._cursor(start, end))
 
     # -- documents ----------------------------------------------------------------------------------
     def _on_tab_changed(self, i: int) -> None:

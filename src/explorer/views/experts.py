@@ -306,9 +306,9 @@ class ExpertsView(View):
         self.splitter.setStretchFactor(1, 6)
         layout.addWidget(self.splitter, 1)
 
-        state.corpusChanged.connect(self._on_corpus_changed)
-        state.selectionChanged.connect(self._on_selection_changed)
-        state.filtersChanged.connect(self._on_filters_changed)
+        self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.selectionChanged, self._on_selection_changed)
+        self.listen(state.filtersChanged, self._on_filters_changed)
         self._on_corpus_changed()
 
     # -- state -> view -------------------------------------------------------------------------------

@@ -1002,10 +1002,10 @@ class GraphView(View):
         self.grid_nodes: set[str] = set()  # isolated nodes and chains: in the layout's columns
 
         self._build_ui()
-        state.corpusChanged.connect(self._on_corpus_changed)
-        state.selectionChanged.connect(self._on_selection_changed)
-        state.timeWindowChanged.connect(self._on_time_window_changed)
-        state.filtersChanged.connect(self._on_filters_changed)
+        self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.selectionChanged, self._on_selection_changed)
+        self.listen(state.timeWindowChanged, self._on_time_window_changed)
+        self.listen(state.filtersChanged, self._on_filters_changed)
         if state.corpus is not None:
             self._on_corpus_changed()
 
@@ -1580,14 +1580,6 @@ class GraphView(View):
     def closeEvent(self, ev) -> None:
         if not self._closed:
             self._closed = True
-            for sig, slot in ((self.state.corpusChanged, self._on_corpus_changed),
-                              (self.state.selectionChanged, self._on_selection_changed),
-                              (self.state.timeWindowChanged, self._on_time_window_changed),
-                              (self.state.filtersChanged, self._on_filters_changed)):
-                try:
-                    sig.disconnect(slot)
-                except (RuntimeError, TypeError):
-                    pass
             self.canvas.close()
         super().closeEvent(ev)
 

@@ -85,8 +85,8 @@ class InspectorView(View):
         self.browser.anchorClicked.connect(self._on_anchor_clicked)
         layout.addWidget(self.browser)
 
-        state.corpusChanged.connect(self._render)
-        state.selectionChanged.connect(self._render)
+        self.listen(state.corpusChanged, self._render)
+        self.listen(state.selectionChanged, self._render)
         self._render()
 
     # -- view -> state ------------------------------------------------------------------------------

@@ -195,9 +195,9 @@ class SearchView(View):
         self.tree.itemClicked.connect(self._on_item_activated)
         layout.addWidget(self.tree, 1)
 
-        state.corpusChanged.connect(self._on_corpus_changed)
-        state.searchChanged.connect(self._on_search_changed)
-        state.filtersChanged.connect(self._on_filters_changed)
+        self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.searchChanged, self._on_search_changed)
+        self.listen(state.filtersChanged, self._on_filters_changed)
         self._update_count()
 
     # -- state -> view -------------------------------------------------------------------------------
@@ -352,11 +352,4 @@ class SearchView(View):
 
     def closeEvent(self, ev) -> None:
         self._timer.stop()
-        for sig, slot in ((self.state.corpusChanged, self._on_corpus_changed),
-                          (self.state.searchChanged, self._on_search_changed),
-                          (self.state.filtersChanged, self._on_filters_changed)):
-            try:
-                sig.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         super().closeEvent(ev)

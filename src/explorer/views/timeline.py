@@ -209,10 +209,10 @@ class TimelineView(View):
         self.vb.sigXRangeChanged.connect(self._on_view_range_changed)
         self.vb.sigResized.connect(self._update_y_range)
         self.plot_widget.installEventFilter(self)
-        state.corpusChanged.connect(self._on_corpus_changed)
-        state.selectionChanged.connect(self._on_selection_changed)
-        state.timeWindowChanged.connect(self._on_time_window_changed)
-        state.filtersChanged.connect(self._on_filters_changed)
+        self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.selectionChanged, self._on_selection_changed)
+        self.listen(state.timeWindowChanged, self._on_time_window_changed)
+        self.listen(state.filtersChanged, self._on_filters_changed)
         self._on_corpus_changed()
 
     @staticmethod
@@ -662,19 +662,11 @@ class TimelineView(View):
         super().closeEvent(event)
 
     def dispose(self) -> None:
-        """Disconnect from the state and close the plot widgets (pyqtgraph needs an explicit close to avoid
-        crashes at interpreter exit)."""
+        """Close the plot widgets (pyqtgraph needs an explicit close to avoid crashes at interpreter exit);
+        the base class disconnects the state."""
         if self._closed:
             return
         self._closed = True
-        for sig, slot in ((self.state.corpusChanged, self._on_corpus_changed),
-                          (self.state.selectionChanged, self._on_selection_changed),
-                          (self.state.timeWindowChanged, self._on_time_window_changed),
-                          (self.state.filtersChanged, self._on_filters_changed)):
-            try:
-                sig.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         try:
             self.vb.sigXRangeChanged.disconnect(self._on_view_range_changed)
             self.vb.sigResized.disconnect(self._update_y_range)
