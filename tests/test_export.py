@@ -181,3 +181,12 @@ def test_export_view_action_in_the_window(app, qtbot, tmp_path):
     assert win.size().width() == 1600 or win.isVisible()
     whole.deleteLater()
     win.close()
+
+
+def test_graph_export_frames_the_selection(tmp_path, app):
+    whole, around = tmp_path / "whole.svg", tmp_path / "around.svg"
+    assert in_process("graph", whole, "--width", 900, "--height", 600) == 0
+    assert in_process("graph", around, "--select", "ent-polar-silk-road", "--width", 900, "--height", 600) == 0
+    # zoomed to the neighbourhood, the edges' kinds are written beside them; the whole graph is too small
+    assert "jointly develops" in svg_texts(around) and "obstructs" in svg_texts(around)
+    assert "jointly develops" not in svg_texts(whole)

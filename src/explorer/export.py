@@ -559,6 +559,9 @@ def _run_export(args: argparse.Namespace) -> int:
                                   window_range[1] if window_range[1] is not None else t1)
         if args.select:
             state.select(args.select)
+            if view is not None and hasattr(view, "fit_selection"):  # the graph: around the selection
+                app.processEvents()
+                view.fit_selection()
         app.processEvents()
         export_view(state, target, caption_fn(), out, options)
     finally:

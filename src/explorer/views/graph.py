@@ -1523,6 +1523,18 @@ class GraphView(View):
         self.vb.setRange(self._fit_rect(size), padding=0)
         self.item.geometry_changed()
 
+    def fit_selection(self) -> bool:
+        """Zoom to the selection's neighbourhood (the emphasised nodes); False when nothing is emphasised."""
+        if self._closed or self._emphasis is None:
+            return False
+        ids = [n for n in self._visible_nodes if n in set(self._emphasis[0])]
+        if not ids:
+            return False
+        self._auto_fit = False
+        self.vb.setRange(self._fit_scale(self._pos, ids, self._canvas_size())[1], padding=0.08)
+        self.item.geometry_changed()
+        return True
+
     # -- for tests and export --------------------------------------------------------------------
     def viewport(self) -> QWidget:
         """The widget that receives mouse events on the graph."""
