@@ -10,24 +10,51 @@
 from __future__ import annotations
 
 import bisect
-import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
 from .model import Corpus, Event
+from .model.loader import _gc_paused
 from .model.types import _Item
 
 
+def _fold_char(ch: str) -> str:
+    """The folded form of one character: its compatibility decomposition without combining marks,
+    case-folded, cut to one character (so folding never changes the length of a text)."""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
+    return base[0].casefold()[0] if len(base[0].casefold()) else ch
+
+
+# Folding is a per-character map, applied with numpy: the text as UTF-32 code points, looked up in a table
+# that is filled, character by character, the first time a character is met. A str.translate or a Python
+# loop would take seconds over the 50 MB a large corpus holds; this takes a few hundredths.
+_LUT = np.arange(0x110000, dtype=np.uint32)
+_LUT[ord("A"):ord("Z") + 1] += 32  # ASCII: folding is lower-casing
+_KNOWN = np.zeros(0x110000, dtype=bool)
+_KNOWN[:128] = True
+_LUT_LOCK = threading.Lock()
+_FOLD_CHUNK = 1 << 20
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text, the same length as the input for Latin scripts."""
-    out = []
-    for ch in text:
-        decomposed = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
-        out.append(base[0].casefold()[0] if len(base[0].casefold()) else ch)
-    return "".join(out)
+    """Case- and accent-insensitive form of a text, one character for each character of the input, so
+    that offsets of matches in the folded text are offsets in the original."""
+    if text.isascii():
+        return text.lower()
+    if len(text) > _FOLD_CHUNK:  # folding is per character: fold in slices, to bound the temporary arrays
+        return "".join(fold(text[i:i + _FOLD_CHUNK]) for i in range(0, len(text), _FOLD_CHUNK))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = codes[codes > 127]
+    if not _KNOWN[wide].all():
+        with _LUT_LOCK:
+            for cp in np.unique(wide[~_KNOWN[wide]]).tolist():
+                _LUT[cp] = ord(_fold_char(chr(cp)))
+                _KNOWN[cp] = True
+    return _LUT[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -40,8 +67,37 @@ class SearchHit:
     end: int = -1
 
 
+def _interval_seconds(dates: list) -> tuple[np.ndarray, np.ndarray]:
+    """``PartialDate.start_seconds`` and ``end_seconds`` of many dates at once (POSIX seconds, UTC)."""
+    n = len(dates)
+    years = np.fromiter((d.year for d in dates), dtype=np.int64, count=n)
+    months = np.fromiter((d.month or 0 for d in dates), dtype=np.int64, count=n)
+    days = np.fromiter((d.day or 0 for d in dates), dtype=np.int64, count=n)
+    month_index = (years - 1970) * 12 + np.maximum(months, 1) - 1  # months since January 1970
+    first_day = month_index.astype("datetime64[M]").astype("datetime64[D]") + (np.maximum(days, 1) - 1)
+    # the day after the interval: the next day, the first of the next month, or the next new year
+    next_month = np.where(months > 0, month_index + 1, (years + 1 - 1970) * 12)
+    after = np.where(days > 0, first_day + 1, next_month.astype("datetime64[M]").astype("datetime64[D]"))
+    return (first_day.astype(np.int64) * 86400).astype(np.float64), (after.astype(np.int64) * 86400).astype(np.float64)
+
+
+def _label(item: _Item) -> str:
+    """``item.label`` without its ``getattr(self, "name", None)``, which for a model without that field
+    goes through pydantic's slow ``__getattr__`` (microseconds, times 100,000 events)."""
+    if type(item).label is not _Item.label:  # overridden (a relationship's label is its kind)
+        return item.label
+    values = item.__dict__
+    return values.get("name") or values.get("title") or item.id
+
+
 class CorpusIndex:
     def __init__(self, corpus: Corpus):
+        # building allocates a few hundred thousand containers: pause the cyclic collector meanwhile,
+        # which otherwise walks the whole corpus again and again (half of the build time at 100k events)
+        with _gc_paused():
+            self._build(corpus)
+
+    def _build(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.items: dict[str, _Item] = dict(corpus.by_id)
         self.passages = {p.id: p for p in corpus.passages}
@@ -49,16 +105,20 @@ class CorpusIndex:
         # item -> passages, passage -> items
         self._item_passages: dict[str, list[str]] = {}
         self._passage_items: dict[str, list[str]] = {p.id: [] for p in corpus.passages}
+        passage_items = self._passage_items
         for item in corpus.all_items():
-            if item.item_kind in ("document", "passage"):
+            kind = item.item_kind
+            if kind == "document" or kind == "passage":
                 continue
-            pids = list(getattr(item, "passages", []))
-            for pos in getattr(item, "positions", []):
-                pids.extend(p for p in pos.passages if p not in pids)
+            pids = list(item.passages)
+            if kind == "expert":
+                for pos in item.positions:
+                    pids.extend(p for p in pos.passages if p not in pids)
             self._item_passages[item.id] = pids
             for pid in pids:
-                if pid in self._passage_items and item.id not in self._passage_items[pid]:
-                    self._passage_items[pid].append(item.id)
+                owners = passage_items.get(pid)
+                if owners is not None and item.id not in owners:
+                    owners.append(item.id)
 
         # document -> passages sorted by start
         self._doc_passages: dict[str, list] = {d.id: [] for d in corpus.documents}
@@ -68,24 +128,67 @@ class CorpusIndex:
             plist.sort(key=lambda p: (p.start, p.end))
         self._doc_starts = {d: [p.start for p in plist] for d, plist in self._doc_passages.items()}
 
-        # events as sorted arrays
-        events = sorted(corpus.events, key=lambda e: (e.start.start_seconds, e.id))
+        # events as sorted arrays (by start, then id), the dates converted with numpy in one go
+        all_events = corpus.events
+        ev_starts, _ = _interval_seconds([e.start for e in all_events])
+        _, ev_ends = _interval_seconds([e.end or e.start for e in all_events])
+        ids = np.array([e.id for e in all_events]) if all_events else np.array([], dtype=str)
+        order = np.lexsort((ids, ev_starts)) if all_events else np.array([], dtype=np.int64)
+        events = [all_events[i] for i in order.tolist()]
         self.events: list[Event] = events
-        self.event_pos = {e.id: i for i, e in enumerate(events)}
-        self.ev_start = np.array([e.start.start_seconds for e in events], dtype=np.float64)
-        self.ev_end = np.array([(e.end or e.start).end_seconds for e in events], dtype=np.float64)
+        self._event_order = [e.id for e in events]
+        self.event_pos = {eid: i for i, eid in enumerate(self._event_order)}
+        # the ids of each kind, for filtering linked items by kind without touching every item
+        self._ids_of_kind: dict[str, set[str]] = {}
+        kind_of_type: dict[type, str] = {}
+        for iid, item in self.items.items():
+            cls = type(item)
+            kind = kind_of_type.get(cls)
+            if kind is None:
+                kind = kind_of_type[cls] = item.item_kind
+            members = self._ids_of_kind.get(kind)
+            if members is None:
+                members = self._ids_of_kind[kind] = set()
+            members.add(iid)
+        self._event_ids = self._ids_of_kind.get("event", set())
+        self.ev_start = ev_starts[order].astype(np.float64)
+        self.ev_end = ev_ends[order].astype(np.float64)
 
-        # links between items
-        self._links: dict[str, set[str]] = {item.id: set() for item in corpus.all_items()}
+        # links between items (a set only for the items that have links; passages have none)
+        known = self.items
+        links: dict[str, set[str]] = {}
+        self._links = links
 
         def link(a: str, b: str) -> None:
-            if a in self._links and b in self._links and a != b:
-                self._links[a].add(b)
-                self._links[b].add(a)
+            if a in known and b in known and a != b:
+                mine = links.get(a)
+                if mine is None:
+                    links[a] = {b}
+                else:
+                    mine.add(b)
+                theirs = links.get(b)
+                if theirs is None:
+                    links[b] = {a}
+                else:
+                    theirs.add(a)
 
         for ev in corpus.events:
-            for ref in (*ev.themes, *ev.actors, *ev.experts):
-                link(ev.id, ref)
+            a = ev.id
+            if a not in known:
+                continue
+            refs = [r for r in (*ev.themes, *ev.actors, *ev.experts) if r in known and r != a]
+            if not refs:
+                continue
+            mine = links.get(a)
+            if mine is None:
+                mine = links[a] = set()
+            mine.update(refs)
+            for r in refs:
+                theirs = links.get(r)
+                if theirs is None:
+                    links[r] = {a}
+                else:
+                    theirs.add(a)
         for rel in corpus.relationships:
             link(rel.id, rel.source)
             link(rel.id, rel.target)
@@ -97,7 +200,12 @@ class CorpusIndex:
             for item_id in item_ids:
                 link(item_id, doc)
 
-        self._folded_docs = {d.id: fold(d.text) for d in corpus.documents}
+        # built on first use: folded document texts and the folded item fields, for search
+        self._folded_docs: dict[str, str] = {}
+        self._answers: dict = {}
+        self._answers_lock = threading.Lock()
+        self._item_fields: _ItemFields | None = None
+        self._lazy_lock = threading.Lock()
 
     # -- passages ----------------------------------------------------------------------------------
     def passages_of(self, item_id: str) -> list[str]:
@@ -134,14 +242,37 @@ class CorpusIndex:
 
     def linked(self, item_id: str, kind: str | None = None) -> list[str]:
         """Items directly linked to an item (by reference or by being evidenced in a document)."""
+        return list(self._cached(("linked", item_id, kind), self._linked, item_id, kind))
+
+    def _cached(self, key, compute, *args):
+        """Every view asks about the same selection: keep the answers to the last few questions (the index
+        never changes once built)."""
+        cache = self._answers
+        found = cache.get(key)
+        if found is None:
+            found = compute(*args)
+            with self._answers_lock:
+                while len(cache) >= 32:
+                    del cache[next(iter(cache))]
+                cache[key] = found
+        return found
+
+    def _linked(self, item_id: str, kind: str | None) -> list[str]:
         ids = self._links.get(item_id, set())
         if kind is not None:
-            ids = {i for i in ids if self.items[i].item_kind == kind}
+            members = self._ids_of_kind.get(kind, set())
+            ids = {i for i in ids if i in members}
+            if kind == "event":  # timeline order, as _sort_key gives for events
+                order = self._event_order
+                return [order[p] for p in sorted(map(self.event_pos.__getitem__, ids))]
         return sorted(ids, key=self._sort_key)
 
     def linked_events(self, item_id: str) -> list[str]:
         """Events emphasised when the item is selected: the event itself, or the events that name it,
         share a passage with it, or (for a relationship) involve both its ends."""
+        return list(self._cached(("events", item_id), self._linked_events, item_id))
+
+    def _linked_events(self, item_id: str) -> list[str]:
         item = self.items.get(item_id)
         if item is None:
             return []
@@ -151,20 +282,30 @@ class CorpusIndex:
         if kind == "passage":
             return [i for i in self._passage_items.get(item_id, []) if self.kind_of(i) == "event"]
         if kind == "document":
-            return [e.id for e in self.events if any(self.passages[p].document == item_id
-                                                     for p in self._item_passages.get(e.id, []))]
-        out = set(self.linked(item_id, "event"))
+            # the events linked to a document are those with a passage in it (see the links above)
+            pos = self.event_pos
+            return sorted((i for i in self._links.get(item_id, ()) if i in pos), key=pos.__getitem__)
+        out = self._links.get(item_id, set()) & self._event_ids
         shared = set(self._item_passages.get(item_id, []))
         if kind == "relationship":
             ends = {item.source, item.target}
-            out |= {e.id for e in self.events if ends <= set(e.actors) | set(e.experts)}
+            if item.source in self._links and item.target in self._links:
+                # events naming both ends are linked to both: check only those, not every event
+                both = self._links[item.source] & self._links[item.target]
+                candidates = (self.items[i] for i in both if i in self.event_pos)
+            else:
+                candidates = iter(self.events)
+            out |= {e.id for e in candidates if ends <= set(e.actors) | set(e.experts)}
         for pid in shared:
             out |= {i for i in self._passage_items.get(pid, []) if self.kind_of(i) == "event"}
-        return sorted(out, key=self._sort_key)
+        ids = self._event_order  # all events: in timeline order
+        return [ids[p] for p in sorted(map(self.event_pos.__getitem__, out))]
 
     def _sort_key(self, item_id: str):
         pos = self.event_pos.get(item_id)
-        return (pos if pos is not None else -1, self.items[item_id].label.casefold())
+        if pos is not None:  # events: timeline order (positions are unique, the label never decides)
+            return (pos, "")
+        return (-1, _label(self.items[item_id]).casefold())
 
     def events_in(self, t0: float, t1: float) -> np.ndarray:
         """Indices into ``events`` of the events overlapping [t0, t1)."""
@@ -173,37 +314,140 @@ class CorpusIndex:
         return idx[self.ev_end[:hi] > t0]
 
     # -- search ------------------------------------------------------------------------------------
+    def folded_text(self, doc_id: str) -> str:
+        """The folded text of a document (same length as its text), folded on first use."""
+        folded = self._folded_docs.get(doc_id)
+        if folded is None:
+            doc = self.items.get(doc_id)
+            if doc is None or doc.item_kind != "document":
+                return ""
+            folded = self._folded_docs[doc_id] = fold(doc.text)
+        return folded
+
+    def _fields(self) -> "_ItemFields":
+        if self._item_fields is None:
+            with self._lazy_lock, _gc_paused():
+                if self._item_fields is None:
+                    self._item_fields = _ItemFields(self.corpus)
+        return self._item_fields
+
+    def prepare_search(self) -> None:
+        """Do now what the first search would otherwise do (fold every text, join the item fields):
+        call it off the UI thread after loading, so that the first search is as quick as the next."""
+        self._fields()
+        for doc in self.corpus.documents:
+            self.folded_text(doc.id)
+
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Items whose name or text fields contain the query (one hit per item, in corpus order), then
+        matches in the documents' texts, case- and accent-insensitive; at most ``limit`` hits."""
         q = fold(query.strip())
         if not q:
             return []
         hits: list[SearchHit] = []
-        for item in self.corpus.all_items():
-            if item.item_kind == "passage":
-                continue
-            fields = [item.label, getattr(item, "native_name", None) or "", *getattr(item, "aliases", []),
-                      getattr(item, "affiliation", ""), getattr(item, "summary", ""), getattr(item, "bio", ""),
-                      getattr(item, "description", ""), *(p.text for p in getattr(item, "positions", []))]
-            for text in fields:
-                if text and q in fold(text):
-                    hits.append(SearchHit(item.item_kind, item.id, item.label, _snippet(text, fold(text).find(q),
-                                                                                           len(q))))
-                    break
-        for doc in self.corpus.documents:
-            folded = self._folded_docs[doc.id]
-            for m in re.finditer(re.escape(q), folded):
-                hits.append(SearchHit("document", doc.id, doc.title, _snippet(doc.text, m.start(), len(q)),
-                                      m.start(), m.end()))
+        fields = self._fields()
+        if "\0" in q:  # could match across the separators of the joined fields: look field by field
+            for kind, item_id, label, texts in fields.per_item():
+                for text in texts:
+                    at = fold(text).find(q)
+                    if at >= 0:
+                        hits.append(SearchHit(kind, item_id, label, _snippet(text, at, len(q))))
+                        break
                 if len(hits) >= limit:
                     return hits
+        else:
+            hay, starts = fields.haystack, fields.starts
+            pos = hay.find(q)
+            while pos >= 0 and len(hits) < limit:
+                f = int(np.searchsorted(starts, pos, side="right")) - 1
+                k = int(fields.owner[f])
+                kind, item_id, label = fields.hit(k)
+                hits.append(SearchHit(kind, item_id, label,
+                                      _snippet(fields.texts[f], pos - int(starts[f]), len(q))))
+                pos = hay.find(q, int(fields.item_end[k]))  # one hit per item: go on from the next item
+        n = len(q)
+        for doc in self.corpus.documents:
+            if len(hits) >= limit:
+                break
+            folded = self.folded_text(doc.id)
+            pos = folded.find(q)
+            while pos >= 0:
+                hits.append(SearchHit("document", doc.id, doc.title, _snippet(doc.text, pos, n), pos, pos + n))
+                if len(hits) >= limit:
+                    return hits
+                pos = folded.find(q, pos + n)
         return hits[:limit]
 
     def find_in_document(self, doc_id: str, query: str) -> list[tuple[int, int]]:
         q = fold(query.strip())
-        folded = self._folded_docs.get(doc_id, "")
         if not q:
             return []
-        return [(m.start(), m.end()) for m in re.finditer(re.escape(q), folded)]
+        folded = self.folded_text(doc_id)
+        out = []
+        n = len(q)
+        pos = folded.find(q)
+        while pos >= 0:
+            out.append((pos, pos + n))
+            pos = folded.find(q, pos + n)
+        return out
+
+
+def _item_texts(item: _Item, label: str) -> list[str]:
+    """The searchable fields of an item, in the order search looks at them (empty ones left out)."""
+    has = type(item).model_fields
+    texts = [label, (item.native_name if "native_name" in has else None) or ""]
+    if "aliases" in has:
+        texts.extend(item.aliases)
+    for name in ("affiliation", "summary", "bio", "description"):
+        if name in has:
+            texts.append(getattr(item, name))
+    if "positions" in has:
+        texts.extend(p.text for p in item.positions)
+    return [t for t in texts if t]
+
+
+class _ItemFields:
+    """The searchable fields of every item (but passages), folded and joined with NUL separators into
+    one string, so that a search is one C-level scan instead of a Python loop over the items."""
+
+    def __init__(self, corpus: Corpus):
+        self.items: list[_Item] = []
+        self.texts: list[str] = []  # the original text of each field
+        starts: list[int] = []  # where each field starts in the haystack
+        owner: list[int] = []  # the item (index into items) each field belongs to
+        item_end: list[int] = []  # where the next item's fields start
+        parts: list[str] = []
+        pos = 0
+        for item in corpus.all_items():
+            if item.item_kind == "passage":
+                continue
+            k = len(self.items)
+            self.items.append(item)
+            for text in _item_texts(item, _label(item)):
+                self.texts.append(text)
+                starts.append(pos)
+                owner.append(k)
+                parts.append(text)
+                pos += len(text) + 1
+            item_end.append(pos)
+        self.starts = np.array(starts, dtype=np.int64)
+        self.owner = np.array(owner, dtype=np.int64)
+        self.item_end = np.array(item_end, dtype=np.int64)
+        self.haystack = fold("\0".join(parts))
+
+    def hit(self, k: int) -> tuple[str, str, str]:
+        item = self.items[k]
+        return item.item_kind, item.id, _label(item)
+
+    def per_item(self):
+        f = 0
+        owner = self.owner.tolist()
+        for k in range(len(self.items)):
+            texts = []
+            while f < len(owner) and owner[f] == k:
+                texts.append(self.texts[f])
+                f += 1
+            yield (*self.hit(k), texts)
 
 
 def _snippet(text: str, at: int, length: int, context: int = 40) -> str:

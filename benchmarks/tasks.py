@@ -1,0 +1,477 @@
+"""Benchmark tasks, each run in a fresh subprocess by ``benchmarks/run.py``:
+
+    python benchmarks/tasks.py TASK --corpus PATH [--repeats N] [--frames N] [--rounds N]
+
+TASK is one of ``data`` (load + validate, index build, search), ``frames`` (timeline frame time against a
+bare pyqtgraph scatter and a matplotlib timeline, interleaved), ``ui`` (selection latency in the main window,
+4K PNG exports), ``memory`` (peak RSS of the whole app on the corpus). The result is one JSON object on
+the last line of stdout, prefixed with ``RESULT``. Times are in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FRAME_SIZE = (1600, 500)
+EXPORT_SIZE = (3840, 2160)
+BIG_DOCUMENT = "doc-00000"  # the generator's first document (1 MB in the benchmark corpora)
+
+
+def summary(samples: list[float]) -> dict:
+    """Median, min and max of some timings, and the timings themselves (seconds)."""
+    if not samples:
+        return {"median": None, "min": None, "max": None, "n": 0, "samples": []}
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples),
+            "samples": [round(s, 6) for s in samples]}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def text_chars(corpus) -> int:
+    return sum(len(d.text) for d in corpus.documents)
+
+
+# =========================================================================================================
+# data: load + validate, index, search
+# =========================================================================================================
+def task_data(args) -> dict:
+    from explorer.index import CorpusIndex
+    from explorer.model import load_corpus
+
+    loads, cpu_loads = [], []
+    corpus = None
+    for _ in range(args.repeats):
+        corpus = None
+        gc.collect()
+        t, c = time.perf_counter(), time.process_time()
+        corpus = load_corpus(args.corpus)
+        loads.append(time.perf_counter() - t)
+        cpu_loads.append(time.process_time() - c)
+    problems = len(corpus.problems)
+    builds = []
+    index = None
+    for _ in range(args.repeats):
+        index = None
+        gc.collect()
+        t = time.perf_counter()
+        index = CorpusIndex(corpus)
+        builds.append(time.perf_counter() - t)
+    gc.collect()
+    # search: the first query folds every text (lazily); then queries that scan everything
+    t = time.perf_counter()
+    index.search("zqxv no such words")
+    first = time.perf_counter() - t
+    queries = ["zqxv no such words", "record 99999", "Zürich mêlée", "straße", "邢广程 argues", "power of siberia"]
+    search_times, hits = [], {}
+    for _ in range(max(3, args.repeats)):
+        for q in queries:
+            t = time.perf_counter()
+            found = index.search(q)
+            search_times.append(time.perf_counter() - t)
+            hits[q] = len(found)
+    return {"counts": corpus.counts(), "text_chars": text_chars(corpus), "problems": problems,
+            "load_validate": summary(loads), "load_validate_cpu": summary(cpu_loads),
+            "index_build": summary(builds), "search_first": first, "search": summary(search_times),
+            "search_hits": hits}
+
+
+# =========================================================================================================
+# frames: TimelineView vs bare pyqtgraph scatter vs matplotlib, the same events, rendered the same way
+# =========================================================================================================
+def _windows(lo: float, hi: float, n: int) -> list[tuple[float, float]]:
+    """A deterministic walk of pans and zooms over [lo, hi]: zoom in, pan, zoom in, pan back, zoom out..."""
+    out = []
+    t0, t1 = lo, hi
+    steps = [("zoom", 0.6), ("pan", 0.12), ("zoom", 0.6), ("pan", -0.2), ("zoom", 0.5), ("pan", 0.25),
+             ("zoom", 1.8), ("pan", -0.1), ("zoom", 0.4), ("pan", 0.3), ("zoom", 3.0), ("pan", -0.3),
+             ("zoom", 1.7), ("pan", 0.15)]
+    k = 0
+    while len(out) < n:
+        kind, f = steps[k % len(steps)]
+        k += 1
+        w = t1 - t0
+        if kind == "zoom":
+            c = (t0 + t1) / 2
+            w = min(hi - lo, max(w * f, 30 * 86400.0))
+            t0, t1 = c - w / 2, c + w / 2
+        else:
+            t0, t1 = t0 + f * w, t1 + f * w
+        if t0 < lo:
+            t0, t1 = lo, lo + (t1 - t0)
+        if t1 > hi:
+            t0, t1 = hi - (t1 - t0), hi
+        out.append((t0, t1))
+    return out
+
+
+def _render(widget, image) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QWidget
+
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    QWidget.render(widget, painter, QPoint(0, 0))  # QWidget's render for all (QGraphicsView shadows it)
+    painter.end()
+
+
+def _lane_points(index):
+    """x (POSIX seconds, event start), y (lane by first theme, spread over sub-rows) for every event."""
+    import numpy as np
+
+    themes = {t.id: k for k, t in enumerate(index.corpus.themes)}
+    n_lanes = max(1, len(themes)) + 1
+    lane = np.fromiter((themes.get(e.themes[0], n_lanes - 1) if e.themes else n_lanes - 1
+                        for e in index.events), dtype=np.float64, count=len(index.events))
+    sub = (np.arange(len(index.events)) % 4) * 0.2
+    return index.ev_start.copy(), index.ev_end.copy(), lane + sub, n_lanes
+
+
+def task_frames(args) -> dict:
+    from explorer.app import make_app
+
+    app = make_app()
+    try:  # matplotlib is in the `bench` extra; without it the comparison is left out, not the rest
+        import matplotlib
+
+        matplotlib.use("QtAgg")
+        from matplotlib import dates as mdates  # noqa: F401  (the date axis below)
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        FigureCanvasQTAgg = None
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage
+
+    from explorer.index import CorpusIndex
+    from explorer.model import load_corpus
+    from explorer.state import AppState
+    from explorer.views.timeline import TimelineView
+
+    corpus = load_corpus(args.corpus)
+    index = CorpusIndex(corpus)
+    state = AppState()
+    state.set_corpus(corpus, index)
+    w, h = FRAME_SIZE
+
+    # the explorer timeline
+    view = TimelineView(state)
+    view.resize(w, h)
+    view.show()
+
+    # a bare pyqtgraph scatter of the same points: one item, pxMode, one brush, one pen
+    xs, xe, ys, n_lanes = _lane_points(index)
+    plot = pg.PlotWidget(background="w")
+    plot.resize(w, h)
+    brush = pg.mkBrush(61, 111, 180, 200)
+    scatter = pg.ScatterPlotItem(x=xs, y=ys, pxMode=True, size=7, brush=brush, pen=None, useCache=True,
+                                 symbol="o")
+    plot.addItem(scatter)
+    plot.setAxisItems({"bottom": pg.DateAxisItem(utcOffset=0)})
+    plot.setYRange(-0.5, n_lanes + 0.5, padding=0)
+    plot.show()
+
+    # a matplotlib timeline of the same events: scatter for the starts, broken_barh for the spans
+    canvas = ax = None
+    if FigureCanvasQTAgg is not None:
+        fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+        canvas = FigureCanvasQTAgg(fig)
+        canvas.resize(w, h)
+        ax = fig.add_subplot(111)
+        days = xs / 86400.0  # matplotlib dates: days since 1970-01-01
+        ax.scatter(days, ys, s=12, c="#3d6fb4", marker="o", linewidths=0)
+        spans = (xe - xs) > 40 * 86400
+        for lane in np.unique(np.floor(ys[spans])):
+            sel = spans & (np.floor(ys) == lane)
+            ax.broken_barh(list(zip(days[sel], (xe[sel] - xs[sel]) / 86400.0)), (lane - 0.1, 0.2),
+                           facecolors="#3d6fb466")
+        ax.xaxis_date()
+        ax.set_ylim(n_lanes + 0.5, -0.5)
+        canvas.show()
+    app.processEvents()
+
+    lo, hi = state.full_range()
+    windows = _windows(lo, hi, args.frames + 3)
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def frame_timeline(t0, t1):
+        view.set_visible_range(t0, t1)
+        app.processEvents()
+        _render(view, image)
+
+    def frame_scatter(t0, t1):
+        plot.setXRange(t0, t1, padding=0)
+        app.processEvents()
+        _render(plot, image)
+
+    def frame_mpl(t0, t1):
+        ax.set_xlim(t0 / 86400.0, t1 / 86400.0)
+        canvas.draw()
+        app.processEvents()
+        _render(canvas, image)
+
+    renderers = {"timeline": frame_timeline, "pyqtgraph_scatter": frame_scatter}
+    if canvas is not None:
+        renderers["matplotlib"] = frame_mpl
+    times: dict[str, list[float]] = {k: [] for k in renderers}
+    for k, (t0, t1) in enumerate(windows):
+        for name, fn in renderers.items():  # interleaved, so that noise hits all three alike
+            gc.collect()
+            t = time.perf_counter()
+            fn(t0, t1)
+            dt = time.perf_counter() - t
+            if k >= 3:  # the first frames warm caches up
+                times[name].append(dt)
+            if args.save_frames and k in (0, 4):  # to look at what was measured
+                Path(args.save_frames).mkdir(parents=True, exist_ok=True)
+                image.save(str(Path(args.save_frames) / f"{name}-{k}.png"))
+    out = {name: summary(v) for name, v in times.items()}
+    if canvas is None:
+        out["matplotlib"] = {**summary([]), "error": "matplotlib is not installed (pip install -e .[bench])"}
+    out["events"] = len(index.events)
+    out["size"] = list(FRAME_SIZE)
+    for wdg in (view, plot, canvas):
+        if wdg is not None:
+            wdg.close()
+    app.processEvents()
+    return out
+
+
+# =========================================================================================================
+# ui: selection -> every view painted, in the main window; 4K PNG exports
+# =========================================================================================================
+class _PaintCounter:
+    def __init__(self, app):
+        from PySide6.QtCore import QEvent, QObject
+
+        counter = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint:
+                    counter.n += 1
+                return False
+
+        self.n = 0
+        self.filter = Filter()
+        app.installEventFilter(self.filter)
+
+
+def _settle(app, paints: _PaintCounter, quiet_s: float = 0.25, cap_s: float = 5.0) -> float | None:
+    """Pump events until nothing is painted for ``quiet_s``; return when the last paint finished."""
+    from PySide6.QtCore import QEventLoop
+
+    start = time.perf_counter()
+    last_paint_done = None
+    last_activity = start
+    while True:
+        before = paints.n
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        now = time.perf_counter()
+        if paints.n != before:
+            last_paint_done = now
+            last_activity = now
+        elif now - last_activity > quiet_s or now - start > cap_s:
+            return last_paint_done
+        else:
+            time.sleep(0.0005)
+
+
+def _selection_targets(index) -> list[tuple[str, str | None]]:
+    """(label, item id) to select in turn: an event evidenced in the 1 MB document, other kinds, clear."""
+    big_event = None
+    for p in index.document_passages(BIG_DOCUMENT):
+        events = [i for i in index.items_of_passage(p.id) if index.kind_of(i) == "event"]
+        if events:
+            big_event = events[0]
+            break
+    corpus = index.corpus
+    other_event = next((e.id for e in index.events[len(index.events) // 2:]
+                        if all(index.passages[p].document != BIG_DOCUMENT for p in e.passages)), None)
+    pick = [("event in the 1 MB document", big_event),
+            ("entity", corpus.entities[1].id if len(corpus.entities) > 1 else None),
+            ("expert", corpus.experts[1].id if len(corpus.experts) > 1 else None),
+            ("theme", corpus.themes[1].id if len(corpus.themes) > 1 else None),
+            ("relationship", corpus.relationships[1].id if len(corpus.relationships) > 1 else None),
+            ("the 1 MB document", BIG_DOCUMENT if BIG_DOCUMENT in index.items else None),
+            ("event in another document", other_event),
+            ("clear selection", None)]
+    return [(label, item) for label, item in pick if item is not None or label == "clear selection"]
+
+
+def task_ui(args) -> dict:
+    from explorer.app import make_app
+
+    app = make_app()
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.export import ExportOptions, export_view, _window_caption
+    from explorer.index import CorpusIndex
+    from explorer.model import load_corpus
+    from explorer.state import AppState
+    from explorer.views.timeline import TimelineView
+    from explorer.window import MainWindow
+
+    QApplication.setCursorFlashTime(0)  # no blinking caret: every paint we count is the selection's
+    corpus = load_corpus(args.corpus)
+    index = CorpusIndex(corpus)
+    state = AppState()
+    t = time.perf_counter()
+    window = MainWindow(state, use_settings=False)
+    window.corpus_path = corpus.root
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    state.set_corpus(corpus, index)
+    window.resize(1600, 1000)
+    window.show()
+    paints = _PaintCounter(app)
+    _settle(app, paints, quiet_s=2 * args.quiet)
+    show = time.perf_counter() - t
+
+    targets = _selection_targets(index)
+    per_kind: dict[str, list[float]] = {label: [] for label, _ in targets}
+    sync_part: dict[str, list[float]] = {label: [] for label, _ in targets}
+    first: dict[str, float] = {}
+    for rnd in range(args.rounds + 1):
+        for label, item in targets:
+            if state.selection == item:
+                state.select(None)
+                _settle(app, paints, args.quiet)
+            t = time.perf_counter()
+            state.select(item)
+            t_sync = time.perf_counter() - t
+            done = _settle(app, paints, args.quiet)
+            latency = (done if done is not None else time.perf_counter()) - t
+            if rnd == 0:
+                first[label] = latency  # the first time: lazy caches, layouts of new documents
+            else:
+                per_kind[label].append(latency)
+                sync_part[label].append(t_sync)
+    all_lat = [x for v in per_kind.values() for x in v]
+
+    # 4K PNG exports: the timeline view alone (as `explorer export timeline` does) and the whole window
+    exports: dict[str, list[float]] = {"timeline": [], "window": []}
+    timeline = TimelineView(state)
+    timeline.resize(1600, 600)
+    timeline.show()
+    app.processEvents()
+    tmp = Path(tempfile.mkdtemp(prefix="explorer-bench-"))
+    options = ExportOptions(width=EXPORT_SIZE[0], height=EXPORT_SIZE[1])
+    sizes = {}
+    for _ in range(args.repeats):
+        for name, widget, caption in (("timeline", timeline, timeline.export_caption()),
+                                      ("window", window, _window_caption(state))):
+            original = widget.size()
+            path = tmp / f"{name}.png"
+            t = time.perf_counter()
+            export_view(state, widget, caption, path, options)
+            exports[name].append(time.perf_counter() - t)
+            sizes[name] = path.stat().st_size
+            widget.resize(original)
+            app.processEvents()
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+    timeline.close()
+    window.close()
+    app.processEvents()
+    return {"window_build": build, "window_show": show,
+            "selection": summary(all_lat),
+            "selection_by_kind": {k: summary(v) for k, v in per_kind.items()},
+            "selection_signal_part": {k: summary(v) for k, v in sync_part.items()},
+            "selection_first": first,
+            "export_4k_timeline": summary(exports["timeline"]), "export_4k_window": summary(exports["window"]),
+            "export_bytes": sizes}
+
+
+# =========================================================================================================
+# memory: the whole app on the corpus, in a fresh process
+# =========================================================================================================
+def task_memory(args) -> dict:
+    base = rss_mb()
+    from explorer.app import make_app
+
+    app = make_app()
+    from explorer.index import CorpusIndex
+    from explorer.model import load_corpus
+    from explorer.state import AppState
+    from explorer.window import MainWindow
+
+    qt = rss_mb()
+    corpus = load_corpus(args.corpus)
+    loaded = rss_mb()
+    index = CorpusIndex(corpus)
+    indexed = rss_mb()
+    index.prepare_search()
+    searchable = rss_mb()
+    state = AppState()
+    window = MainWindow(state, use_settings=False)
+    state.set_corpus(corpus, index)
+    window.resize(1600, 1000)
+    window.show()
+    paints = _PaintCounter(app)
+    _settle(app, paints, args.quiet)
+    for _label, item in _selection_targets(index):
+        state.select(item)
+        _settle(app, paints, args.quiet)
+    state.set_search("record 1")
+    _settle(app, paints, max(args.quiet, 0.4))  # the search view debounces typing
+    shown = rss_mb()
+    peak = peak_rss_mb()
+    window.close()
+    app.processEvents()
+    return {"rss_start_mb": base, "rss_qt_mb": qt, "rss_loaded_mb": loaded, "rss_indexed_mb": indexed,
+            "rss_searchable_mb": searchable, "rss_window_mb": shown, "peak_rss_mb": peak}
+
+
+TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--frames", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--save-frames", default=None, help="folder to save a few rendered frames into")
+    parser.add_argument("--exclude-views", default="",
+                        help="optional views (graph, search) to leave out of the window, e.g. when one fails")
+    parser.add_argument("--quiet", type=float, default=0.25,
+                        help="seconds without a paint after which a selection counts as settled")
+    args = parser.parse_args(argv)
+    excluded = [v.strip() for v in args.exclude_views.split(",") if v.strip()]
+    for name in excluded:  # the window adds optional views only if their module imports
+        sys.modules[f"explorer.views.{name}"] = None  # type: ignore[assignment]
+    result = TASKS[args.task](args)
+    result["excluded_views"] = excluded
+    result["peak_rss_mb_process"] = peak_rss_mb()
+    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip interpreter teardown (Qt objects, 100k models): it is not what we measure
