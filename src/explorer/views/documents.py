@@ -17,6 +17,8 @@ Offsets in the model are Python string indices; a ``QTextDocument`` counts UTF-1
 from __future__ import annotations
 
 import bisect
+
+import numpy as np
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -48,16 +50,15 @@ class _OffsetMap:
     """
 
     def __init__(self, text: str):
-        self.identity = "\r" not in text and all(ord(c) < 0x10000 for c in text)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        # each character takes 2 positions outside the BMP, 1 otherwise, 0 for the "\n" of a "\r\n"
+        width = np.where(codes >= 0x10000, 2, 1)
+        if len(codes) > 1:
+            width[1:][(codes[1:] == 0x0A) & (codes[:-1] == 0x0D)] = 0
+        self.identity = bool((width == 1).all())
         self._to_qt: list[int] = []
         if not self.identity:
-            pos = 0
-            for i, ch in enumerate(text):
-                self._to_qt.append(pos)
-                if ch == "\n" and i > 0 and text[i - 1] == "\r":
-                    continue  # "\r\n" is one separator, already counted on "\r"
-                pos += 2 if ord(ch) >= 0x10000 else 1
-            self._to_qt.append(pos)
+            self._to_qt = np.concatenate(([0], np.cumsum(width))).tolist()
 
     def to_qt(self, offset: int) -> int:
         if self.identity:
@@ -105,6 +106,10 @@ class DocumentView(View):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(state, parent)
         self._doc_ids: list[str] = []
+        self._tab_of: dict[str, int] = {}  # document id -> tab index
+        self._tab_marks: dict[str, str | None] = {}  # document id -> kind whose swatch its tab shows
+        self._swatches: dict[str | None, QIcon] = {}
+        self._underlines: tuple[object, list] | None = None  # ((document, filters), extra selections)
         self._current: str | None = None
         self._map = _OffsetMap("")
         self._targets: list = []  # the selection's passages, in document order then text order
@@ -279,6 +284,9 @@ class DocumentView(View):
             while self.tabs.count():
                 self.tabs.removeTab(0)
             self._doc_ids = [d.id for d in corpus.documents] if corpus is not None else []
+            self._tab_of = {doc_id: i for i, doc_id in enumerate(self._doc_ids)}
+            self._tab_marks = {}
+            self._underlines = None
             for doc in (corpus.documents if corpus is not None else []):
                 i = self.tabs.addTab(doc.title)
                 self.tabs.setTabToolTip(i, doc.title)
@@ -369,10 +377,11 @@ class DocumentView(View):
         if doc is not None and doc_id in self._doc_ids:
             self._switching = True
             try:
-                self.tabs.setCurrentIndex(self._doc_ids.index(doc_id))
+                self.tabs.setCurrentIndex(self._tab_of[doc_id])
             finally:
                 self._switching = False
         self.text.setExtraSelections([])
+        self._underlines = None  # its cursors belong to the text being replaced
         text = doc.text if doc is not None else ""
         self._map = _OffsetMap(text)
         self.text.setPlainText(text)
@@ -424,13 +433,18 @@ class DocumentView(View):
         if index is None or self._current is None:
             self.text.setExtraSelections([])
             return
-        extras = []
-        underline = QTextCharFormat()
-        underline.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        underline.setUnderlineColor(QColor(PASSAGE_UNDERLINE))
-        for p in index.document_passages(self._current):
-            if any(self.state.is_visible(i) for i in index.items_of_passage(p.id)):
-                extras.append(self._extra(p.start, p.end, underline))
+        key = (self._current, self.state.filters)
+        if self._underlines is None or self._underlines[0] != key:
+            # every clickable passage dotted: the same for every selection, so built once per document
+            underline = QTextCharFormat()
+            underline.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            underline.setUnderlineColor(QColor(PASSAGE_UNDERLINE))
+            underline.setProperty(QTextFormat.Property.FullWidthSelection, False)
+            self._underlines = (key, [self._extra(p.start, p.end, underline)
+                                      for p in index.document_passages(self._current)
+                                      if any(self.state.is_visible(i) for i in index.items_of_passage(p.id))])
+        extras = list(self._underlines[1])
+        mine: list = []
 
         kind = self.state.kind()
         current = self._targets[self._pos] if 0 <= self._pos < len(self._targets) else None
@@ -440,9 +454,9 @@ class DocumentView(View):
         strong.setBackground(kind_color(kind, CURRENT_ALPHA))
         for p in self._targets:
             if p.document == self._current and p is not current:
-                extras.append(self._extra(p.start, p.end, normal))
+                mine.append(self._extra(p.start, p.end, normal))
         if current is not None and current.document == self._current:
-            extras.append(self._extra(current.start, current.end, strong))
+            mine.append(self._extra(current.start, current.end, strong))
 
         search = QTextCharFormat()
         color = QColor(SEARCH_COLOR)
@@ -450,17 +464,24 @@ class DocumentView(View):
         search.setBackground(color)
         search.setForeground(QColor("#0b2e33"))
         for start, end in self._search_ranges:
-            extras.append(self._extra(start, end, search))
-        for sel in extras:
+            mine.append(self._extra(start, end, search))
+        for sel in mine:
             sel.format.setProperty(QTextFormat.Property.FullWidthSelection, False)
-        self.text.setExtraSelections(extras)
+        self.text.setExtraSelections(extras + mine)
 
     def _update_tab_marks(self) -> None:
+        """Mark the tabs of the documents that hold the selection's passages (touching only the tabs whose
+        mark changes: a corpus may have a thousand documents)."""
         docs = {p.document for p in self._targets}
-        color = kind_color(self.state.kind())
-        icon = _swatch(color)
-        for i, doc_id in enumerate(self._doc_ids):
-            self.tabs.setTabIcon(i, icon if doc_id in docs else QIcon())
+        kind = self.state.kind()
+        icon = self._swatches.get(kind)
+        if icon is None:
+            icon = self._swatches[kind] = _swatch(kind_color(kind))
+        marks = {doc_id: kind for doc_id in docs}
+        for doc_id in set(self._tab_marks) | set(marks):
+            if self._tab_marks.get(doc_id) != marks.get(doc_id) and doc_id in self._tab_of:
+                self.tabs.setTabIcon(self._tab_of[doc_id], icon if doc_id in marks else QIcon())
+        self._tab_marks = marks
 
     def _update_status(self) -> None:
         n = len(self._targets)

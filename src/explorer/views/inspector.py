@@ -19,6 +19,7 @@ LINK_COLOR = "#1f5fa8"
 CONFLICT_BG = "#fbe8ea"
 QUOTE_BG = "#f7f5ee"
 MAX_PASSAGES = 40
+MAX_ENTRIES = 100  # links shown per group; the rest are counted (a theme of a large corpus has thousands)
 EXCERPT_CHARS = 150
 
 #: link groups, in the order shown: (kind, heading)
@@ -69,7 +70,7 @@ class InspectorView(View):
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(state, parent)
-        self._links: list[str] = []
+        self._links: dict[str, None] = {}  # ordered set of the ids linked in the text
         layout = QVBoxLayout(self)
         # no minimum size pushed onto a top-level window (offscreen Qt warns it cannot propagate it)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
@@ -96,12 +97,11 @@ class InspectorView(View):
 
     # -- rendering ------------------------------------------------------------------------------------
     def _link(self, item_id: str, label: str) -> str:
-        if item_id not in self._links:
-            self._links.append(item_id)
+        self._links[item_id] = None
         return item_link(item_id, label)
 
     def _render(self, *_args) -> None:
-        self._links = []
+        self._links = {}
         self.browser.setHtml(self._html())
 
     def _html(self) -> str:
@@ -237,15 +237,16 @@ class InspectorView(View):
                                       if {r.source, r.target} <= ends]
         elif kind in ("entity", "expert"):
             # the other ends of its relationships are actors too
-            others = []
+            others: dict[str, None] = {}
             for rel_id in groups["relationship"]:
                 rel = index.items[rel_id]
                 for end in (rel.source, rel.target):
-                    if end != item.id and end not in others:
-                        others.append(end)
+                    if end != item.id:
+                        others[end] = None
+            present = {i for ids in groups.values() for i in ids}
             for end in others:
                 end_kind = index.kind_of(end)
-                if end_kind in groups and end not in groups[end_kind]:
+                if end_kind in groups and end not in present:
                     groups[end_kind].append(end)
         if kind == "document":
             groups["passage"] = [p.id for p in index.document_passages(item.id)]
@@ -261,12 +262,13 @@ class InspectorView(View):
         if heading and any(groups.values()):
             out.append(f'<p class="section">{heading}</p>')
         for group_kind, name in GROUPS:
-            ids = groups.get(group_kind) or []
-            if not ids:
+            all_ids = groups.get(group_kind) or []
+            if not all_ids:
                 continue
+            ids = all_ids[:MAX_ENTRIES]
             color = KIND_COLORS.get(group_kind, "#999999")
             out.append(f'<p class="section"><span style="color:{color};">■</span> {esc(name.upper())} '
-                       f'({len(ids)})</p>')
+                       f'({len(all_ids)})</p>')
             if group_kind == "event":
                 for ev_id in ids:
                     ev = index.items[ev_id]
@@ -284,6 +286,8 @@ class InspectorView(View):
             else:
                 out.append('<p class="entry">' + ", ".join(self._link(o, index.items[o].label) for o in ids)
                            + "</p>")
+            if len(all_ids) > len(ids):
+                out.append(f'<p class="entry small">and {len(all_ids) - len(ids)} more</p>')
         passages = groups.get("passage") or []
         if passages:
             out.append(f'<p class="section"><span style="color:{KIND_COLORS["passage"]};">■</span> '
