@@ -27,8 +27,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-#: how much text around a passage is kept as prefix/suffix (the loader's CONTEXT_CHARS)
-CONTEXT_CHARS = 32
+from .model.loader import CONTEXT_CHARS  # how much text around a passage is kept as prefix/suffix
+
 FIRST_YEAR = 1950
 LAST_YEAR = 2024
 

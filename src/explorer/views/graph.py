@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
-import networkx as nx
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
@@ -253,6 +252,8 @@ def _components(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]):
     """Connected components, largest first: (nodes, edges) of the big ones, chains of two or three
     nodes (end to end), isolated nodes. Built in sorted order: sets iterate in hash order, which
     differs per process."""
+    import networkx as nx  # imported when a graph is first laid out, not at start-up (~0.12 s)
+
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((a, b) for a, b in edges if a != b)
@@ -293,6 +294,8 @@ def _component_shape(comp: tuple[str, ...], sub_edges: tuple[tuple[str, str], ..
     the layout is made wider than tall: labels are wide."""
     n = len(comp)
     index = {v: i for i, v in enumerate(comp)}
+    import networkx as nx
+
     g = nx.Graph()
     g.add_nodes_from(comp)
     g.add_edges_from(sub_edges)
