@@ -247,6 +247,13 @@ def test_dragging_a_node_moves_it_and_the_position_is_kept(graph, qtbot, make_vi
     # kept for the session: a new view on the same corpus puts it where it was dropped
     again = make_view(GraphView, 700, 600)
     assert again.positions()[node] == after
+    # the move is an undoable edit
+    stack = graph.state.undo_stack
+    assert stack.count() == 1 and stack.undoText().startswith("Move ")
+    stack.undo()
+    assert graph.positions()[node] == before
+    stack.redo()
+    assert graph.positions()[node] == after
     # a drag on the background pans instead of moving nodes
     before_all = graph.positions()
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))

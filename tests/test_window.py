@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QImage
 
 from conftest import DATA, ROOT
@@ -137,3 +137,24 @@ def test_the_app_exits_with_status_0():
                             env=env, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_undo_and_redo_a_node_move_from_the_edit_menu(window, qtbot):
+    graph = window.views["graph"]
+    window.docks["graph"].raise_()
+    qtbot.wait(50)
+    node = "ent-japan"
+    before = graph.positions()[node]
+    start = graph.node_viewport_pos(node)
+    vp = graph.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 7):
+        qtbot.wait(15)
+        qtbot.mouseMove(vp, start + QPoint(0, 6 * i))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start + QPoint(0, 36))
+    moved = graph.positions()[node]
+    assert moved != before and window.act_undo.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert graph.positions()[node] == before
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert graph.positions()[node] == moved

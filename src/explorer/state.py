@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 
 from .index import CorpusIndex
 from .model import Corpus, PartialDate
@@ -54,6 +55,8 @@ class AppState(QObject):
         self.search_query = ""
         self._back: list[str | None] = []
         self._forward: list[str | None] = []
+        #: the user's edits (moving graph nodes) as undoable commands; the window offers Undo/Redo
+        self.undo_stack = QUndoStack(self)
 
     # -- corpus ----------------------------------------------------------------------------------
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
@@ -64,6 +67,7 @@ class AppState(QObject):
         self._forward.clear()
         self.filters = Filters()
         self.search_query = ""
+        self.undo_stack.clear()
         self.corpusChanged.emit()
         self.selectionChanged.emit(None)
         self.historyChanged.emit()

@@ -195,6 +195,17 @@ class MainWindow(QMainWindow):
                                         [QKeySequence.StandardKey.Forward, "Alt+Right"],
                                         "Go forward to the next selection")
         self.act_forward.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.act_undo = self.state.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.state.undo_stack.createRedoAction(self, "&Redo")
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        for extra in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")):  # both, whatever the platform
+            if extra not in redo_keys:
+                redo_keys.append(extra)
+        self.act_redo.setShortcuts(redo_keys)
+        for a in (self.act_undo, self.act_redo):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(a)
         self.act_find = self._action("&Find…", self.show_search, QKeySequence.StandardKey.Find,
                                      "Search the documents and every item")
         self.act_find_next = self._action("Find &Next", lambda: self._search_step(1), QKeySequence.StandardKey.FindNext,
@@ -215,8 +226,8 @@ class MainWindow(QMainWindow):
                   self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Edit")
-        for a in (self.act_find, self.act_find_next, self.act_find_prev):
-            m.addAction(a)
+        for a in (self.act_undo, self.act_redo, None, self.act_find, self.act_find_next, self.act_find_prev):
+            m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Go")
         for a in (self.act_back, self.act_forward, self.act_clear):
             m.addAction(a)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 import sys
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -44,6 +45,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QTransform,
+    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -457,6 +459,7 @@ class _GraphItem(pg.GraphicsObject):
         self.setAcceptHoverEvents(True)
         self._br: QRectF | None = None
         self._drag: tuple[str, QPointF] | None = None
+        self._drag_from: tuple[float, float] = (0.0, 0.0)
         self._hover: str | None = None
         self._labels_key = None
         self._labels: list[_Placed] = []
@@ -871,6 +874,7 @@ class _GraphItem(pg.GraphicsObject):
                 return
             x, y = self.view.position(hit)
             self._drag = (hit, QPointF(x, y) - ev.buttonDownPos())
+            self._drag_from = (x, y)
         if self._drag is None:
             ev.ignore()
             return
@@ -880,6 +884,7 @@ class _GraphItem(pg.GraphicsObject):
         self.view.move_node(nid, target.x(), target.y())
         if ev.isFinish():
             self._drag = None
+            self.view.record_move(nid, self._drag_from)
             self.sigNodeMoved.emit(nid)
 
     def hoverEvent(self, ev) -> None:
@@ -1498,6 +1503,12 @@ class GraphView(View):
         _SESSION_POSITIONS.setdefault(self._corpus_key, {})[node_id] = (float(x), float(y))
         self.item.geometry_changed()
 
+    def record_move(self, node_id: str, old: tuple[float, float]) -> None:
+        """Put a finished drag on the undo stack (Edit ▸ Undo puts the node back)."""
+        new = self._pos.get(node_id)
+        if new is not None and tuple(new) != tuple(old):
+            self.state.undo_stack.push(_MoveNode(self, node_id, old, new))
+
     def drag_node(self, node_id: str, dx: float, dy: float) -> None:
         """Move a node by (dx, dy) viewport pixels, as a drag does (for scripts; tests drag for real)."""
         tr = self.item.screen_transform()
@@ -1597,6 +1608,35 @@ class GraphView(View):
             self._closed = True
             self.canvas.close()
         super().closeEvent(ev)
+
+
+class _MoveNode(QUndoCommand):
+    """A node moved by a drag. Positions live in the session store, so undo still works when the view
+    that made the move has been closed (a new view on the corpus picks them up)."""
+
+    def __init__(self, view: "GraphView", node_id: str, old: tuple[float, float], new: tuple[float, float]):
+        label = view.state.index.items[node_id].label if view.state.index and node_id in view.state.index.items \
+            else node_id
+        super().__init__(f"Move {label}")
+        self._view = weakref.ref(view)
+        self._key, self._node, self._old, self._new = view._corpus_key, node_id, old, new
+        self._first = True
+
+    def _apply(self, pos: tuple[float, float]) -> None:
+        view = self._view()
+        if view is not None and not view._closed and view._corpus_key == self._key:
+            view.move_node(self._node, *pos)
+        else:
+            _SESSION_POSITIONS.setdefault(self._key, {})[self._node] = pos
+
+    def redo(self) -> None:
+        if self._first:  # the drag already moved it
+            self._first = False
+            return
+        self._apply(self._new)
+
+    def undo(self) -> None:
+        self._apply(self._old)
 
 
 def _arrowhead(seg: tuple[QPointF, QPointF], r: float, size: float = 7.0) -> QPolygonF | None:
