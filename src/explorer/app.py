@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -33,6 +33,21 @@ def register_fonts() -> list[str]:
     return families
 
 
+#: Qt messages that say nothing to a user: the offscreen platform (export without a display) cannot
+#: resize native windows to their size hints
+_QUIET_MESSAGES = ("This plugin does not support propagateSizeHints",)
+_previous_handler = None
+
+
+def _message_handler(mode, context, message: str) -> None:
+    if any(message.startswith(m) for m in _QUIET_MESSAGES):
+        return
+    if _previous_handler is not None:
+        _previous_handler(mode, context, message)
+    else:
+        sys.stderr.write(message + "\n")
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once. With no display, fall back to the offscreen platform."""
     app = QApplication.instance()
@@ -43,6 +58,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(ORG)
         QCoreApplication.setApplicationName(APP)
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        global _previous_handler
+        _previous_handler = qInstallMessageHandler(_message_handler)
         app = QApplication(argv or [sys.argv[0]])
         app.setStyle("Fusion")
     register_fonts()

@@ -59,6 +59,18 @@ def format_range(t0: float, t1: float) -> str:
     return f"{a.day} {a.strftime('%b')} {a.year} – {b.day} {b.strftime('%b')} {b.year}"
 
 
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in "…" rather than being cut mid-word when there is no room."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self._full = text
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class TimelineView(View):
     """Events on a time axis. Wheel zooms and drag pans along time; +/- zoom, Home fits, Left/Right step
     through the visible events; click selects, double-click zooms to an event; the strip below shows the
@@ -99,8 +111,8 @@ class TimelineView(View):
         bar.addWidget(lanes_label)
         bar.addWidget(self.lane_combo)
         bar.addStretch(1)
-        hint = QLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
-                      self.toolbar)
+        hint = _ElidedLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
+                            self.toolbar)
         hint.setFont(style.ui_font(8.5))
         hint.setStyleSheet(f"color: {style.MUTED_TEXT}")
         hint.setMinimumWidth(0)  # the hint gives way (clipped) when the view is narrow
