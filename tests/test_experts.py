@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QFontMetrics, QInputMethodEvent, QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QFontMetrics
+from qt_helpers import anchor_point, type_text
 
 from explorer.index import fold
 from explorer.model import load_corpus
@@ -96,39 +96,6 @@ def row_rect(view, expert_id):
 
 def selected_ids(view):
     return [i.data(ID_ROLE) for i in view.list_view.selectionModel().selectedIndexes()]
-
-
-def anchor_point(browser, href) -> QPoint:
-    """Where the link to ``href`` is drawn in the browser's viewport (scrolled into view)."""
-    doc = browser.document()
-    block = doc.begin()
-    while block.isValid():
-        for it in block:
-            frag = it.fragment()
-            if frag.isValid() and frag.charFormat().anchorHref() == href:
-                cursor = QTextCursor(doc)
-                cursor.setPosition(frag.position() + frag.length() // 2)
-                browser.setTextCursor(cursor)
-                browser.ensureCursorVisible()
-                return browser.cursorRect(cursor).center()
-        block = block.next()
-    raise AssertionError(f"no link to {href}")
-
-
-def type_text(qtbot, widget, text):
-    """Type into a widget: QTest's keyClicks for ASCII; a key event carrying the character for the rest
-    (QTest aborts on characters outside Latin-1 and mistypes accents), as a keyboard layout sends it, or
-    an input method's commit for CJK."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        elif ord(ch) >= 0x2E80:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-        else:
-            for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(etype, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def type_filter(qtbot, view, text):

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt
+from qt_helpers import anchor_point
 
 from explorer.model import load_corpus
 from explorer.state import AppState
@@ -69,23 +69,6 @@ def view(make_view):
 
 def text_of(view) -> str:
     return " ".join(view.browser.toPlainText().split())
-
-
-def anchor_point(browser, href) -> QPoint:
-    """Where the link to ``href`` is drawn in the browser's viewport (scrolled into view)."""
-    doc = browser.document()
-    block = doc.begin()
-    while block.isValid():
-        for it in block:
-            frag = it.fragment()
-            if frag.isValid() and frag.charFormat().anchorHref() == href:
-                cursor = QTextCursor(doc)
-                cursor.setPosition(frag.position() + frag.length() // 2)
-                browser.setTextCursor(cursor)
-                browser.ensureCursorVisible()
-                return browser.cursorRect(cursor).center()
-        block = block.next()
-    raise AssertionError(f"no link to {href}")
 
 
 def hrefs(view) -> list[str]:

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from qt_helpers import type_text
 
 from explorer.index import fold
 from explorer.views.search import GROUPS, SearchView
-
-
-def type_text(qtbot, widget, text):
-    """Type into a widget: QTest's keyClicks for ASCII; a key event carrying the character for the rest
-    (QTest aborts on characters outside Latin-1 and mistypes accents), or an input method's commit for
-    CJK, as a keyboard or an input method sends them."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        elif ord(ch) >= 0x2E80:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-        else:
-            for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(etype, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
 @pytest.fixture()
