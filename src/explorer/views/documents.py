@@ -24,11 +24,12 @@ from functools import partial
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QTextBlockFormat,
                            QTextCharFormat, QTextCursor, QTextFormat)
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QTabBar,
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QTabBar,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from ..state import AppState
 from .base import View
+from .widgets import ElidedLabel
 from .style import KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, kind_color, ui_font
 
 #: background of search matches: a cyan that none of the kind colours uses
@@ -169,11 +170,9 @@ class DocumentView(View):
         nav = QHBoxLayout()
         nav.setContentsMargins(0, 4, 0, 0)
         nav.setSpacing(4)
-        self.status_label = QLabel(header)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = ElidedLabel("", header)
         self.status_label.setFont(ui_font(9))
         self.status_label.setStyleSheet(f"color: {MUTED_TEXT};")
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         nav.addWidget(self.status_label, 1)
         self.prev_button = QToolButton(header)
         self.prev_button.setText("◀")

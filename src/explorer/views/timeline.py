@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..state import AppState
 from . import style
 from .base import View
+from .widgets import ElidedLabel
 from .timeline_items import (
     APPROX,
     DAY,
@@ -57,18 +58,6 @@ def format_range(t0: float, t1: float) -> str:
     if span >= 80 * DAY_S:
         return f"{a.strftime('%b')} {a.year} – {b.strftime('%b')} {b.year}"
     return f"{a.day} {a.strftime('%b')} {a.year} – {b.day} {b.strftime('%b')} {b.year}"
-
-
-class _ElidedLabel(QLabel):
-    """A one-line label that ends in "…" rather than being cut mid-word when there is no room."""
-
-    def __init__(self, text: str, parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self._full = text
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class TimelineView(View):
@@ -111,12 +100,10 @@ class TimelineView(View):
         bar.addWidget(lanes_label)
         bar.addWidget(self.lane_combo)
         bar.addStretch(1)
-        hint = _ElidedLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
-                            self.toolbar)
+        hint = ElidedLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
+                           self.toolbar)
         hint.setFont(style.ui_font(8.5))
         hint.setStyleSheet(f"color: {style.MUTED_TEXT}")
-        hint.setMinimumWidth(0)  # the hint gives way (clipped) when the view is narrow
-        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         hint.setToolTip(hint.text())
         bar.addWidget(hint, 1)
         bar.addSpacing(8)
