@@ -158,3 +158,16 @@ def test_undo_and_redo_a_node_move_from_the_edit_menu(window, qtbot):
     assert graph.positions()[node] == before
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert graph.positions()[node] == moved
+
+
+def test_open_recent_lists_corpora_and_reopens_one(window, qtbot, mini_corpus):
+    with qtbot.waitSignal(window.corpusLoaded, timeout=10000):
+        window.open_corpus(mini_corpus)
+    assert window.recent_corpora()[:2] == [str(mini_corpus.resolve()), str(DATA.resolve())]
+    window.recent_menu.aboutToShow.emit()
+    actions = [a for a in window.recent_menu.actions() if a.data()]
+    assert [a.data() for a in actions][:2] == window.recent_corpora()[:2]
+    with qtbot.waitSignal(window.corpusLoaded, timeout=10000):
+        actions[1].trigger()  # the default corpus again
+    assert window.state.corpus.root.resolve() == DATA.resolve()
+    assert window.recent_corpora()[0] == str(DATA.resolve())

@@ -21,6 +21,7 @@ from .views.experts import ExpertsView
 from .views.inspector import InspectorView
 from .views.timeline import TimelineView
 
+RECENT_LIMIT = 8
 SETTINGS_VERSION = 2  # bump when the dock layout changes, so an old saved layout is not restored
 DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 300, "graph": 300}
 
@@ -222,8 +223,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&File")
-        for a in (self.act_open, self.act_reload, None, self.act_export_view, self.act_export_window, None,
-                  self.act_quit):
+        m.addAction(self.act_open)
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        for a in (self.act_reload, None, self.act_export_view, self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_find, self.act_find_next, self.act_find_prev):
@@ -297,10 +300,7 @@ class MainWindow(QMainWindow):
         self._thread.started.connect(self._worker.run)
         self._loading_path = path
         self._worker.finished.connect(self._on_loaded_in_background)
-        self._worker.failed.connect(self._on_load_failed)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.failed.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_done)
+        self._worker.failed.connect(self._on_failed_in_background)
         self._progress = QProgressDialog(f"Loading {path.name}…", "", 0, 0, self)
         self._progress.setCancelButton(None)
         self._progress.setWindowTitle("Explorer")
@@ -310,24 +310,28 @@ class MainWindow(QMainWindow):
         self._thread.start()
 
     def _on_loaded_in_background(self, corpus: Corpus, index: CorpusIndex) -> None:
+        self._finish_thread()
         self._on_loaded(corpus, index, self._loading_path)
 
-    def _on_thread_done(self) -> None:
+    def _on_failed_in_background(self, message: str) -> None:
+        self._finish_thread()
+        self._on_load_failed(message)
+
+    def _finish_thread(self) -> None:
+        """The worker has delivered its result: end its thread now, so another corpus can be opened
+        straight away (from Open Recent, say)."""
         if self._progress is not None:
             self._progress.reset()
             self._progress.deleteLater()
             self._progress = None
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
         if self._worker is not None:
             self._worker.deleteLater()
-        if self._thread is not None:
-            self._thread.deleteLater()
         self._worker = None
         self._thread = None
-
-    def wait_until_loaded(self, timeout_ms: int = 30000) -> None:
-        if self._thread is not None:
-            self._thread.wait(timeout_ms)
-            QApplication.processEvents()
 
     def _on_loaded(self, corpus: Corpus, index: CorpusIndex, path: Path) -> None:
         self.corpus_path = None  # not remembered while the new corpus's empty selection goes out
@@ -335,7 +339,8 @@ class MainWindow(QMainWindow):
         self.corpus_path = path
         if self.use_settings:
             settings = QSettings()
-            settings.setValue("corpus/last", str(path.resolve()))
+            recent = [str(path.resolve())] + [p for p in self.recent_corpora() if p != str(path.resolve())]
+            settings.setValue("corpus/recent", recent[:RECENT_LIMIT])
             last = settings.value(self._selection_key())
             if isinstance(last, str) and last:
                 self.state.select(last)
@@ -355,6 +360,27 @@ class MainWindow(QMainWindow):
         self.corpusFailed.emit(message)
         if not QApplication.platformName() == "offscreen":
             QMessageBox.warning(self, "Cannot open corpus", message)
+
+    def recent_corpora(self) -> list[str]:
+        """Corpus folders opened before, newest first (remembered between runs)."""
+        value = QSettings().value("corpus/recent", [])
+        if isinstance(value, str):  # QSettings gives a lone string for a one-item list in some formats
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_corpora()
+        for i, folder in enumerate(paths, 1):
+            action = self.recent_menu.addAction(f"&{i}  {folder}" if i < 10 else folder)
+            action.setData(folder)
+            action.setEnabled(Path(folder).is_dir())
+            action.triggered.connect(lambda _=False, f=folder: self.open_corpus(Path(f)))
+        if not paths:
+            self.recent_menu.addAction("No corpus opened yet").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Menu", lambda: QSettings().remove("corpus/recent"))
 
     def choose_corpus(self) -> None:
         start = str(self.corpus_path.parent if self.corpus_path else Path.home())
