@@ -351,3 +351,17 @@ def test_drag_node_moves_by_pixels(graph):
     graph.drag_node(node, 25, -10)
     after = graph.node_viewport_pos(node)
     assert abs(after.x() - before.x() - 25) <= 1 and abs(after.y() - before.y() + 10) <= 1
+
+
+def test_layout_prepared_off_the_ui_thread_is_the_one_the_view_uses(graph, state):
+    from explorer.views.graph import _component_shape, graph_layout_inputs, prepare_layout
+
+    nodes, edges = graph_layout_inputs(state.corpus)
+    assert nodes == tuple(graph.all_node_ids())
+    assert edges == tuple((e.source, e.target) for e in graph._edges)  # the very tuples the view lays out
+    _component_shape.cache_clear()
+    prepare_layout(state.corpus)
+    misses = _component_shape.cache_info().misses
+    assert misses >= 1
+    graph.state.corpusChanged.emit()  # the view lays the corpus out again: every shape from the cache
+    assert _component_shape.cache_info().misses == misses

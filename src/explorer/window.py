@@ -27,8 +27,17 @@ DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 3
 
 
 def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
+    """Everything slow about opening a corpus, in one place that runs off the UI thread: loading and
+    validating, the index, and the size-independent part of the graph's layout."""
     corpus = load_corpus(path)
-    return corpus, CorpusIndex(corpus)
+    index = CorpusIndex(corpus)
+    try:
+        from .views.graph import prepare_layout
+    except ImportError:
+        pass
+    else:
+        prepare_layout(corpus)
+    return corpus, index
 
 
 class _LoadWorker(QObject):

@@ -158,6 +158,26 @@ def compute_layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], s
     return _pack(big, chains, singles, columns, width, seed, order, extra, rows)[0]
 
 
+def graph_layout_inputs(corpus) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The nodes (entities, then experts) and edges (relationships, then expert–institution
+    affiliations) the graph lays out, in the order the view builds them (so caches are shared)."""
+    nodes = [e.id for e in corpus.entities] + [x.id for x in corpus.experts]
+    node_set = set(nodes)
+    edges = [(r.source, r.target) for r in corpus.relationships if r.source in node_set and r.target in node_set]
+    edges += [(x.id, x.organisation) for x in corpus.experts if x.organisation and x.organisation in node_set]
+    return tuple(nodes), tuple(edges)
+
+
+def prepare_layout(corpus, seed: int = 7) -> None:
+    """Compute the costly part of the layout that does not depend on the view's size (the shape of each
+    connected component: seconds for a thousand actors) ahead, off the UI thread while a corpus loads;
+    the view then finds it cached. Pure, no Qt."""
+    nodes, edges = graph_layout_inputs(corpus)
+    big, _chains, _singles = _components(nodes, edges)
+    for comp, sub_edges in big:
+        _component_shape(tuple(comp), tuple(sub_edges), seed)
+
+
 def _pack(big, chains, singles, columns: int, width: float, seed: int, order: dict, extra: float,
           rows: float, place: bool = True):
     """Place the components, chains and isolated nodes in ``columns`` columns; the first row of
