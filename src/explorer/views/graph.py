@@ -1012,6 +1012,7 @@ class GraphView(View):
         super().__init__(state, parent)
         self._closed = False
         self._nodes: list[str] = []
+        self._label_widths: dict[str, float] | None = None  # label text widths, measured once per corpus
         self._node_set: set[str] = set()
         self._style: dict[str, tuple[str, str]] = {}
         self._labels: dict[str, str] = {}
@@ -1107,6 +1108,7 @@ class GraphView(View):
             return
         corpus = self.state.corpus
         self._nodes, self._style, self._labels, self._edges = [], {}, {}, []
+        self._label_widths = None
         self.grid_nodes = set()
         if corpus is None:
             self._node_set = set()
@@ -1375,8 +1377,11 @@ class GraphView(View):
     def _label_room(self, ids) -> np.ndarray:
         """Pixels right of each node's centre the fit keeps for its label: the whole label for the nodes in
         the layout's columns (labelled on the right only), some for the others (their labels can go left)."""
-        fm = self.item._fm
-        return np.array([self.node_radius(n) + 6 + min(fm.horizontalAdvance(self.node_label(n)) + 6,
+        widths = self._label_widths
+        if widths is None:  # measured once per corpus: the fit asks for them dozens of times
+            fm = self.item._fm
+            widths = self._label_widths = {n: fm.horizontalAdvance(self.node_label(n)) for n in self._nodes}
+        return np.array([self.node_radius(n) + 6 + min(widths.get(n, 0.0) + 6,
                                                       LABEL_MAX_WIDTH if n in self.grid_nodes else 60.0)
                          for n in ids], dtype=float).reshape(-1)
 
