@@ -94,17 +94,30 @@ MINI_TEXT = ("The bridge was proposed in 1988. It opened in April 2020.\n"
              "Li Wei 李伟 argues that trade will grow. Trade grew in 2021.\n")
 
 
-def write_mini_corpus(folder: Path) -> Path:
-    """A small valid corpus, written from scratch, for loader and CLI tests."""
+def anchored_passage(pid: str, document: str, text: str, quote: str) -> dict:
+    """A passage record for ``quote``, with its exact offsets in ``text``."""
+    start = text.index(quote)
+    return {"id": pid, "document": document, "start": start, "end": start + len(quote), "quote": quote}
+
+
+def write_corpus_folder(root: Path, texts: dict[str, str], files: dict) -> Path:
+    """Write a corpus folder: text files (relative path -> text) and annotation files (name -> data)."""
     import json
 
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "docs").mkdir(exist_ok=True)
-    (folder / "docs" / "a.txt").write_text(MINI_TEXT, encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in texts.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    for name, data in files.items():
+        (root / name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return root
+
+
+def write_mini_corpus(folder: Path) -> Path:
+    """A small valid corpus, written from scratch, for loader and CLI tests."""
 
     def passage(pid, quote):
-        start = MINI_TEXT.index(quote)
-        return {"id": pid, "document": "doc-a", "start": start, "end": start + len(quote), "quote": quote}
+        return anchored_passage(pid, "doc-a", MINI_TEXT, quote)
 
     files = {
         "corpus.json": {"title": "Mini", "description": "A test corpus"},
@@ -130,9 +143,7 @@ def write_mini_corpus(folder: Path) -> Path:
         "relationships.json": [{"id": "rel-builds", "source": "ent-china", "target": "ent-bridge",
                                 "kind": "builds", "start": "1988", "passages": ["p-proposed"]}],
     }
-    for name, data in files.items():
-        (folder / name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return folder
+    return write_corpus_folder(folder, {"docs/a.txt": MINI_TEXT}, files)
 
 
 @pytest.fixture()

@@ -7,10 +7,10 @@ over every event of the default corpus.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from conftest import anchored_passage, write_corpus_folder
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
@@ -62,15 +62,10 @@ TEXTS = {"doc-a": DOC_A, "doc-b": DOC_B}
 
 def passage(pid: str) -> dict:
     doc, quote = QUOTES[pid]
-    start = TEXTS[doc].index(quote)
-    return {"id": pid, "document": doc, "start": start, "end": start + len(quote), "quote": quote}
+    return anchored_passage(pid, doc, TEXTS[doc], quote)
 
 
 def build_corpus(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "documents").mkdir(exist_ok=True)
-    (root / "documents" / "a.txt").write_text(DOC_A, encoding="utf-8")
-    (root / "documents" / "b.txt").write_text(DOC_B, encoding="utf-8")
     files = {
         "corpus.json": {"title": "Test corpus", "time_range": ["1988", "2022"]},
         "documents.json": [
@@ -136,9 +131,7 @@ def build_corpus(root: Path) -> Path:
              "passages": ["p-calls"]},
         ],
     }
-    for name, data in files.items():
-        (root / name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return root
+    return write_corpus_folder(root, {"documents/a.txt": DOC_A, "documents/b.txt": DOC_B}, files)
 
 
 @pytest.fixture()

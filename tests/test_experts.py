@@ -7,10 +7,10 @@ names for the filter.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from conftest import anchored_passage, write_corpus_folder
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFontMetrics
 from qt_helpers import anchor_point, type_text
@@ -25,12 +25,8 @@ TEXT = ("Xing Guangcheng 邢广程 says the pipeline helps. Lu Nanquan 陆南泉
 
 
 def write_corpus(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "a.txt").write_text(TEXT, encoding="utf-8")
-
     def passage(pid, quote):
-        start = TEXT.index(quote)
-        return {"id": pid, "document": "doc", "start": start, "end": start + len(quote), "quote": quote}
+        return anchored_passage(pid, "doc", TEXT, quote)
 
     files = {
         "documents.json": [{"id": "doc", "title": "Digest", "date": "2020", "file": "a.txt"}],
@@ -57,9 +53,7 @@ def write_corpus(root: Path) -> Path:
              "passages": ["p-li"]},
         ],
     }
-    for name, data in files.items():
-        (root / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return root
+    return write_corpus_folder(root, {"a.txt": TEXT}, files)
 
 
 @pytest.fixture()

@@ -3,10 +3,10 @@ its links grouped by kind, each link selecting; data shown as text, never as HTM
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from conftest import anchored_passage, write_corpus_folder
 from PySide6.QtCore import Qt
 from qt_helpers import anchor_point
 
@@ -19,12 +19,8 @@ TEXT = ("The bridge was proposed in 1988 and opened in April 2020, twenty years 
 
 
 def write_corpus(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "a.txt").write_text(TEXT, encoding="utf-8")
-
     def passage(pid, quote):
-        start = TEXT.index(quote)
-        return {"id": pid, "document": "doc", "start": start, "end": start + len(quote), "quote": quote}
+        return anchored_passage(pid, "doc", TEXT, quote)
 
     files = {
         "documents.json": [{"id": "doc", "title": "Bridge report", "author": "R. Writer", "date": "2021",
@@ -49,9 +45,7 @@ def write_corpus(root: Path) -> Path:
         "relationships.json": [{"id": "rel-builds", "source": "en-china", "target": "en-bridge",
                                 "kind": "builds", "start": "1988", "passages": ["p-opened"]}],
     }
-    for name, data in files.items():
-        (root / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return root
+    return write_corpus_folder(root, {"a.txt": TEXT}, files)
 
 
 @pytest.fixture()
