@@ -4,7 +4,7 @@
     python benchmarks/run.py --sizes 1k,10k --quick   # fewer repeats
     python benchmarks/run.py --sizes 200 --quick --out /tmp/bench   # the CI smoke run
 
-Each size is a synthetic corpus from ``explorer.synth`` (generated once, then reused from the corpora
+Each size is a synthetic corpus from ``explorer.core.synth`` (generated once, then reused from the corpora
 folder): ``1k`` is 1,000 events and 100 documents, ``10k`` 10,000 events and 1,000 documents, ``100k``
 100,000 events and 1,000 documents (about 50 MB of text); each has 1,000 entities, 100 experts, 5,000
 relationships and a first document of 1 MB. A plain number (e.g. ``200``) is a tiny corpus for smoke tests.
@@ -70,12 +70,12 @@ def size_options(name: str) -> dict:
 def ensure_corpus(folder: Path, name: str) -> Path:
     """Generate the corpus for a size once; reuse it while the options and the generator are the same."""
     sys.path.insert(0, str(ROOT / "src"))
-    from explorer.synth import SynthOptions, generate
+    from explorer.core.synth import SynthOptions, generate
 
     opts = {**size_options(name), "seed": SEED}
     target = folder / f"{name}-seed{SEED}"
     stamp = target / ".synth.json"
-    synth_src = (ROOT / "src" / "explorer" / "synth.py").read_bytes()
+    synth_src = (ROOT / "src" / "explorer" / "core" / "synth.py").read_bytes()
     key = {"options": opts, "generator": hash_bytes(synth_src)}
     if stamp.is_file() and json.loads(stamp.read_text()) == key:
         return target

@@ -18,10 +18,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(mode: str) -> int:
     if mode == "explorer":
-        from explorer.app import make_app
+        from explorer.qt.app import make_app
 
         app = make_app()
-        from explorer.window import MainWindow
+        from explorer.qt.window.main_window import MainWindow
 
         window = MainWindow(use_settings=False)
     else:

@@ -54,8 +54,8 @@ def text_chars(corpus) -> int:
 # data: load + validate, index, search
 # =========================================================================================================
 def task_data(args) -> dict:
-    from explorer.index import CorpusIndex
-    from explorer.model import load_corpus
+    from explorer.core.index import CorpusIndex
+    from explorer.core import load_corpus
 
     loads, cpu_loads = [], []
     corpus = None
@@ -147,7 +147,7 @@ def _lane_points(index):
 
 
 def task_frames(args) -> dict:
-    from explorer.app import make_app
+    from explorer.qt.app import make_app
 
     app = make_app()
     try:  # matplotlib is in the `bench` extra; without it the comparison is left out, not the rest
@@ -163,10 +163,10 @@ def task_frames(args) -> dict:
     import pyqtgraph as pg
     from PySide6.QtGui import QImage
 
-    from explorer.index import CorpusIndex
-    from explorer.model import load_corpus
-    from explorer.state import AppState
-    from explorer.views.timeline import TimelineView
+    from explorer.core.index import CorpusIndex
+    from explorer.core import load_corpus
+    from explorer.qt.bridge import AppState
+    from explorer.qt.views.timeline import TimelineView
 
     corpus = load_corpus(args.corpus)
     index = CorpusIndex(corpus)
@@ -320,17 +320,17 @@ def _selection_targets(index) -> list[tuple[str, str | None]]:
 
 
 def task_ui(args) -> dict:
-    from explorer.app import make_app
+    from explorer.qt.app import make_app
 
     app = make_app()
     from PySide6.QtWidgets import QApplication
 
-    from explorer.export import ExportOptions, export_view, _window_caption
-    from explorer.index import CorpusIndex
-    from explorer.model import load_corpus
-    from explorer.state import AppState
-    from explorer.views.timeline import TimelineView
-    from explorer.window import MainWindow
+    from explorer.qt.export.render import ExportOptions, export_view, window_caption as _window_caption
+    from explorer.core.index import CorpusIndex
+    from explorer.core import load_corpus
+    from explorer.qt.bridge import AppState
+    from explorer.qt.views.timeline import TimelineView
+    from explorer.qt.window.main_window import MainWindow
 
     QApplication.setCursorFlashTime(0)  # no blinking caret: every paint we count is the selection's
     corpus = load_corpus(args.corpus)
@@ -409,13 +409,13 @@ def task_ui(args) -> dict:
 # =========================================================================================================
 def task_memory(args) -> dict:
     base = rss_mb()
-    from explorer.app import make_app
+    from explorer.qt.app import make_app
 
     app = make_app()
-    from explorer.index import CorpusIndex
-    from explorer.model import load_corpus
-    from explorer.state import AppState
-    from explorer.window import MainWindow
+    from explorer.core.index import CorpusIndex
+    from explorer.core import load_corpus
+    from explorer.qt.bridge import AppState
+    from explorer.qt.window.main_window import MainWindow
 
     qt = rss_mb()
     corpus = load_corpus(args.corpus)
@@ -462,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     excluded = [v.strip() for v in args.exclude_views.split(",") if v.strip()]
     for name in excluded:  # the window adds optional views only if their module imports
-        sys.modules[f"explorer.views.{name}"] = None  # type: ignore[assignment]
+        sys.modules[f"explorer.qt.views.{name}"] = None  # type: ignore[assignment]
     result = TASKS[args.task](args)
     result["excluded_views"] = excluded
     result["peak_rss_mb_process"] = peak_rss_mb()

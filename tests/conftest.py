@@ -41,21 +41,21 @@ def _isolated_settings(tmp_path_factory):
 
 @pytest.fixture()
 def app(qapp):
-    from explorer.app import make_app
+    from explorer.qt.app import make_app
 
     return make_app()
 
 
 @pytest.fixture(scope="session")
 def corpus():
-    from explorer.model import load_corpus
+    from explorer.core import load_corpus
 
     return load_corpus(DATA)
 
 
 @pytest.fixture()
 def state(app, corpus):
-    from explorer.state import AppState
+    from explorer.qt.bridge import AppState
 
     st = AppState()
     st.set_corpus(corpus)

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from explorer.model import PartialDate, Precision, display_span
+from explorer.core.model import PartialDate, Precision, display_span
 
 
 @pytest.mark.parametrize("text, precision", [("1988", Precision.YEAR), ("2020-04", Precision.MONTH),

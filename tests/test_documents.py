@@ -14,9 +14,9 @@ from conftest import anchored_passage, write_corpus_folder
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from explorer.model import load_corpus
-from explorer.views.documents import SEARCH_COLOR, DocumentView
-from explorer.views.style import KIND_COLORS
+from explorer.core import load_corpus
+from explorer.qt.views.documents import SEARCH_COLOR, DocumentView
+from explorer.qt.views.style import KIND_COLORS
 
 DOC_A = (
     "At the outbreak of the coronavirus pandemic early last year, there were predictions it would put pressure "
@@ -380,7 +380,7 @@ def test_corpus_change_rebuilds_tabs(view, state, tmp_path):
 
 def test_every_event_of_the_default_corpus_highlights_its_passages(qtbot, app):
     from explorer import default_corpus_path
-    from explorer.state import AppState
+    from explorer.qt.bridge import AppState
 
     default = load_corpus(default_corpus_path())
     st = AppState()
@@ -404,7 +404,7 @@ def test_every_event_of_the_default_corpus_highlights_its_passages(qtbot, app):
 
 
 def test_built_before_a_corpus_is_loaded(qtbot, app, corpus):
-    from explorer.state import AppState
+    from explorer.qt.bridge import AppState
 
     st = AppState()
     v = DocumentView(st)

@@ -15,10 +15,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFontMetrics
 from qt_helpers import anchor_point, type_text
 
-from explorer.index import fold
-from explorer.model import load_corpus
-from explorer.state import AppState
-from explorer.views.experts import ID_ROLE, ExpertsView
+from explorer.core.index import fold
+from explorer.core import load_corpus
+from explorer.qt.bridge import AppState
+from explorer.qt.views.experts import ID_ROLE, ExpertsView
 
 TEXT = ("Xing Guangcheng 邢广程 says the pipeline helps. Lu Nanquan 陆南泉 warns about oil prices. "
         "Premier Li Keqiang opened the bridge. Zoë Dupré edits the digest in Genève.\n")

@@ -137,7 +137,7 @@ def test_unwritable_folder(tmp_path):
 def test_failed_render_leaves_no_partial_file(tmp_path, app, monkeypatch):
     from PySide6.QtWidgets import QLabel
 
-    from explorer import export
+    from explorer.qt.export import render as export
 
     label = QLabel("hello")
     label.resize(200, 100)
@@ -150,8 +150,8 @@ def test_failed_render_leaves_no_partial_file(tmp_path, app, monkeypatch):
 
 
 def test_export_view_action_in_the_window(app, qtbot, tmp_path):
-    from explorer.export import ExportDialog
-    from explorer.window import MainWindow
+    from explorer.qt.window.export_dialog import ExportDialog
+    from explorer.qt.window.main_window import MainWindow
 
     win = MainWindow(use_settings=False)
     qtbot.addWidget(win)

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
-from explorer.model import PartialDate
-from explorer.state import Filters
-from explorer.views.filters import FilterBar
-from explorer.views.graph import GraphView
+from explorer.core import PartialDate
+from explorer.core.filters import Filters
+from explorer.qt.views.filters import FilterBar
+from explorer.qt.views.graph import GraphView
 
 
 @pytest.fixture()

@@ -7,9 +7,9 @@ import math
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
-from explorer.model import PartialDate
-from explorer.views import graph as graph_module
-from explorer.views.graph import AFFILIATION_PREFIX, GraphView, compute_layout
+from explorer.core import PartialDate
+from explorer.qt.views import graph as graph_module
+from explorer.qt.views.graph import AFFILIATION_PREFIX, GraphView, compute_layout
 
 
 @pytest.fixture(autouse=True)
@@ -330,7 +330,7 @@ def test_layout_is_the_same_in_every_process():
 
     from conftest import DATA
 
-    code = ("import json; from explorer.model import load_corpus; from explorer.views.graph import compute_layout; "
+    code = ("import json; from explorer.core import load_corpus; from explorer.qt.views.graph import compute_layout; "
             f"c = load_corpus({str(DATA)!r}); "
             "n = tuple([e.id for e in c.entities] + [e.id for e in c.experts]); "
             "e = tuple((r.source, r.target) for r in c.relationships); "
@@ -354,7 +354,7 @@ def test_drag_node_moves_by_pixels(graph):
 
 
 def test_layout_prepared_off_the_ui_thread_is_the_one_the_view_uses(graph, state):
-    from explorer.views.graph import _component_shape, graph_layout_inputs, prepare_layout
+    from explorer.qt.views.graph import _component_shape, graph_layout_inputs, prepare_layout
 
     nodes, edges = graph_layout_inputs(state.corpus)
     assert nodes == tuple(graph.all_node_ids())

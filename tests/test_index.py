@@ -1,4 +1,4 @@
-from explorer.index import CorpusIndex, fold
+from explorer.core.index import CorpusIndex, fold
 
 
 def test_fold_is_case_and_accent_insensitive_and_keeps_length():
@@ -28,7 +28,7 @@ def test_expert_positions_count_as_evidence(corpus):
 def test_events_sorted_and_range_query(corpus):
     index = CorpusIndex(corpus)
     assert list(index.ev_start) == sorted(index.ev_start)
-    from explorer.model import PartialDate
+    from explorer.core import PartialDate
 
     hits = {index.events[i].id for i in index.events_in(PartialDate(2019, 12).start_seconds,
                                                        PartialDate(2019, 12).end_seconds)}

@@ -10,9 +10,9 @@ from conftest import anchored_passage, write_corpus_folder
 from PySide6.QtCore import Qt
 from qt_helpers import anchor_point
 
-from explorer.model import load_corpus
-from explorer.state import AppState
-from explorer.views.inspector import InspectorView
+from explorer.core import load_corpus
+from explorer.qt.bridge import AppState
+from explorer.qt.views.inspector import InspectorView
 
 TEXT = ("The bridge was proposed in 1988 and opened in April 2020, twenty years late.\n"
         "Li Wei 李伟 argues the bridge helps trade. Trade grew in 2021 <b>despite</b> the pandemic.\n")

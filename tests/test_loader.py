@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from explorer.model import NotACorpusError, load_corpus
+from explorer.core import NotACorpusError, load_corpus
 
 
 def _edit(folder, name, change):
@@ -162,7 +162,7 @@ def test_not_a_corpus(tmp_path):
 
 
 def test_model_imports_no_qt():
-    code = ("import sys, explorer.model, explorer.index; "
+    code = ("import sys, explorer.core, explorer.core.index; "
             "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken', 'pyqtgraph'))); "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from qt_helpers import type_text
 
-from explorer.index import fold
-from explorer.views.search import GROUPS, SearchView
+from explorer.core.index import fold
+from explorer.qt.views.search import GROUPS, SearchView
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-from explorer.state import Filters
+from explorer.core.filters import Filters
 
 
 def test_selection_emits_only_on_real_change(state, qtbot):

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from explorer.model import load_corpus
-from explorer.synth import SynthOptions, generate
+from explorer.core import load_corpus
+from explorer.core.synth import SynthOptions, generate
 
 SMALL = dict(events=300, documents=7, entities=40, relationships=120, experts=15, doc_chars=3000,
              big_document_chars=12000)
@@ -60,7 +60,7 @@ def test_default_sizes_and_every_kind_has_evidence(tmp_path):
 
 def test_command_line_writes_a_corpus_explorer_validate_accepts(tmp_path):
     out = tmp_path / "cli"
-    run = subprocess.run([sys.executable, "-m", "explorer.synth", str(out), "--events", "120", "--documents", "4",
+    run = subprocess.run([sys.executable, "-m", "explorer.core.synth", str(out), "--events", "120", "--documents", "4",
                           "--seed", "3", "--entities", "30", "--relationships", "60", "--doc-chars", "2500"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -74,13 +74,13 @@ def test_command_line_writes_a_corpus_explorer_validate_accepts(tmp_path):
 def test_bad_arguments_are_refused(tmp_path):
     with pytest.raises(ValueError):
         generate(tmp_path / "x", SynthOptions(documents=0))
-    run = subprocess.run([sys.executable, "-m", "explorer.synth", str(tmp_path / "y"), "--documents", "0"],
+    run = subprocess.run([sys.executable, "-m", "explorer.core.synth", str(tmp_path / "y"), "--documents", "0"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "at least one document" in run.stderr
 
 
 def test_generator_does_not_import_qt(tmp_path):
-    code = ("import sys; from explorer.synth import generate; "
+    code = ("import sys; from explorer.core.synth import generate; "
             f"generate({str(tmp_path / 'q')!r}, events=20, documents=2, entities=5, relationships=5, doc_chars=500); "
             "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

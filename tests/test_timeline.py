@@ -21,13 +21,13 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from explorer.index import CorpusIndex
-from explorer.model import PartialDate
-from explorer.model.loader import Corpus
-from explorer.model.types import CorpusInfo, Event, Theme
-from explorer.state import AppState
-from explorer.views.timeline import MIN_WINDOW, TimelineView, format_range
-from explorer.views.timeline_items import MAX_INDIVIDUAL
+from explorer.core.index import CorpusIndex
+from explorer.core import PartialDate
+from explorer.core.corpus import Corpus
+from explorer.core.model.types import CorpusInfo, Event, Theme
+from explorer.qt.bridge import AppState
+from explorer.qt.views.timeline import MIN_WINDOW, TimelineView, format_range
+from explorer.qt.views.timeline_items import MAX_INDIVIDUAL
 
 DAY = 86400.0
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -13,7 +13,7 @@ from conftest import DATA, ROOT
 
 @pytest.fixture()
 def window(app, qtbot):
-    from explorer.window import MainWindow
+    from explorer.qt.window.main_window import MainWindow
 
     win = MainWindow()
     qtbot.addWidget(win)
@@ -78,7 +78,7 @@ def test_back_forward_and_escape_shortcuts(window, qtbot):
 
 
 def test_layout_geometry_and_selection_are_remembered(app, qtbot):
-    from explorer.window import MainWindow
+    from explorer.qt.window.main_window import MainWindow
 
     first = MainWindow()
     qtbot.addWidget(first)

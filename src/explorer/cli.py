@@ -22,7 +22,7 @@ def _err(msg: str) -> None:
 
 
 def _load(path: str | None):
-    from .model import NotACorpusError, load_corpus
+    from .core.io.load import NotACorpusError, load_corpus
 
     target = Path(path) if path else default_corpus_path()
     try:
@@ -46,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from .model import corpus_to_json
+    from .core.io.dump import corpus_to_json
 
     corpus = _load(args.path)
     if corpus is None:
@@ -60,13 +60,13 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from .app import run_app
+    from .qt.launch import run_app
 
     return run_app(Path(args.path) if args.path else default_corpus_path())
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import run_export_cli
+    from .qt.export.cli import run_export_cli
 
     return run_export_cli(args)
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Corpus, Event
-from .model.loader import _gc_paused
-from .model.types import _Item
+from ..corpus import Corpus
+from ..gcpause import _gc_paused
+from ..model import Event
+from ..model.types import _Item
 
 
 def _fold_char(ch: str) -> str:

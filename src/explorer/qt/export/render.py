@@ -109,7 +109,7 @@ def _caption_height(text: str, width: int) -> int:
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QFontMetrics
 
-    from .views.style import ui_font
+    from ..views.style import ui_font
 
     metrics = QFontMetrics(ui_font(8.5))
     rect = metrics.boundingRect(QRect(0, 0, width - 24, 2000), int(Qt.TextFlag.TextWordWrap), text)
@@ -120,7 +120,7 @@ def _draw_caption(painter, text: str, width: int, top: int, height: int, transpa
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QPen
 
-    from .views.style import MUTED_TEXT, ui_font
+    from ..views.style import MUTED_TEXT, ui_font
 
     if not transparent:
         painter.fillRect(QRect(0, top, width, height), QColor("#fafafa"))
@@ -214,8 +214,8 @@ def _finish_svg(path: Path, clips: list) -> None:
     import base64
     import xml.etree.ElementTree as ET
 
-    from . import resources_path
-    from .views.style import UI_FONT_FAMILY
+    from ... import resources_path
+    from ..views.style import UI_FONT_FAMILY
 
     ns = "http://www.w3.org/2000/svg"
     ET.register_namespace("", ns)
@@ -346,248 +346,15 @@ def export_view(state, widget, view_caption: str, path: Path, options: ExportOpt
     return render_to_file(widget, path, options, caption_text(state, view_caption) if options.caption else "")
 
 
-# -- the dialog in the window --------------------------------------------------------------------------
-
-def _make_dialog_class():
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                                   QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
-
-    class ExportDialog(QDialog):
-        """File > Export View… / Export Window…: file, size or scale, caption, transparency."""
-
-        def __init__(self, window, view=None):
-            super().__init__(window)
-            self.window_ = window
-            self.view = view
-            self.target = view.export_widget() if view is not None else window
-            what = view.title if view is not None else "Window"
-            self.setWindowTitle(f"Export {what}")
-            settings = QSettings()
-            last_dir = settings.value("export/dir", str(Path.home()))
-            last_fmt = settings.value("export/format", "png")
-            name = (view.view_name if view is not None else "window") + f".{last_fmt}"
-            form = QFormLayout(self)
-            row = QHBoxLayout()
-            self.path_edit = QLineEdit(str(Path(last_dir) / name))
-            browse = QPushButton("Browse…")
-            browse.clicked.connect(self._browse)
-            row.addWidget(self.path_edit, 1)
-            row.addWidget(browse)
-            holder = QWidget()
-            holder.setLayout(row)
-            row.setContentsMargins(0, 0, 0, 0)
-            form.addRow("File (.png, .svg, .pdf):", holder)
-            self.width_spin = QSpinBox()
-            self.height_spin = QSpinBox()
-            for spin, value in ((self.width_spin, self.target.width()), (self.height_spin, self.target.height())):
-                spin.setRange(50, MAX_PIXELS)
-                spin.setValue(max(50, value))
-                spin.setSuffix(" px")
-            size_row = QHBoxLayout()
-            size_row.setContentsMargins(0, 0, 0, 0)
-            size_row.addWidget(self.width_spin)
-            size_row.addWidget(self.height_spin)
-            size_holder = QWidget()
-            size_holder.setLayout(size_row)
-            form.addRow("Size:", size_holder)
-            self.scale_combo = QComboBox()
-            for s in (1, 2, 4):
-                self.scale_combo.addItem(f"{s}×", s)
-            form.addRow("Scale (PNG pixels):", self.scale_combo)
-            self.caption_check = QCheckBox("Add a caption (corpus, selection, date range, sources)")
-            self.caption_check.setChecked(settings.value("export/caption", True, type=bool))
-            form.addRow("", self.caption_check)
-            self.transparent_check = QCheckBox("Transparent background (PNG)")
-            form.addRow("", self.transparent_check)
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-            buttons.accepted.connect(self.do_export)
-            buttons.rejected.connect(self.reject)
-            form.addRow(buttons)
-            self.resize(560, self.sizeHint().height())
-
-        def _browse(self) -> None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text(),
-                                                  "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)")
-            if path:
-                self.path_edit.setText(path)
-
-        def options(self) -> ExportOptions:
-            return ExportOptions(width=self.width_spin.value(), height=self.height_spin.value(),
-                                 scale=float(self.scale_combo.currentData()),
-                                 caption=self.caption_check.isChecked(),
-                                 transparent=self.transparent_check.isChecked())
-
-        def do_export(self) -> Path | None:
-            path = Path(self.path_edit.text()).expanduser()
-            state = self.window_.state
-            options = self.options()
-            view_caption = self.view.export_caption() if self.view is not None else _window_caption(state)
-            target, clone = self.target, None
-            if self.view is not None and (options.width, options.height) != (target.width(), target.height()):
-                # a docked view cannot be resized freely: render a twin of it at the asked size
-                clone = self.view.clone_for_export()
-                clone.resize(options.width, options.height)
-                clone.show()
-                target = clone.export_widget()
-            original = target.size()
-            try:
-                export_view(state, target, view_caption, path, options)
-            except ExportError as exc:
-                QMessageBox.warning(self, "Cannot export", str(exc))
-                return None
-            finally:
-                if clone is not None:
-                    clone.close()
-                    clone.deleteLater()
-                elif target.size() != original:
-                    target.resize(original)
-            settings = QSettings()
-            settings.setValue("export/dir", str(path.parent))
-            settings.setValue("export/format", path.suffix.lstrip("."))
-            settings.setValue("export/caption", self.caption_check.isChecked())
-            self.window_.statusBar().showMessage(f"Exported {path}", 8000)
-            self.exported_path = path
-            self.accept()
-            return path
-
-        @classmethod
-        def run(cls, window, view=None):
-            dialog = cls(window, view)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
-            return dialog
-
-    return ExportDialog
-
-
-def __getattr__(name: str):
-    if name == "ExportDialog":
-        cls = _make_dialog_class()
-        globals()["ExportDialog"] = cls
-        return cls
-    raise AttributeError(name)
-
-
-def _window_caption(state) -> str:
+def window_caption(state) -> str:
     item = state.item()
     t0, t1 = state.time_window
-    return (f"selected: {item.label}" if item is not None else "no selection") + f" · {_range_text(t0, t1)}"
+    return (f"selected: {item.label}" if item is not None else "no selection") + f" · {range_text(t0, t1)}"
 
 
-def _range_text(t0: float, t1: float) -> str:
+def range_text(t0: float, t1: float) -> str:
     from datetime import datetime, timedelta, timezone
 
     a = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t0)
     b = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t1 - 1)  # the end is exclusive
     return f"{a:%-d %b %Y} – {b:%-d %b %Y}"
-
-
-# -- the command line ------------------------------------------------------------------------------------
-
-def run_export_cli(args: argparse.Namespace) -> int:
-    """`explorer export VIEW OUTPUT ...`: exit 0 on success, 2 with one message on a bad request."""
-    try:
-        return _run_export(args)
-    except ExportError as exc:
-        print(f"explorer: {exc}", file=sys.stderr)
-        return 2
-
-
-def _run_export(args: argparse.Namespace) -> int:
-    from . import default_corpus_path
-    from .model import NotACorpusError, PartialDate, load_corpus
-
-    if args.view not in VIEW_NAMES:
-        raise ExportError(f"unknown view '{args.view}'; choose one of {', '.join(VIEW_NAMES)}")
-    out = Path(args.output)
-    check_output(out)
-    options = ExportOptions(width=args.width, height=args.height, scale=args.scale, caption=not args.no_caption,
-                            transparent=args.transparent)
-    check_options(options)
-    window_range = []
-    for flag, value, edge in (("--from", args.date_from, "start"), ("--to", args.date_to, "end")):
-        if value is None:
-            window_range.append(None)
-            continue
-        try:
-            d = PartialDate.parse(value)
-        except ValueError as exc:
-            raise ExportError(f"{flag} {value!r}: {exc}") from None
-        window_range.append(d.start_seconds if edge == "start" else d.end_seconds)
-    if window_range[0] is not None and window_range[1] is not None and window_range[1] <= window_range[0]:
-        raise ExportError(f"--to {args.date_to} is before --from {args.date_from}")
-    try:
-        corpus = load_corpus(Path(args.corpus) if args.corpus else default_corpus_path())
-    except NotACorpusError as exc:
-        raise ExportError(str(exc)) from None
-    if args.select and corpus.get(args.select) is None:
-        raise ExportError(f"unknown id '{args.select}' in {corpus.root}")
-    for problem in corpus.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from .app import make_app
-
-    app = make_app()
-    from .state import AppState
-
-    state = AppState()
-    state.set_corpus(corpus)
-    width, height = options.width, options.height
-    dw, dh = DEFAULT_SIZES[args.view]
-    options.width, options.height = width or dw, height or dh
-    window = None
-    view = None
-    try:
-        if args.view == "window":
-            from .window import MainWindow
-
-            window = MainWindow(state, use_settings=False)
-            window.corpus_path = corpus.root
-            target, caption_fn = window, (lambda: _window_caption(state))
-        else:
-            view = _make_view(args.view, state)
-            target, caption_fn = view.export_widget(), view.export_caption
-            view.resize(options.width, options.height)
-        (window or view).show()
-        app.processEvents()
-        t0, t1 = state.time_window
-        if window_range[0] is not None or window_range[1] is not None:
-            state.set_time_window(window_range[0] if window_range[0] is not None else t0,
-                                  window_range[1] if window_range[1] is not None else t1)
-        if args.select:
-            state.select(args.select)
-            if view is not None and hasattr(view, "fit_selection"):  # the graph: around the selection
-                app.processEvents()
-                view.fit_selection()
-        app.processEvents()
-        export_view(state, target, caption_fn(), out, options)
-    finally:
-        for w in (view, window):
-            if w is not None:
-                w.close()
-                w.deleteLater()
-        app.processEvents()
-        state.deleteLater()
-        app.processEvents()
-    print(f"exported {args.view} to {out}")
-    return 0
-
-
-def _make_view(name: str, state):
-    if name == "timeline":
-        from .views.timeline import TimelineView as cls
-    elif name == "experts":
-        from .views.experts import ExpertsView as cls
-    elif name == "document":
-        from .views.documents import DocumentView as cls
-    elif name == "graph":
-        try:
-            from .views.graph import GraphView as cls
-        except ImportError:
-            raise ExportError("the graph view is not available in this version") from None
-    else:
-        raise ExportError(f"unknown view '{name}'")
-    return cls(state)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from . import resources_path
+from .. import resources_path
 from .views.style import ui_font
 
 ORG = "explorer"
@@ -67,36 +67,3 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
     pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
     return app  # type: ignore[return-value]
-
-
-def has_display() -> bool:
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
-
-
-def run_app(corpus_path: Path | None) -> int:
-    """Open the main window on a corpus folder (None: the last one used, else the default corpus)."""
-    if not has_display():
-        print("explorer: no display found (DISPLAY is not set). To render views without a display use "
-              "`explorer export VIEW FILE`; to run the window anyway set QT_QPA_PLATFORM=offscreen.",
-              file=sys.stderr)
-        return 2
-    app = make_app()
-    from PySide6.QtCore import QTimer
-
-    from .window import MainWindow
-
-    window = MainWindow()
-    window.show()
-    window.open_corpus(corpus_path)
-    autoquit = os.environ.get("EXPLORER_AUTOQUIT_MS")
-    if autoquit:  # used by the smoke test: open, paint, quit cleanly
-        QTimer.singleShot(int(autoquit), window.close)
-    code = app.exec()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-    return code

@@ -6,32 +6,18 @@ really changes. No view talks to another view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from .index import CorpusIndex
-from .model import Corpus, PartialDate
+from ..core.corpus import Corpus
+from ..core.filters import Filters, is_visible
+from ..core.index import CorpusIndex
+from ..core.model import PartialDate
 
 DEFAULT_START = PartialDate(1988).start_seconds
 DEFAULT_END = PartialDate(2022).end_seconds
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What every view shows. Empty sets mean "no restriction"."""
-
-    themes: frozenset[str] = field(default_factory=frozenset)
-    entity_kinds: frozenset[str] = field(default_factory=frozenset)
-    experts: frozenset[str] = field(default_factory=frozenset)
-    date_from: float | None = None
-    date_to: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return bool(self.themes or self.entity_kinds or self.experts or self.date_from is not None
-                    or self.date_to is not None)
 
 
 class AppState(QObject):
@@ -152,33 +138,7 @@ class AppState(QObject):
 
     def is_visible(self, item_id: str) -> bool:
         """Whether the filters let an item show. Items the filters don't speak of stay visible."""
-        f = self.filters
-        if not f.active or self.index is None:
-            return True
-        item = self.index.items.get(item_id)
-        if item is None:
-            return False
-        kind = item.item_kind
-        if kind == "event":
-            if f.themes and not f.themes & set(item.themes):
-                return False
-            if f.experts and not (f.experts & set(item.experts) or f.experts & set(self.index.linked(item_id, "expert"))):
-                return False
-            if f.entity_kinds and not any(self.index.items[a].item_kind == "entity"
-                                          and self.index.items[a].kind in f.entity_kinds for a in item.actors):
-                return False
-            if f.date_from is not None and (item.end or item.start).end_seconds <= f.date_from:
-                return False
-            if f.date_to is not None and item.start.start_seconds >= f.date_to:
-                return False
-            return True
-        if kind == "entity":
-            return not f.entity_kinds or item.kind in f.entity_kinds
-        if kind == "expert":
-            return not f.experts or item_id in f.experts
-        if kind == "theme":
-            return not f.themes or item_id in f.themes
-        return True
+        return is_visible(self.filters, self.index, item_id)
 
     # -- search ----------------------------------------------------------------------------------
     def set_search(self, query: str) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..state import AppState
+from ..bridge import AppState
 from . import style
 from .base import View
 from .widgets import ElidedLabel

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ..state import AppState
+from ..bridge import AppState
 
 
 class View(QWidget):

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import PartialDate
-from ..state import AppState
+from ...core.model import PartialDate
+from ..bridge import AppState
 from .style import KIND_COLORS, MUTED_TEXT, SELECTION_COLOR, TEXT_COLOR
 
 ENTITY_KIND_LABELS = {"country": "Country", "person": "Person", "organisation": "Organisation",

@@ -2,7 +2,7 @@
 
 - ``ExpertListModel`` (one row per voice, sorted by name) behind ``ExpertFilterProxy``, which keeps the
   rows whose name, native name, affiliation or role contain every word typed (case- and
-  accent-insensitive, ``explorer.index.fold``) and that the state's filters let show;
+  accent-insensitive, ``explorer.core.index.fold``) and that the state's filters let show;
 - ``ExpertDelegate`` draws two lines per row: name and native name in bold, the kind of voice on the
   right, then affiliation · role, muted;
 - selecting a row selects the expert in the state; an expert selected elsewhere selects its row;
@@ -18,8 +18,8 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSplitter, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QVBoxLayout, QWidget)
 
-from ..index import fold
-from ..state import AppState
+from ...core.index import fold
+from ..bridge import AppState
 from .base import View
 from .style import (INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, item_link,
                     kind_color, ui_font)

@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..model.dates import Precision
+from ...core.model.dates import Precision
 from . import style
 
 # -- kinds of marks ---------------------------------------------------------------------------------------

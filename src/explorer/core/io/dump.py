@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .loader import Corpus
+from ..corpus import Corpus
 
 
 def corpus_to_dict(corpus: Corpus) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from PySide6.QtGui import (QAction, QColor, QIcon, QKeySequence, QPainter, QPixm
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QTabBar,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
-from ..state import AppState
+from ..bridge import AppState
 from .base import View
 from .widgets import ElidedLabel
 from .style import KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, kind_color, ui_font

@@ -11,15 +11,16 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
                                QVBoxLayout, QWidget)
 
-from . import __version__, default_corpus_path
-from .index import CorpusIndex
-from .model import Corpus, NotACorpusError, load_corpus
-from .state import AppState
-from .views.base import View
-from .views.documents import DocumentView
-from .views.experts import ExpertsView
-from .views.inspector import InspectorView
-from .views.timeline import TimelineView
+from ... import __version__, default_corpus_path
+from ...core.corpus import Corpus
+from ...core.index import CorpusIndex
+from ...core.io.load import NotACorpusError, load_corpus
+from ..bridge import AppState
+from ..views.base import View
+from ..views.documents import DocumentView
+from ..views.experts import ExpertsView
+from ..views.inspector import InspectorView
+from ..views.timeline import TimelineView
 
 RECENT_LIMIT = 8
 SETTINGS_VERSION = 2  # bump when the dock layout changes, so an old saved layout is not restored
@@ -32,7 +33,7 @@ def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
     corpus = load_corpus(path)
     index = CorpusIndex(corpus)
     try:
-        from .views.graph import prepare_layout
+        from ..views.graph import prepare_layout
     except ImportError:
         pass
     else:
@@ -136,14 +137,14 @@ class MainWindow(QMainWindow):
     def _add_optional_views(self) -> None:
         """Views that plug in when present: the relationship graph and the search panel."""
         try:
-            from .views.graph import GraphView
+            from ..views.graph import GraphView
         except ImportError:
             pass
         else:
             self.graph = GraphView(self.state)
             self.views["graph"] = self.graph
         try:
-            from .views.search import SearchView
+            from ..views.search import SearchView
         except ImportError:
             pass
         else:
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(self.selection_label)
         self.navigation_toolbar = tb
         try:
-            from .views.filters import FilterBar
+            from ..views.filters import FilterBar
         except ImportError:
             self.filter_bar = None
         else:
@@ -431,7 +432,7 @@ class MainWindow(QMainWindow):
         lines = [f"<h3>Explorer {__version__}</h3>",
                  "<p>A timeline and relationship explorer for small document corpora.</p>"]
         if corpus is not None:
-            from .views.style import esc
+            from ..views.style import esc
 
             lines.append(f"<p><b>{esc(corpus.info.title)}</b><br>{esc(corpus.info.description)}</p>")
             lines.append("<p><b>Sources</b><ul>")
@@ -453,7 +454,7 @@ class MainWindow(QMainWindow):
         if item is None:
             self.selection_label.setText("Nothing selected")
         else:
-            from .views.style import KIND_LABELS
+            from ..views.style import KIND_LABELS
 
             self.selection_label.setText(f"{KIND_LABELS.get(item.item_kind, item.item_kind)}: {item.label}")
         if self.corpus_path is not None and self.use_settings:
@@ -482,12 +483,12 @@ class MainWindow(QMainWindow):
         return self._last_view or self.timeline
 
     def export_view(self) -> None:
-        from .export import ExportDialog
+        from .export_dialog import ExportDialog
 
         ExportDialog.run(self, self.focused_view())
 
     def export_window(self) -> None:
-        from .export import ExportDialog
+        from .export_dialog import ExportDialog
 
         ExportDialog.run(self, None)
 

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model.loader import CONTEXT_CHARS  # how much text around a passage is kept as prefix/suffix
+from .io.load import CONTEXT_CHARS  # how much text around a passage is kept as prefix/suffix
 
 FIRST_YEAR = 1950
 LAST_YEAR = 2024

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..state import AppState
+from ..bridge import AppState
 from .base import View
 from .style import (
     BACKGROUND,

@@ -10,7 +10,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from ..state import AppState
+from ..bridge import AppState
 from .base import View
 from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc,
                     item_link, ui_font)

@@ -7,19 +7,18 @@ document text files they reference. See README.md, "The corpus format".
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from .dates import PartialDate
-from .types import (MODEL_FOR_FILE, CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship,
+from ..corpus import Corpus
+from ..gcpause import _gc_paused
+from .problems import NotACorpusError, Problem
+from ..model.dates import PartialDate
+from ..model.types import (MODEL_FOR_FILE, CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship,
                     Theme, _Evidenced, _Item)
 
 #: how much text around a passage is kept as prefix/suffix context
@@ -30,41 +29,6 @@ CONTEXT_CHARS = 32
 _DATE_FIELDS: dict[type, tuple[str, ...]] = {Document: ("date",), Event: ("start", "end"),
                                              Relationship: ("start", "end")}
 
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_was_enabled = False
-
-
-#: above this many new objects, a load's objects are moved out of the collector's sight (see below)
-FREEZE_ABOVE = 100_000
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while a corpus is loaded or indexed.
-
-    A large corpus is a million small, long-lived, acyclic objects. With the collector on, every
-    collection during the load walks all of them again (a third of the load time at 100k events); with
-    it merely paused, the first two collections after the load (0.5 s, then 0.6 s at 100k events) land
-    on whatever the user does first. So when the pause created many objects they are frozen
-    (``gc.freeze``): still freed by reference counting when the corpus goes, never walked again."""
-    global _gc_depth, _gc_was_enabled
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                if gc.get_count()[0] >= FREEZE_ABOVE:
-                    gc.freeze()
-                gc.enable()
-
-
 _LIST_ADAPTERS: dict[type, TypeAdapter] = {}
 
 
@@ -73,59 +37,6 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
     if adapter is None:
         adapter = _LIST_ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
     return adapter
-
-
-class NotACorpusError(Exception):
-    """The path does not exist, is not a folder, or holds no corpus files."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str  # relative to the corpus folder, with forward slashes
-    where: str  # a JSON path like [3].start, or "line 4, column 2", or "" for the whole file
-    what: str  # a plain sentence
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.where or 'file'}: {self.what}"
-
-
-@dataclass
-class Corpus:
-    root: Path
-    info: CorpusInfo = field(default_factory=CorpusInfo)
-    documents: list[Document] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
-    themes: list[Theme] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    experts: list[Expert] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    relationships: list[Relationship] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._by_id: dict[str, _Item] | None = None
-
-    def all_items(self) -> Iterable[_Item]:
-        for group in (self.documents, self.passages, self.themes, self.entities, self.experts, self.events,
-                      self.relationships):
-            yield from group
-
-    @property
-    def by_id(self) -> dict[str, _Item]:
-        if self._by_id is None:
-            self._by_id = {item.id: item for item in self.all_items()}
-        return self._by_id
-
-    def get(self, item_id: str) -> _Item | None:
-        return self.by_id.get(item_id)
-
-    def counts(self) -> dict[str, int]:
-        return {"documents": len(self.documents), "passages": len(self.passages), "events": len(self.events),
-                "experts": len(self.experts), "entities": len(self.entities),
-                "relationships": len(self.relationships), "themes": len(self.themes)}
-
-    def summary(self) -> str:
-        return ", ".join(f"{n} {k}" for k, n in self.counts().items())
 
 
 def is_corpus_folder(path: Path) -> bool:

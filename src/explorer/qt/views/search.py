@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..index import SearchHit, fold
-from ..state import AppState
+from ...core.index import SearchHit, fold
+from ..bridge import AppState
 from .base import View
 from .style import KIND_COLORS, MUTED_TEXT, TEXT_COLOR, ui_font
 

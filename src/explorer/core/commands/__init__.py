@@ -1,0 +1,1 @@
+"""Every user intent as a command object with an exact undo."""

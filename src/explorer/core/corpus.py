@@ -1,0 +1,530 @@
+"""The one mutable corpus: its items by kind and id, changed only through ``apply``.
+
+Items are frozen pydantic values; a change replaces an item by a new value. ``apply`` takes a batch of
+primitive operations (``Put`` an item, ``Remove`` one, ``SetInfo``), checks the corpus that would result
+with the same rules as the loader (references that exist and are of the right kind, a quote that matches
+its document, evidence, dates in order, ids unique across kinds), and then either changes nothing and raises
+``EditError`` with sentences a person understands, or applies the whole batch, bumps ``revision``, and
+returns a ``ChangeSet``: what was added, changed and removed, and the inverse operations that undo it
+exactly (positions included). Listeners registered with ``subscribe`` hear every applied ChangeSet.
+
+Pure Python: nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .io.problems import Problem
+from .model.types import (CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship, Theme, _Item)
+
+#: the kinds in the order of their files (and of ``all_items``)
+KIND_ORDER: tuple[str, ...] = ("document", "passage", "theme", "entity", "expert", "event", "relationship")
+MODEL_OF_KIND: dict[str, type[_Item]] = {"document": Document, "passage": Passage, "theme": Theme,
+                                         "entity": Entity, "expert": Expert, "event": Event,
+                                         "relationship": Relationship}
+FILE_OF_KIND: dict[str, str] = {"document": "documents.json", "passage": "passages.json",
+                                "theme": "themes.json", "entity": "entities.json", "expert": "experts.json",
+                                "event": "events.json", "relationship": "relationships.json"}
+PLURAL: dict[str, str] = {"document": "documents", "passage": "passages", "theme": "themes",
+                          "entity": "entities", "expert": "experts", "event": "events",
+                          "relationship": "relationships"}
+ARTICLE: dict[str, str] = {k: ("an" if k[0] in "aeiou" else "a") for k in KIND_ORDER}
+
+
+class EditError(ValueError):
+    """An edit that would leave the corpus invalid; nothing was changed. ``problems`` lists each reason."""
+
+    def __init__(self, problems: Sequence[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+# -- primitive operations ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Put:
+    """Add an item (at the end of its kind, or at ``position``), or replace the item with its id in place."""
+
+    item: _Item
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Remove:
+    item_id: str
+
+
+@dataclass(frozen=True)
+class SetInfo:
+    info: CorpusInfo
+
+
+Op = Put | Remove | SetInfo
+
+
+@dataclass
+class ChangeSet:
+    """What one applied batch did. ``changed`` maps an id to (old, new)."""
+
+    added: dict[str, _Item] = field(default_factory=dict)
+    changed: dict[str, tuple[_Item, _Item]] = field(default_factory=dict)
+    removed: dict[str, _Item] = field(default_factory=dict)
+    info: tuple[CorpusInfo, CorpusInfo] | None = None
+    inverse: list[Op] = field(default_factory=list)
+    revision: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.info)
+
+    def kinds(self) -> set[str]:
+        out = {i.item_kind for i in self.added.values()} | {i.item_kind for i in self.removed.values()}
+        out |= {new.item_kind for _, new in self.changed.values()}
+        return out
+
+    def ids(self) -> set[str]:
+        return set(self.added) | set(self.changed) | set(self.removed)
+
+    def files(self) -> set[str]:
+        """The corpus files this change dirties (document text files included)."""
+        out = {FILE_OF_KIND[k] for k in self.kinds()}
+        if self.info is not None:
+            out.add("corpus.json")
+        for item in [*self.added.values(), *(new for _, new in self.changed.values())]:
+            if isinstance(item, Document):
+                out.add(item.file)
+        return out
+
+    def merge(self, later: "ChangeSet") -> "ChangeSet":
+        """This change followed by ``later``, as one (used for grouped commands)."""
+        out = ChangeSet(dict(self.added), dict(self.changed), dict(self.removed), self.info,
+                        [*later.inverse, *self.inverse], later.revision)
+        for iid, item in later.added.items():
+            if iid in out.removed:  # removed, then added back: a change (or nothing)
+                old = out.removed.pop(iid)
+                if old != item:
+                    out.changed[iid] = (old, item)
+            else:
+                out.added[iid] = item
+        for iid, (old, new) in later.changed.items():
+            if iid in out.added:
+                out.added[iid] = new
+            elif iid in out.changed:
+                out.changed[iid] = (out.changed[iid][0], new)
+            else:
+                out.changed[iid] = (old, new)
+        for iid, item in later.removed.items():
+            if iid in out.added:
+                del out.added[iid]
+            elif iid in out.changed:
+                out.removed[iid] = out.changed.pop(iid)[0]
+            else:
+                out.removed[iid] = item
+        if later.info is not None:
+            out.info = (self.info[0] if self.info else later.info[0], later.info[1])
+        return out
+
+
+# -- references ----------------------------------------------------------------------------------------
+
+#: (field, kinds it may refer to) for each kind; list fields hold several ids
+_REFS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "document": (),
+    "passage": (("document", ("document",)),),
+    "theme": (("passages", ("passage",)),),
+    "entity": (("passages", ("passage",)),),
+    "expert": (("passages", ("passage",)), ("organisation", ("entity",))),
+    "event": (("passages", ("passage",)), ("themes", ("theme",)), ("actors", ("entity", "expert")),
+              ("experts", ("expert",))),
+    "relationship": (("passages", ("passage",)), ("source", ("entity", "expert")),
+                     ("target", ("entity", "expert"))),
+}
+
+
+def references(item: _Item) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Every id an item refers to: (field, id, the kinds allowed there). Expert positions count as
+    ``positions[i].passages``."""
+    values = item.__dict__
+    for name, kinds in _REFS[item.item_kind]:
+        value = values.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            for ref in value:
+                yield name, ref, kinds
+        else:
+            yield name, value, kinds
+    if item.item_kind == "expert":
+        for j, pos in enumerate(item.positions):
+            for ref in pos.passages:
+                yield f"positions[{j}].passages", ref, ("passage",)
+
+
+def describe_kinds(kinds: tuple[str, ...]) -> str:
+    return " or ".join(kinds)
+
+
+def evidence_of(item: _Item) -> list[str]:
+    """The passages that are evidence for an item, positions included (empty for documents/passages)."""
+    if item.item_kind in ("document", "passage"):
+        return []
+    out = list(item.passages)
+    if item.item_kind == "expert":
+        for pos in item.positions:
+            out.extend(p for p in pos.passages if p not in out)
+    return out
+
+
+# -- the corpus ------------------------------------------------------------------------------------------
+
+class Corpus:
+    """A corpus in memory. ``documents``, ``events``... are lists in file order (cached until a change);
+    ``by_id`` finds any item. Change it only through ``apply`` (or a command stack on top of it)."""
+
+    def __init__(self, root: Path | str | None = None, info: CorpusInfo | None = None, **items: list[_Item]):
+        self.root = Path(root) if root is not None else Path(".")
+        self.info = info or CorpusInfo()
+        self.problems: list[Problem] = []
+        #: what the loader saw of each file (name -> stamp), so that a save can tell a file changed on disk
+        self.file_stamps: dict[str, object] = {}
+        self.revision = 0
+        self._store: dict[str, dict[str, _Item]] = {k: {} for k in KIND_ORDER}
+        self.by_id: dict[str, _Item] = {}
+        self._lists: dict[str, list[_Item]] = {}
+        self._referrers: dict[str, set[str]] | None = None  # built on first need, then kept up to date
+        self._listeners: list[Callable[[ChangeSet], None]] = []
+        for kind, plural in PLURAL.items():
+            if plural in items:
+                self._set_kind(kind, items.pop(plural))
+        if items:
+            raise TypeError(f"unknown item lists: {', '.join(items)}")
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def _set_kind(self, kind: str, items: Iterable[_Item]) -> None:
+        store = self._store[kind]
+        for old in store:
+            self.by_id.pop(old, None)
+        store.clear()
+        for item in items:
+            store[item.id] = item
+        self.by_id.update(store)
+        self._lists.pop(kind, None)
+        self._referrers = None
+
+    def _list(self, kind: str) -> list:
+        found = self._lists.get(kind)
+        if found is None:
+            found = self._lists[kind] = list(self._store[kind].values())
+        return found
+
+    documents = property(lambda self: self._list("document"), lambda self, v: self._set_kind("document", v))
+    passages = property(lambda self: self._list("passage"), lambda self, v: self._set_kind("passage", v))
+    themes = property(lambda self: self._list("theme"), lambda self, v: self._set_kind("theme", v))
+    entities = property(lambda self: self._list("entity"), lambda self, v: self._set_kind("entity", v))
+    experts = property(lambda self: self._list("expert"), lambda self, v: self._set_kind("expert", v))
+    events = property(lambda self: self._list("event"), lambda self, v: self._set_kind("event", v))
+    relationships = property(lambda self: self._list("relationship"),
+                             lambda self, v: self._set_kind("relationship", v))
+
+    def items_of(self, kind: str) -> list[_Item]:
+        return self._list(kind)
+
+    def all_items(self) -> Iterator[_Item]:
+        for kind in KIND_ORDER:
+            yield from self._store[kind].values()
+
+    def get(self, item_id: str) -> _Item | None:
+        return self.by_id.get(item_id)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.by_id
+
+    def kind_of(self, item_id: str) -> str | None:
+        item = self.by_id.get(item_id)
+        return item.item_kind if item is not None else None
+
+    def position(self, item_id: str) -> int | None:
+        item = self.by_id.get(item_id)
+        if item is None:
+            return None
+        store = self._store[item.item_kind]
+        for i, key in enumerate(store):
+            if key == item_id:
+                return i
+        return None  # pragma: no cover
+
+    def counts(self) -> dict[str, int]:
+        return {PLURAL[k]: len(self._store[k]) for k in ("document", "passage", "event", "expert", "entity",
+                                                         "relationship", "theme")}
+
+    def summary(self) -> str:
+        return ", ".join(f"{n} {k}" for k, n in self.counts().items())
+
+    def snapshot(self) -> tuple:
+        """Everything the corpus holds, as comparable values (for tests: undo gives this back exactly)."""
+        return (self.info, tuple((k, tuple(self._store[k].items())) for k in KIND_ORDER))
+
+    # -- who refers to whom ------------------------------------------------------------------------------
+    def _refs_map(self) -> dict[str, set[str]]:
+        if self._referrers is None:
+            refs: dict[str, set[str]] = {}
+            for item in self.all_items():
+                for _, ref, _ in references(item):
+                    found = refs.get(ref)
+                    if found is None:
+                        refs[ref] = {item.id}
+                    else:
+                        found.add(item.id)
+            self._referrers = refs
+        return self._referrers
+
+    def referrers(self, item_id: str) -> list[str]:
+        """The ids of the items that refer to an item, in corpus order."""
+        found = self._refs_map().get(item_id, ())
+        return [i.id for i in self.all_items() if i.id in found] if len(found) > 50 else \
+            sorted(found, key=lambda i: (KIND_ORDER.index(self.by_id[i].item_kind), i))
+
+    # -- listening ---------------------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[ChangeSet], None]) -> Callable[[], None]:
+        """Call ``listener(changeset)`` after every applied change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    # -- changing ------------------------------------------------------------------------------------------
+    def check(self, ops: Sequence[Op]) -> list[str]:
+        """The problems the batch would cause (empty: it can be applied)."""
+        return _Checker(self, ops).problems()
+
+    def apply(self, ops: Sequence[Op], notify: bool = True) -> ChangeSet:
+        """Apply a batch of operations as one change, or raise ``EditError`` and change nothing."""
+        problems = self.check(ops)
+        if problems:
+            raise EditError(problems)
+        cs = ChangeSet()
+        inverse: list[Op] = []
+        for op in ops:
+            if isinstance(op, SetInfo):
+                old_info = self.info
+                if op.info != old_info:
+                    self.info = op.info
+                    cs.info = (cs.info[0] if cs.info else old_info, op.info)
+                    inverse.append(SetInfo(old_info))
+            elif isinstance(op, Put):
+                item = op.item
+                kind = item.item_kind
+                store = self._store[kind]
+                old = store.get(item.id)
+                if old is not None:
+                    if old == item and op.position is None:
+                        continue
+                    pos = self.position(item.id) if op.position is not None else None
+                    if op.position is not None and op.position != pos:
+                        self._remove(item.id)
+                        self._insert(item, op.position)
+                        inverse.append(Put(old, pos))
+                    else:
+                        store[item.id] = item
+                        self.by_id[item.id] = item
+                        self._lists.pop(kind, None)
+                        self._reindex_refs(old, item)
+                        inverse.append(Put(old))
+                    _record_change(cs, item.id, old, item)
+                else:
+                    self._insert(item, op.position)
+                    inverse.append(Remove(item.id))
+                    _record_add(cs, item)
+            else:  # Remove
+                old = self.by_id[op.item_id]
+                pos = self.position(op.item_id)
+                self._remove(op.item_id)
+                inverse.append(Put(old, pos))
+                _record_remove(cs, old)
+        inverse.reverse()
+        cs.inverse = inverse
+        if not cs.empty:
+            self.revision += 1
+        cs.revision = self.revision
+        if notify and not cs.empty:
+            for listener in list(self._listeners):
+                listener(cs)
+        return cs
+
+    def _insert(self, item: _Item, position: int | None) -> None:
+        kind = item.item_kind
+        store = self._store[kind]
+        if position is None or position >= len(store):
+            store[item.id] = item
+        else:
+            entries = list(store.items())
+            entries.insert(max(0, position), (item.id, item))
+            self._store[kind] = dict(entries)
+        self.by_id[item.id] = item
+        self._lists.pop(kind, None)
+        self._reindex_refs(None, item)
+
+    def _remove(self, item_id: str) -> None:
+        item = self.by_id.pop(item_id)
+        del self._store[item.item_kind][item_id]
+        self._lists.pop(item.item_kind, None)
+        self._reindex_refs(item, None)
+
+    def _reindex_refs(self, old: _Item | None, new: _Item | None) -> None:
+        refs = self._referrers
+        if refs is None:
+            return
+        if old is not None:
+            for _, ref, _ in references(old):
+                found = refs.get(ref)
+                if found is not None:
+                    found.discard(old.id)
+                    if not found:
+                        del refs[ref]
+        if new is not None:
+            for _, ref, _ in references(new):
+                refs.setdefault(ref, set()).add(new.id)
+
+
+def _record_add(cs: ChangeSet, item: _Item) -> None:
+    if item.id in cs.removed:
+        old = cs.removed.pop(item.id)
+        if old != item:
+            cs.changed[item.id] = (old, item)
+    else:
+        cs.added[item.id] = item
+
+
+def _record_change(cs: ChangeSet, iid: str, old: _Item, new: _Item) -> None:
+    if iid in cs.added:
+        cs.added[iid] = new
+    elif iid in cs.changed:
+        cs.changed[iid] = (cs.changed[iid][0], new)
+    else:
+        cs.changed[iid] = (old, new)
+
+
+def _record_remove(cs: ChangeSet, old: _Item) -> None:
+    if old.id in cs.added:
+        del cs.added[old.id]
+    elif old.id in cs.changed:
+        cs.removed[old.id] = cs.changed.pop(old.id)[0]
+    else:
+        cs.removed[old.id] = old
+
+
+class _Checker:
+    """Checks the corpus a batch would leave, looking only at what the batch touches."""
+
+    def __init__(self, corpus: Corpus, ops: Sequence[Op]):
+        self.corpus = corpus
+        self.ops = ops
+        self.overlay: dict[str, _Item | None] = {}  # id -> item after the batch (None: removed)
+        self.out: list[str] = []
+
+    def get(self, item_id: str) -> _Item | None:
+        if item_id in self.overlay:
+            return self.overlay[item_id]
+        return self.corpus.by_id.get(item_id)
+
+    def problems(self) -> list[str]:
+        touched: list[_Item] = []
+        removed: list[_Item] = []
+        for op in self.ops:
+            if isinstance(op, SetInfo):
+                info = op.info
+                if info.time_range is not None:
+                    if len(info.time_range) != 2:
+                        self.out.append("a time range is two dates, a start and an end, like [\"1988\", \"2022\"]")
+                    elif info.time_range[1].end_seconds <= info.time_range[0].start_seconds:
+                        self.out.append(f"the time range ends ({info.time_range[1]}) before it starts "
+                                        f"({info.time_range[0]})")
+            elif isinstance(op, Put):
+                item = op.item
+                if not isinstance(item, _Item) or item.item_kind not in MODEL_OF_KIND:
+                    self.out.append(f"{item!r} is not a corpus item")
+                    continue
+                current = self.get(item.id)
+                if current is not None and current.item_kind != item.item_kind:
+                    self.out.append(f"the id {item.id} is already used by {ARTICLE[current.item_kind]} "
+                                    f"{current.item_kind} ({current.label})")
+                    continue
+                self.overlay[item.id] = item
+                touched.append(item)
+            elif isinstance(op, Remove):
+                current = self.get(op.item_id)
+                if current is None:
+                    self.out.append(f"there is no item {op.item_id} to delete")
+                    continue
+                self.overlay[op.item_id] = None
+                removed.append(current)
+            else:
+                self.out.append(f"{op!r} is not an operation on a corpus")
+        for item in touched:
+            if self.overlay.get(item.id) is item:
+                self.check_item(item)
+        for item in removed:
+            if self.overlay.get(item.id) is None:
+                self.check_removed(item)
+        return self.out
+
+    def check_item(self, item: _Item) -> None:
+        for fname, ref, kinds in references(item):
+            target = self.get(ref)
+            if target is None:
+                self.out.append(f"{item.id} refers to unknown {describe_kinds(kinds)} '{ref}' ({fname})")
+            elif target.item_kind not in kinds:
+                self.out.append(f"{ref} is {ARTICLE[target.item_kind]} {target.item_kind}, not "
+                                f"{ARTICLE[kinds[0]]} {describe_kinds(kinds)} ({item.id}.{fname})")
+        kind = item.item_kind
+        if kind == "passage":
+            doc = self.get(item.document)
+            if isinstance(doc, Document):
+                text = doc.text
+                if item.end < item.start:
+                    self.out.append(f"passage {item.id} ends ({item.end}) before it starts ({item.start})")
+                elif text[item.start:item.end] != item.quote:
+                    self.out.append(f"the quote of passage {item.id} is not the text of {doc.title} at "
+                                    f"{item.start}–{item.end}")
+        elif kind == "document":
+            # the passages anchored in a document must still match its (new) text
+            for pid in self.corpus._refs_map().get(item.id, ()):
+                p = self.get(pid)
+                if isinstance(p, Passage) and p.document == item.id and self.overlay.get(pid) is None \
+                        and pid not in self.overlay and item.text[p.start:p.end] != p.quote:
+                    self.out.append(f"passage {pid} no longer matches the text of {item.title} at "
+                                    f"{p.start}–{p.end}")
+        else:
+            if not evidence_of(item):
+                self.out.append(f"{item.id} needs at least one passage as evidence")
+            start, end = item.__dict__.get("start"), item.__dict__.get("end")
+            if start is not None and end is not None and end.end_seconds <= start.start_seconds:
+                self.out.append(f"{item.id} ends ({end}) before it starts ({start})")
+            if kind == "relationship" and item.source == item.target:
+                self.out.append(f"relationship {item.id} links {item.source} to itself")
+
+    def check_removed(self, item: _Item) -> None:
+        refs = self.corpus._refs_map().get(item.id, set())
+        still = []
+        for rid in refs:
+            ref_item = self.get(rid)
+            if ref_item is None:
+                continue  # removed in the same batch
+            if rid in self.overlay:  # changed in the batch: does the new value still refer to it?
+                if not any(r == item.id for _, r, _ in references(ref_item)):
+                    continue
+            still.append(ref_item)
+        # items added in this batch that refer to it
+        for iid, new in self.overlay.items():
+            if new is not None and iid not in refs and any(r == item.id for _, r, _ in references(new)):
+                still.append(new)
+        if still:
+            still.sort(key=lambda i: (KIND_ORDER.index(i.item_kind), i.id))
+            names = ", ".join(i.id for i in still[:10]) + (f" and {len(still) - 10} more" if len(still) > 10 else "")
+            self.out.append(f"{item.id} cannot be deleted: {len(still)} item(s) refer to it ({names})")

@@ -1,0 +1,1 @@
+"""Reading and writing corpus folders and other formats."""

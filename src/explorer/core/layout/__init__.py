@@ -1,0 +1,1 @@
+"""Layouts computed without Qt: graph, timeline lanes and labels, text offset maps."""

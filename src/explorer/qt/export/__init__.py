@@ -1,0 +1,1 @@
+"""Rendering a view or the window to PNG, SVG or PDF."""
