@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
 from explorer.core import PartialDate
+from explorer.core.layout import graph as layout_module
+from explorer.core.layout.graph import AFFILIATION_PREFIX, compute_layout
 from explorer.qt.views import graph as graph_module
-from explorer.qt.views.graph import AFFILIATION_PREFIX, GraphView, compute_layout
+from explorer.qt.views.graph import GraphView
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +156,7 @@ def test_layout_is_deterministic(make_view, state):
     for columns, aspect in ((0, 0.0), (3, 0.9), (5, 1.45)):
         first = dict(compute_layout(nodes, edges, columns=columns, aspect=aspect))
         compute_layout.cache_clear()
-        graph_module._component_shape.cache_clear()
+        layout_module._component_shape.cache_clear()
         assert compute_layout(nodes, edges, columns=columns, aspect=aspect) == first
 
 
@@ -330,7 +332,8 @@ def test_layout_is_the_same_in_every_process():
 
     from conftest import DATA
 
-    code = ("import json; from explorer.core import load_corpus; from explorer.qt.views.graph import compute_layout; "
+    code = ("import json; from explorer.core import load_corpus; "
+            "from explorer.core.layout.graph import compute_layout; "
             f"c = load_corpus({str(DATA)!r}); "
             "n = tuple([e.id for e in c.entities] + [e.id for e in c.experts]); "
             "e = tuple((r.source, r.target) for r in c.relationships); "
@@ -354,7 +357,7 @@ def test_drag_node_moves_by_pixels(graph):
 
 
 def test_layout_prepared_off_the_ui_thread_is_the_one_the_view_uses(graph, state):
-    from explorer.qt.views.graph import _component_shape, graph_layout_inputs, prepare_layout
+    from explorer.core.layout.graph import _component_shape, graph_layout_inputs, prepare_layout
 
     nodes, edges = graph_layout_inputs(state.corpus)
     assert nodes == tuple(graph.all_node_ids())

@@ -11,13 +11,12 @@
   and more labels fit; nodes in the layout's columns are labelled on the right only; an edge's kind is
   its tooltip, and its label at the midpoint once zoomed in (or when the edge is emphasised) and long
   enough on screen;
-- the layout (``compute_layout``, pure, deterministic, ``lru_cache``d) gives each connected component a
-  seeded stress layout in a block whose area grows with its node count, packed in rows, the largest
-  component first and widest; chains of two or three nodes and the isolated nodes fill columns below
-  (wide enough for a name each). The view picks the number of columns (and stretches the layout) to
+- the graph model (which nodes and edges a corpus makes) and the layout (``compute_layout``: components
+  in blocks packed in rows, chains and isolated nodes in columns below) are Qt-free, in
+  ``explorer.core.layout.graph``. The view picks the number of columns (and stretches the layout) to
   fill its canvas at the largest scale, and re-flows it when the canvas changes shape while fitted;
   dragged nodes keep their place for the session (``_SESSION_POSITIONS``, keyed by corpus);
-- fitting keeps room for the labels beside the nodes at the right edge;
+- fitting (``fit_rect``, in the core) keeps room for the labels beside the nodes at the right edge;
 - click a node or edge to select it; the selection's neighbourhood is emphasised, the rest dimmed;
 - relationships with a period show only when active in the timeline window (toggle; a start without an
   end is open-ended, an end without a start too), nodes obey the filters (``state.is_visible``), and
@@ -32,7 +31,6 @@ import sys
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -57,6 +55,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.layout.graph import (
+    AFFILIATION_PREFIX,
+    COL_W,
+    NODE_INSET,
+    NODE_KINDS,
+    NODE_KIND_LABELS,
+    ROW_H,
+    GraphEdge,
+    compute_layout,
+    fit_rect,
+    graph_model,
+    kind_label,
+    segment_distance,
+    segments_hit,
+)
 from ..bridge import AppState
 from .base import View
 from .style import (
@@ -82,9 +95,6 @@ NODE_STYLES: dict[str, tuple[str, str]] = {
     "agreement": ("diamond", "#d4a72c"),
     "event": ("diamond", "#ff9da7"),
 }
-NODE_KIND_LABELS = {"country": "Country", "place": "Place", "organisation": "Organisation", "group": "Group",
-                    "person": "Person", "expert": "Expert / voice", "project": "Project",
-                    "agreement": "Agreement", "event": "Event"}
 DEFAULT_STYLE = ("circle", "#9a9a9a")
 
 EDGE_COLOR = "#8d8d8d"
@@ -94,368 +104,13 @@ DIM_ALPHA = 45
 LABEL_MAX_WIDTH = 170.0
 HIT_NODE_PX = 4.0  # extra tolerance around a node's radius
 HIT_EDGE_PX = 5.0
-AFFILIATION_PREFIX = "affiliation:"
 
 
 #: positions of nodes the user dragged, for the session: corpus key -> {node id: (x, y)}
 _SESSION_POSITIONS: dict[str, dict[str, tuple[float, float]]] = {}
 
 
-# -- layout (pure) ------------------------------------------------------------------------------------
-# Layout units: about 30–40 px each when the graph is fitted. The layout is ``columns`` columns at least
-# COL_W wide (a node and a label of up to ~170 px beside it): the components are packed in rows across
-# them, each with an area that grows with its node count (the largest one first, spanning the width);
-# chains of two or three nodes stand top to bottom in a column, and isolated nodes fill the columns
-# below. Everything, labels included, lies in x ∈ [0, width].
-COL_W = 4.6  # a column: a node and its label
-ROW_H = 0.55  # a row of the grid of isolated nodes
-CHAIN_DY = 0.7  # node spacing in a chain of two or three nodes (top to bottom)
-CHAIN_GAP = 0.3  # between two chains in a column
-CELL_AREA = COL_W * ROW_H
-COMPONENT_AREA = 0.9  # grid cells per node of a component (its edges need room), more for big ones
-LABEL_ROOM = 2.2  # room kept right of a component's nodes for their labels
-GAP = 0.5  # between blocks
-NODE_INSET = 0.2  # from a column's left edge to its nodes
-MAX_BLOCK_ASPECT = 2.6  # a component's block is at most this much wider than tall
-LABEL_ASPECT = 2.2  # nodes need this much more room across than down (labels are wide)
-STRESS_MAX_NODES = 200  # bigger components keep a plain force-directed layout (stress is O(n²) a step)
-
-
-@lru_cache(maxsize=64)
-def compute_layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], seed: int = 7,
-                   single_order: tuple[tuple[str, str], ...] = (), columns: int = 0,
-                   aspect: float = 0.0, rows: float = 1.0) -> dict[str, tuple[float, float]]:
-    """Deterministic positions (see above) for ``columns`` columns (0: about as wide as tall). Each
-    component's shape is a seeded stress layout; isolated nodes are ordered by ``single_order``
-    ((node, sort key) pairs; by id when absent). With an ``aspect`` (the view's width / height), a
-    layout wider than that gives the height it leaves to its first row (the largest component);
-    ``rows`` stretches the rows of the grid and the chains (for views that show them small).
-    Returns a shared dict: copy it."""
-    order = dict(single_order)
-    big, chains, singles = _components(nodes, edges)
-    if columns <= 0:
-        total = (sum(_component_area(len(c)) for c, _ in big) + len(singles) * CELL_AREA
-                 + sum(((len(c) - 1) * CHAIN_DY + ROW_H + GAP) * COL_W for c in chains))
-        columns = max(2, round(math.sqrt(total) / COL_W))
-    base = columns * COL_W
-    _, first, height = _pack(big, chains, singles, columns, base, seed, order, 0.0, rows, place=False)
-    width, extra = base, 0.0
-    if aspect > 0 and first is not None and base / height < aspect * 0.98:
-        # taller than the view: widen the columns (and the components' rows with them) until it fits
-        lo, hi = base, base * 2.0
-        for _ in range(12):
-            mid = (lo + hi) / 2
-            if mid / _pack(big, chains, singles, columns, mid, seed, order, 0.0, rows, place=False)[2] < aspect:
-                lo = mid
-            else:
-                hi = mid
-        width = lo
-    elif aspect > 0 and first is not None and base / height > aspect * 1.02:
-        # wider than the view: the first row (the largest component) takes the height left, up to
-        # about as tall as it is wide
-        extra = min(base / aspect - height, max(0.0, first[0] / 1.1 - first[1]))
-        extra = extra if extra > 0.05 else 0.0
-    return _pack(big, chains, singles, columns, width, seed, order, extra, rows)[0]
-
-
-def graph_layout_inputs(corpus) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The nodes (entities, then experts) and edges (relationships, then expert–institution
-    affiliations) the graph lays out, in the order the view builds them (so caches are shared)."""
-    nodes = [e.id for e in corpus.entities] + [x.id for x in corpus.experts]
-    node_set = set(nodes)
-    edges = [(r.source, r.target) for r in corpus.relationships if r.source in node_set and r.target in node_set]
-    edges += [(x.id, x.organisation) for x in corpus.experts if x.organisation and x.organisation in node_set]
-    return tuple(nodes), tuple(edges)
-
-
-def prepare_layout(corpus, seed: int = 7) -> None:
-    """Compute the costly part of the layout that does not depend on the view's size (the shape of each
-    connected component: seconds for a thousand actors) ahead, off the UI thread while a corpus loads;
-    the view then finds it cached. Pure, no Qt."""
-    nodes, edges = graph_layout_inputs(corpus)
-    big, _chains, _singles = _components(nodes, edges)
-    for comp, sub_edges in big:
-        _component_shape(tuple(comp), tuple(sub_edges), seed)
-
-
-def _pack(big, chains, singles, columns: int, width: float, seed: int, order: dict, extra: float,
-          rows: float, place: bool = True):
-    """Place the components, chains and isolated nodes in ``columns`` columns; the first row of
-    components gets ``extra`` height, rows of the grid and chains are ``rows`` times their usual
-    height. Everything, labels included, lies in x ∈ [0, width]. Also returns the first block's width
-    and height, and the layout's height (all that is computed when not ``place``)."""
-    row_h, chain_dy, chain_gap = ROW_H * rows, CHAIN_DY * rows, CHAIN_GAP * rows
-    col_w = width / columns
-    first = None
-    out: dict[str, tuple[float, float]] = {}
-    lowest = 0.0
-    y = 0.0  # top of the next row; rows go downwards (negative y: the view's y axis points up)
-    tops = [0.0] * columns  # where each column is free from, downwards
-    # components in justified rows: a row's blocks share its height, each as wide as its area needs;
-    # a block joins the row while every block stays at least about as wide as it is tall
-    i = 0
-    while i < len(big):
-        row = [big[i]]
-        i += 1
-        while i < len(big):
-            # add blocks while the row is flatter than MAX_BLOCK_ASPECT, as long as none gets too narrow
-            areas = [_component_area(len(c)) for c, _ in row]
-            h = sum(areas) / (width - GAP * (len(row) - 1))
-            if max(a / h for a in areas) <= MAX_BLOCK_ASPECT * h:
-                break
-            areas.append(_component_area(len(big[i][0])))
-            h = sum(areas) / (width - GAP * (len(row)))
-            if min(a / h for a in areas) < 0.9 * h:
-                break
-            row.append(big[i])
-            i += 1
-        areas = [_component_area(len(c)) for c, _ in row]
-        h = sum(areas) / (width - GAP * (len(row) - 1))
-        if len(row) == 1 and i > 1:  # a lone smaller block keeps its own proportions
-            h = max(h, math.sqrt(areas[0] / 1.8))
-        else:
-            h = max(h, math.sqrt(max(areas) / MAX_BLOCK_ASPECT))
-        h = max(h, 3 * ROW_H)
-        widths = [min(a / h, width) for a in areas]
-        heights = [h] * len(row)
-        if first is None:
-            first = (widths[0], h)
-            heights[0] += extra  # only the largest component: the others leave room under them
-        x = 0.0
-        for (comp, sub_edges), w, h in zip(row, widths, heights):
-            # nodes inside the block, with room for labels on the right and half a row above and below
-            ix0, ix1 = x + NODE_INSET, x + w - min(LABEL_ROOM, 0.3 * w)
-            iy0, iy1 = y - ROW_H / 2, y - h + ROW_H / 2
-            lowest = min(lowest, iy1)
-            if place:
-                shape = _component_shape(tuple(comp), tuple(sub_edges), seed)
-                for n, (px, py) in _even_out(shape, ix1 - ix0, iy0 - iy1).items():
-                    out[n] = (ix0 + px * (ix1 - ix0), iy0 + py * (iy1 - iy0))
-            for c in range(columns):
-                if x < (c + 1) * col_w - 0.3 and x + w > c * col_w + 0.3:
-                    tops[c] = min(tops[c], y - h - GAP)
-            x += w + GAP
-        y = min(tops)
-
-    # chains: top to bottom, each in the column that is least filled (beside a row of components that
-    # leaves room)
-    tops_before = list(tops)
-    for chain in sorted(chains, key=lambda c: (-len(c), order.get(c[0], c[0]))):
-        col = max(range(columns), key=lambda c: (tops[c], -c))
-        for k, n in enumerate(chain):
-            out[n] = (col * col_w + NODE_INSET, tops[col] - row_h / 2 - k * chain_dy)
-            lowest = min(lowest, out[n][1])
-        tops[col] -= (len(chain) - 1) * chain_dy + row_h + chain_gap
-    tops = [t - (GAP - chain_gap) if t < top else t for t, top in zip(tops, tops_before)]
-
-    # isolated nodes: down the columns, each starting under its chains and all ending at the same row
-    singles = sorted(singles, key=lambda n: order.get(n, n))
-    bottom = min(tops)
-    while singles and sum(max(0, int((t - bottom) / row_h + 1e-6)) for t in tops) < len(singles):
-        bottom -= row_h
-    k = 0
-    for col, top in enumerate(tops):
-        n_rows = max(0, int((top - bottom) / row_h + 1e-6))
-        for r in range(n_rows):
-            if k == len(singles):
-                break
-            out[singles[k]] = (col * col_w + NODE_INSET, top - row_h / 2 - r * row_h)
-            lowest = min(lowest, out[singles[k]][1])
-            k += 1
-    return out, first, -lowest + row_h / 2
-
-
-def _component_area(n: int) -> float:
-    return n * COMPONENT_AREA * CELL_AREA * (1 + n / 20)
-
-
-@lru_cache(maxsize=16)
-def _components(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]):
-    """Connected components, largest first: (nodes, edges) of the big ones, chains of two or three
-    nodes (end to end), isolated nodes. Built in sorted order: sets iterate in hash order, which
-    differs per process."""
-    import networkx as nx  # imported when a graph is first laid out, not at start-up (~0.12 s)
-
-    g = nx.Graph()
-    g.add_nodes_from(nodes)
-    g.add_edges_from((a, b) for a, b in edges if a != b)
-    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
-    big: list[tuple[list[str], list[tuple[str, str]]]] = []
-    chains: list[list[str]] = []
-    singles: list[str] = []
-    for comp in comps:
-        members = set(comp)
-        sub_edges = sorted({(min(a, b), max(a, b)) for a, b in edges if a in members and b in members and a != b})
-        if len(comp) == 1:
-            singles.append(comp[0])
-        elif len(comp) <= 3 and len(sub_edges) == len(comp) - 1:
-            chains.append(_chain_order(comp, sub_edges))
-        else:
-            big.append((comp, sub_edges))
-    return big, chains, singles
-
-
-def _chain_order(comp: list[str], sub_edges: list[tuple[str, str]]) -> list[str]:
-    """The nodes of a path of two or three nodes, end to end."""
-    if len(comp) == 2:
-        return list(comp)
-    deg = {n: 0 for n in comp}
-    for a, b in sub_edges:
-        deg[a] += 1
-        deg[b] += 1
-    mid = next(n for n in comp if deg[n] == 2)
-    ends = sorted(n for n in comp if n != mid)
-    return [ends[0], mid, ends[1]]
-
-
-@lru_cache(maxsize=64)
-def _component_shape(comp: tuple[str, ...], sub_edges: tuple[tuple[str, str], ...],
-                     seed: int) -> dict[str, tuple[float, float]]:
-    """A stress layout of one connected component, normalised to the unit square (y down: 0 is the top).
-    Links between well-connected nodes are longer (their neighbours gather round each of them), and
-    the layout is made wider than tall: labels are wide."""
-    n = len(comp)
-    index = {v: i for i, v in enumerate(comp)}
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(comp)
-    g.add_edges_from(sub_edges)
-    deg = dict(g.degree())
-    for a, b in sub_edges:
-        g[a][b]["len"] = 1.0 + 0.25 * (math.sqrt(max(deg[a], deg[b])) - 1) * min(1.0, (min(deg[a], deg[b]) - 1) / 2)
-    if n < 500:  # networkx lays out bigger graphs with scipy, which the app does not need otherwise
-        init = nx.spring_layout(g, seed=seed, iterations=100)
-        arr = np.array([init[v] for v in comp], dtype=float)
-    else:
-        arr = _spring(n, [(index[a], index[b]) for a, b in sub_edges], seed)
-    if n <= STRESS_MAX_NODES:
-        dist = np.zeros((n, n))
-        for src, lengths in nx.all_pairs_dijkstra_path_length(g, weight="len"):
-            for dst, d in lengths.items():
-                dist[index[src], index[dst]] = d
-        arr = _stress(arr, dist)
-        arr[:, 0] *= 1.8  # labels are wide: more room across than down
-        arr = _spread(arr, 0.75)
-    else:
-        arr[:, 0] *= 1.8
-    lo, hi = arr.min(axis=0), arr.max(axis=0)
-    span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
-    unit = (arr - lo) / span
-    unit[:, 1] = 1.0 - unit[:, 1]  # y down
-    return {v: (float(unit[i, 0]), float(unit[i, 1])) for i, v in enumerate(comp)}
-
-
-@lru_cache(maxsize=256)
-def _even_out_cached(items: tuple[tuple[str, float, float], ...], w: float, h: float) -> tuple:
-    names = [n for n, _, _ in items]
-    arr = np.array([(x * w / LABEL_ASPECT, y * h) for _, x, y in items], dtype=float)
-    n = len(arr)
-    min_dist = 0.75 * math.sqrt(w / LABEL_ASPECT * h / max(n, 1))
-    for _ in range(8):
-        arr = _spread(arr, min_dist, iterations=20)
-        arr[:, 0] = np.clip(arr[:, 0], 0, w / LABEL_ASPECT)
-        arr[:, 1] = np.clip(arr[:, 1], 0, h)
-    return tuple((names[i], float(arr[i, 0] * LABEL_ASPECT / w), float(arr[i, 1] / h)) for i in range(n))
-
-
-def _even_out(shape: dict[str, tuple[float, float]], w: float, h: float) -> dict[str, tuple[float, float]]:
-    """A component's unit-square shape stretched to a w × h box, with nodes that crowd each other pushed
-    apart into the box's free room (distances measured as if labels were square: x counts less)."""
-    if not 3 <= len(shape) <= STRESS_MAX_NODES or w <= 0 or h <= 0:
-        return shape
-    items = tuple((n, x, y) for n, (x, y) in shape.items())
-    return {n: (x, y) for n, x, y in _even_out_cached(items, round(w, 4), round(h, 4))}
-
-
-def _spring(n: int, edges: list[tuple[int, int]], seed: int, iterations: int = 60) -> np.ndarray:
-    """A plain seeded force-directed layout (Fruchterman–Reingold), for components too big for the rest."""
-    rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2))
-    adj = np.zeros((n, n))
-    for a, b in edges:
-        adj[a, b] = adj[b, a] = 1.0
-    k = 1.0 / math.sqrt(n)
-    step = 0.1
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.sqrt((delta ** 2).sum(axis=2)), 0.01)
-        force = (k * k / dist ** 2 - adj * dist / k)[:, :, None] * delta
-        disp = force.sum(axis=1)
-        length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 0.01)
-        pos += disp / length[:, None] * np.minimum(length, step)[:, None]
-        step *= 0.95
-    return pos
-
-
-def _stress(arr: np.ndarray, dist: np.ndarray, iterations: int = 300) -> np.ndarray:
-    """Stress majorisation (SMACOF) towards the graph distances, weights 1/d²: linked nodes end up
-    about as far apart as their link asks, leaves spread evenly round their hub."""
-    n = len(arr)
-    if n < 3:
-        return arr
-    d = dist.copy()
-    np.fill_diagonal(d, 1.0)
-    w = 1.0 / d ** 2
-    np.fill_diagonal(w, 0.0)
-    lap = -w.copy()
-    np.fill_diagonal(lap, w.sum(axis=1))
-    lap_pinv = np.linalg.pinv(lap)
-    x = arr - arr.mean(axis=0)
-    cur = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
-    x *= float(np.median(dist[dist > 0])) / max(float(np.median(cur[dist > 0])), 1e-9)
-    prev = math.inf
-    for _ in range(iterations):
-        diff = x[:, None, :] - x[None, :, :]
-        cur = np.sqrt((diff ** 2).sum(axis=2))
-        stress = float((w * (cur - dist) ** 2).sum())
-        if prev - stress < 1e-7 * prev:
-            break
-        prev = stress
-        b = -w * dist / np.maximum(cur, 1e-9)
-        np.fill_diagonal(b, 0.0)
-        np.fill_diagonal(b, -b.sum(axis=1))
-        x = lap_pinv @ (b @ x)
-    return x
-
-
-def _spread(arr: np.ndarray, min_dist: float, iterations: int = 60) -> np.ndarray:
-    """Push apart nodes closer than ``min_dist`` (dense hubs), moving each pair equally."""
-    arr = arr.copy()
-    n = len(arr)
-    for _ in range(iterations):
-        diff = arr[:, None, :] - arr[None, :, :]
-        dist = np.sqrt((diff ** 2).sum(axis=2))
-        np.fill_diagonal(dist, 1e9)
-        close = dist < min_dist
-        if not close.any():
-            break
-        safe = np.where(dist == 0, 1e-6, dist)
-        push = np.where(close, (min_dist - dist) / 2 / safe, 0.0)
-        jitter = (np.arange(n)[:, None] - np.arange(n)[None, :]) * 1e-4  # separates coincident nodes
-        arr += (diff * push[:, :, None]).sum(axis=1) + np.where(close & (dist == 0), jitter, 0).sum(axis=1)[:, None]
-    return arr
-
-
-# -- the graph model the item draws ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class GraphEdge:
-    id: str
-    source: str
-    target: str
-    text: str
-    affiliation: bool
-    start: float | None  # POSIX seconds, None when open
-    end: float | None
-    period: str  # human form of the period, "" when none
-    summary: str = ""
-
-    def active(self, t0: float, t1: float) -> bool:
-        s = -math.inf if self.start is None else self.start
-        e = math.inf if self.end is None else self.end
-        return s < t1 and e > t0
-
-
+# -- drawing ------------------------------------------------------------------------------------------
 @dataclass
 class _Placed:
     rect: QRectF
@@ -763,7 +418,7 @@ class _GraphItem(pg.GraphicsObject):
             near = np.flatnonzero((sx0 <= r.right()) & (sx1 >= r.left()) & (sy0 <= r.bottom()) & (sy1 >= r.top()))
             if not len(near):
                 return 0.0
-            hit = near[_segments_hit(seg[near], r)]
+            hit = near[segments_hit(seg[near], r.left(), r.top(), r.right(), r.bottom())]
             _edges, first = np.unique(seg_edge[hit], return_index=True)
             return float(seg_w[hit][first].sum())
 
@@ -1012,6 +667,7 @@ class GraphView(View):
         super().__init__(state, parent)
         self._closed = False
         self._nodes: list[str] = []
+        self._single_order: tuple[tuple[str, str], ...] = ()  # how isolated nodes are sorted in the layout
         self._label_widths: dict[str, float] | None = None  # label text widths, measured once per corpus
         self._node_set: set[str] = set()
         self._style: dict[str, tuple[str, str]] = {}
@@ -1108,6 +764,7 @@ class GraphView(View):
             return
         corpus = self.state.corpus
         self._nodes, self._style, self._labels, self._edges = [], {}, {}, []
+        self._single_order = ()
         self._label_widths = None
         self.grid_nodes = set()
         if corpus is None:
@@ -1115,48 +772,23 @@ class GraphView(View):
             self._edge_by_id = {}
             self._refresh()
             return
-        for ent in corpus.entities:
-            self._nodes.append(ent.id)
-            self._style[ent.id] = NODE_STYLES.get(ent.kind, DEFAULT_STYLE)
-            self._labels[ent.id] = ent.name
-        for ex in corpus.experts:
-            self._nodes.append(ex.id)
-            self._style[ex.id] = NODE_STYLES["expert"]
-            self._labels[ex.id] = ex.name
+        model = graph_model(corpus)
+        self._nodes = list(model.node_ids)
+        self._single_order = model.single_order
+        self._style = {n.id: NODE_STYLES.get(n.kind, DEFAULT_STYLE) for n in model.nodes}
+        self._labels = {n.id: n.label for n in model.nodes}
         self._node_set = set(self._nodes)
-        for rel in corpus.relationships:
-            if rel.source in self._node_set and rel.target in self._node_set:
-                period = ""
-                if rel.start or rel.end:
-                    period = f"{rel.start.display() if rel.start else '…'} – {rel.end.display() if rel.end else '…'}"
-                    if rel.start and rel.end is None:
-                        period = f"from {rel.start.display()}"
-                    elif rel.end and rel.start is None:
-                        period = f"until {rel.end.display()}"
-                self._edges.append(GraphEdge(rel.id, rel.source, rel.target, rel.kind, False,
-                                             rel.start.start_seconds if rel.start else None,
-                                             rel.end.end_seconds if rel.end else None, period, rel.summary))
-        for ex in corpus.experts:
-            if ex.organisation and ex.organisation in self._node_set:
-                self._edges.append(GraphEdge(AFFILIATION_PREFIX + ex.id, ex.id, ex.organisation,
-                                             ex.role or "affiliated with", True, None, None, "",
-                                             ex.affiliation))
+        self._edges = list(model.edges)
         self._edge_by_id = {e.id: e for e in self._edges}
-        self.degree = {n: 0 for n in self._nodes}
-        for e in self._edges:
-            self.degree[e.source] += 1
-            self.degree[e.target] += 1
-        ranked = sorted(self._nodes, key=lambda n: -self.degree[n])
-        self.hubs = {n for n in ranked[:max(3, len(ranked) // 20)] if self.degree[n] >= 3}
+        self.degree = dict(model.degree)
+        self.hubs = set(model.hubs)
         self._corpus_key = str(getattr(corpus, "root", "") or corpus.info.title)
-        _big, chains, singles = _components(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges))
-        self.grid_nodes = set(singles).union(*chains)
+        self.grid_nodes = set(model.grid_nodes)
         self._pos = self._base_layout()
         self._pos.update({k: v for k, v in _SESSION_POSITIONS.get(self._corpus_key, {}).items()
                           if k in self._pos})
         present = []
-        for kind in ("country", "place", "organisation", "group", "person", "expert", "project", "agreement",
-                     "event"):
+        for kind in NODE_KINDS:
             if any(self._style[n] == NODE_STYLES[kind] for n in self._nodes):
                 shape, color = NODE_STYLES[kind]
                 present.append((NODE_KIND_LABELS[kind], shape, color))
@@ -1393,7 +1025,8 @@ class GraphView(View):
 
     def _fit_scale(self, pos: dict[str, tuple[float, float]], ids, size: tuple[float, float]):
         pts = np.array([pos[n] for n in ids], dtype=float).reshape(-1, 2)
-        return _fit(pts, self._label_room(ids), size[0], size[1], self._label_cap(pos, ids))
+        ppu, rect = fit_rect(pts, self._label_room(ids), size[0], size[1], self._label_cap(pos, ids))
+        return ppu, QRectF(*rect)
 
     def _fit_rect(self, size: tuple[float, float] | None = None) -> QRectF:
         return self._fit_scale(self._pos, self._visible_nodes or self._nodes, size or self._canvas_size())[1]
@@ -1438,7 +1071,7 @@ class GraphView(View):
             else:
                 pts = [path.pointAtPercent(t / 12) for t in range(13)]
             for u, w in itertools.pairwise(pts):
-                d = _segment_distance(pt, u, w)
+                d = segment_distance(pt.x(), pt.y(), u.x(), u.y(), w.x(), w.y())
                 if d <= HIT_EDGE_PX and d < best_d:
                     best, best_d = e.id, d
         return best
@@ -1474,17 +1107,12 @@ class GraphView(View):
         item = self.state.item(node_id)
         if item is None:
             return ""
-        if item.item_kind == "expert":
-            return NODE_KIND_LABELS["expert"]
-        return NODE_KIND_LABELS.get(item.kind, item.kind)
+        return kind_label("expert" if item.item_kind == "expert" else item.kind)
 
     # -- actions -------------------------------------------------------------------------------------
     def _layout_for(self, columns: int, aspect: float = 0.0, rows: float = 1.0) -> dict[str, tuple[float, float]]:
-        kinds = list(NODE_STYLES.values())
-        order = tuple((n, (f"{kinds.index(self._style[n]) if self._style[n] in kinds else 99:02d}"
-                          f"{self._labels[n].casefold()}")) for n in self._nodes)
         return compute_layout(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges),
-                              single_order=order, columns=columns, aspect=aspect, rows=rows)
+                              single_order=self._single_order, columns=columns, aspect=aspect, rows=rows)
 
     def _layout_shape(self, size: tuple[float, float]) -> tuple[int, float, float]:
         """The layout's columns, aspect and row stretch for a canvas of this size: the number of columns
@@ -1676,63 +1304,3 @@ def _arrowhead(seg: tuple[QPointF, QPointF], r: float, size: float = 7.0) -> QPo
     left = QPointF(tip.x() - ux * size - uy * size * 0.45, tip.y() - uy * size + ux * size * 0.45)
     right = QPointF(tip.x() - ux * size + uy * size * 0.45, tip.y() - uy * size - ux * size * 0.45)
     return QPolygonF([tip, left, right])
-
-
-FIT_PAD = 8.0  # pixels kept round the fitted graph, besides its labels
-
-
-def _fit(pts: np.ndarray, right: np.ndarray, width: float, height: float,
-         right_cap: np.ndarray | None = None) -> tuple[float, QRectF]:
-    """The largest scale (pixels per unit) at which points fit a width × height canvas with ``right[i]``
-    pixels right of point i for its label (at most ``right_cap[i]`` units), and the rectangle (in units)
-    to show at that scale."""
-    if not len(pts):
-        return 1.0, QRectF(-1, -1, 2, 2)
-    left_pad, top_pad = FIT_PAD + 14, FIT_PAD + 10  # a node's radius, half a label's height
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    avail_w = max(width - left_pad - FIT_PAD, 20.0)
-    avail_h = max(height - 2 * top_pad, 20.0)
-    cap = np.full(len(pts), np.inf) if right_cap is None else right_cap
-    # the right edge is max_i((x_i - x_min) * ppu + min(right_i, cap_i * ppu)): each point bounds the scale
-    dx = pts[:, 0] - lo[0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        by_px = np.where(dx > 1e-9, (avail_w - right) / np.where(dx > 1e-9, dx, 1.0),
-                         np.where(right <= avail_w, np.inf, 0.0))
-        by_cap = np.where(dx + cap > 1e-9, avail_w / (dx + cap), np.inf)
-    ppu = float(np.maximum(by_px, by_cap).min())
-    if hi[1] - lo[1] > 1e-9:
-        ppu = min(ppu, avail_h / float(hi[1] - lo[1]))
-    if not math.isfinite(ppu):
-        ppu = 40.0
-    ppu = max(ppu, 1e-3)
-    right_edge = float((dx * ppu + np.minimum(right, cap * ppu)).max())
-    rect = QRectF(float(lo[0]) - left_pad / ppu, float(lo[1]) - top_pad / ppu,
-                  (left_pad + right_edge + FIT_PAD) / ppu, float(hi[1] - lo[1]) + 2 * top_pad / ppu)
-    return ppu, rect
-
-
-def _segments_hit(seg: np.ndarray, rect: QRectF) -> np.ndarray:
-    """Which segments (rows x0, y0, x1, y1) cross or touch the rectangle (Liang–Barsky clipping)."""
-    x0, y0 = seg[:, 0], seg[:, 1]
-    dx, dy = seg[:, 2] - x0, seg[:, 3] - y0
-    t0 = np.zeros(len(seg))
-    t1 = np.ones(len(seg))
-    ok = np.ones(len(seg), dtype=bool)
-    for p, q in ((-dx, x0 - rect.left()), (dx, rect.right() - x0), (-dy, y0 - rect.top()),
-                 (dy, rect.bottom() - y0)):
-        zero = np.abs(p) < 1e-12
-        ok &= ~(zero & (q < 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(zero, 0.0, q / np.where(zero, 1.0, p))
-        t0 = np.where(~zero & (p < 0), np.maximum(t0, t), t0)
-        t1 = np.where(~zero & (p > 0), np.minimum(t1, t), t1)
-    return ok & (t0 <= t1)
-
-
-def _segment_distance(p: QPointF, a: QPointF, b: QPointF) -> float:
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    den = dx * dx + dy * dy
-    if den == 0:
-        return math.hypot(p.x() - a.x(), p.y() - a.y())
-    t = max(0.0, min(1.0, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / den))
-    return math.hypot(p.x() - (a.x() + t * dx), p.y() - (a.y() + t * dy))

@@ -33,7 +33,7 @@ def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
     corpus = load_corpus(path)
     index = CorpusIndex(corpus)
     try:
-        from ..views.graph import prepare_layout
+        from ...core.layout.graph import prepare_layout
     except ImportError:
         pass
     else:
