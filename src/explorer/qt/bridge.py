@@ -1,7 +1,9 @@
-"""The one shared state of the window: corpus, selection, time window, filters and history.
+"""The Qt face of the core's Workspace: the one shared state of the window.
 
-Views read from it and call its methods to express user intent; it emits a signal only when a value
-really changes. No view talks to another view.
+The Workspace (explorer.core.workspace) owns the corpus, index, command stack, selection, history,
+filters and search; this adapter re-emits its changes as Qt signals and turns view calls into workspace
+calls. Views read from it and call its methods to express user intent; it emits a signal only when a
+value really changes. No view talks to another view.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from ..core.commands import Command
 from ..core.corpus import Corpus
 from ..core.filters import Filters, is_visible
 from ..core.index import CorpusIndex
 from ..core.model import PartialDate
+from ..core.workspace import Outcome, Workspace
 
 DEFAULT_START = PartialDate(1988).start_seconds
 DEFAULT_END = PartialDate(2022).end_seconds
 
 
 class AppState(QObject):
-    corpusChanged = Signal()
+    corpusChanged = Signal()  # another corpus: everything starts afresh
+    corpusEdited = Signal(object)  # a ChangeSet: the corpus changed in place (an edit, undo, redo)
+    nodesMoved = Signal(object)  # {node id: (x, y) or None}: graph nodes placed by hand (or released)
+    undoStateChanged = Signal()  # what Undo / Redo would do, or whether the corpus is modified, changed
     selectionChanged = Signal(object)  # str item id, or None
     timeWindowChanged = Signal(float, float)
     filtersChanged = Signal()
@@ -29,35 +36,61 @@ class AppState(QObject):
     searchChanged = Signal(str)
     revealRequested = Signal(str, int, int)  # document id, start, end: show this range of a document
 
-    HISTORY_LIMIT = 200
+    HISTORY_LIMIT = Workspace.HISTORY_LIMIT
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, workspace: Workspace | None = None):
         super().__init__(parent)
-        self.corpus: Corpus | None = None
-        self.index: CorpusIndex | None = None
-        self.selection: str | None = None
+        self.workspace = workspace or Workspace()
         self.time_window: tuple[float, float] = (DEFAULT_START, DEFAULT_END)
-        self.filters = Filters()
-        self.search_query = ""
-        self._back: list[str | None] = []
-        self._forward: list[str | None] = []
-        #: the user's edits (moving graph nodes) as undoable commands; the window offers Undo/Redo
+        self._unsubscribe = self.workspace.subscribe(self._on_outcome)
+        self.workspace.stack.subscribe(self.undoStateChanged.emit)
+        #: transitional: graph node moves still use a QUndoStack of their own (see views/graph.py)
         self.undo_stack = QUndoStack(self)
+
+    # -- what the workspace holds ----------------------------------------------------------------
+    corpus = property(lambda self: self.workspace.corpus)
+    index = property(lambda self: self.workspace.index)
+    selection = property(lambda self: self.workspace.selection)
+    filters = property(lambda self: self.workspace.filters)
+    search_query = property(lambda self: self.workspace.search_query)
 
     # -- corpus ----------------------------------------------------------------------------------
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
-        self.corpus = corpus
-        self.index = index or CorpusIndex(corpus)
-        self.selection = None
-        self._back.clear()
-        self._forward.clear()
-        self.filters = Filters()
-        self.search_query = ""
+        self.workspace.set_corpus(corpus, index)
         self.undo_stack.clear()
         self.corpusChanged.emit()
         self.selectionChanged.emit(None)
         self.historyChanged.emit()
         self.filtersChanged.emit()
+        self.undoStateChanged.emit()
+
+    # -- edits -----------------------------------------------------------------------------------
+    def do(self, command: Command) -> Outcome:
+        """Apply a command as one undo step; raises EditError (nothing changed) when it is refused."""
+        return self.workspace.do(command)
+
+    def group(self, label: str):
+        """``with state.group("Move Nodes"): ...``: several commands as one undo step."""
+        return self.workspace.group(label)
+
+    def undo(self) -> None:
+        self.workspace.undo()
+
+    def redo(self) -> None:
+        self.workspace.redo()
+
+    def _on_outcome(self, outcome: Outcome) -> None:
+        if not outcome.change.empty:
+            self.corpusEdited.emit(outcome.change)
+            if outcome.change.removed:  # the selection or history may have lost an item
+                if self._selection_shown != self.selection:
+                    self.selectionChanged.emit(self.selection)
+                self.historyChanged.emit()
+        if outcome.nodes:
+            self.nodesMoved.emit(outcome.nodes)
+        self._selection_shown = self.selection
+
+    _selection_shown: str | None = None
 
     def full_range(self) -> tuple[float, float]:
         """The corpus's whole time range: its declared range, else 1988-2022 widened to fit its events."""
@@ -83,38 +116,30 @@ class AppState(QObject):
 
     def select(self, item_id: str | None) -> None:
         """Select an item by id (None clears). Unknown ids are ignored."""
-        if item_id is not None and (self.index is None or item_id not in self.index.items):
-            return
-        if item_id == self.selection:
-            return
-        self._back.append(self.selection)
-        del self._back[:-self.HISTORY_LIMIT]
-        self._forward.clear()
-        self._set_selection(item_id)
+        if self.workspace.select(item_id):
+            self._set_selection()
 
     def clear_selection(self) -> None:
         self.select(None)
 
-    def _set_selection(self, item_id: str | None) -> None:
-        self.selection = item_id
-        self.selectionChanged.emit(item_id)
+    def _set_selection(self) -> None:
+        self._selection_shown = self.selection
+        self.selectionChanged.emit(self.selection)
         self.historyChanged.emit()
 
     def can_go_back(self) -> bool:
-        return bool(self._back)
+        return bool(self.workspace.back_stack)
 
     def can_go_forward(self) -> bool:
-        return bool(self._forward)
+        return bool(self.workspace.forward_stack)
 
     def back(self) -> None:
-        if self._back:
-            self._forward.append(self.selection)
-            self._set_selection(self._back.pop())
+        if self.workspace.back():
+            self._set_selection()
 
     def forward(self) -> None:
-        if self._forward:
-            self._back.append(self.selection)
-            self._set_selection(self._forward.pop())
+        if self.workspace.forward():
+            self._set_selection()
 
     # -- time window -----------------------------------------------------------------------------
     def set_time_window(self, start: float, end: float) -> None:
@@ -127,7 +152,7 @@ class AppState(QObject):
     # -- filters ---------------------------------------------------------------------------------
     def set_filters(self, filters: Filters) -> None:
         if filters != self.filters:
-            self.filters = filters
+            self.workspace.filters = filters
             self.filtersChanged.emit()
 
     def update_filters(self, **changes) -> None:
@@ -143,7 +168,7 @@ class AppState(QObject):
     # -- search ----------------------------------------------------------------------------------
     def set_search(self, query: str) -> None:
         if query != self.search_query:
-            self.search_query = query
+            self.workspace.search_query = query
             self.searchChanged.emit(query)
 
     def reveal(self, document_id: str, start: int, end: int) -> None:

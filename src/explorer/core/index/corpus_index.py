@@ -100,7 +100,7 @@ class CorpusIndex:
 
     def _build(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.items: dict[str, _Item] = dict(corpus.by_id)
+        self.items: dict[str, _Item] = corpus.by_id  # the corpus's own look-up, always current
         self.passages = {p.id: p for p in corpus.passages}
 
         # item -> passages, passage -> items
@@ -138,7 +138,7 @@ class CorpusIndex:
         events = [all_events[i] for i in order.tolist()]
         self.events: list[Event] = events
         self._event_order = [e.id for e in events]
-        self.event_pos = {eid: i for i, eid in enumerate(self._event_order)}
+        self._event_pos: dict[str, int] | None = {eid: i for i, eid in enumerate(self._event_order)}
         # the ids of each kind, for filtering linked items by kind without touching every item
         self._ids_of_kind: dict[str, set[str]] = {}
         kind_of_type: dict[type, str] = {}
@@ -207,6 +207,194 @@ class CorpusIndex:
         self._answers_lock = threading.Lock()
         self._item_fields: _ItemFields | None = None
         self._lazy_lock = threading.Lock()
+        #: items changed since the search fields were joined: left out of the joined fields, searched apart
+        self._stale_fields: set[str] = set()
+        self._extra_fields: dict[str, _Item] = {}
+
+    # -- following edits ---------------------------------------------------------------------------------
+    @property
+    def event_pos(self) -> dict[str, int]:
+        """Event id -> its position in timeline order (rebuilt after an edit moved events)."""
+        pos = self._event_pos
+        if pos is None:
+            pos = self._event_pos = {eid: i for i, eid in enumerate(self._event_order)}
+        return pos
+
+    def apply_change(self, cs) -> None:
+        """Patch every look-up for one applied ChangeSet of the corpus (no rebuild)."""
+        with self._answers_lock:
+            self._answers.clear()
+        old_items = {**cs.removed, **{i: old for i, (old, _) in cs.changed.items()}}
+        new_items = {**cs.added, **{i: new for i, (_, new) in cs.changed.items()}}
+        affected: set[str] = set(old_items) | set(new_items)
+        # kinds
+        for iid, item in old_items.items():
+            if iid not in new_items:
+                self._ids_of_kind.get(item.item_kind, set()).discard(iid)
+        for iid, item in new_items.items():
+            self._ids_of_kind.setdefault(item.item_kind, set()).add(iid)
+        self._event_ids = self._ids_of_kind.setdefault("event", set())
+        # documents: their passage lists and folded texts
+        for iid, item in old_items.items():
+            if item.item_kind == "document":
+                self._folded_docs.pop(iid, None)
+                if iid not in new_items:
+                    self._doc_passages.pop(iid, None)
+                    self._doc_starts.pop(iid, None)
+        for iid, item in new_items.items():
+            if item.item_kind == "document":
+                self._folded_docs.pop(iid, None)
+                self._doc_passages.setdefault(iid, [])
+                self._doc_starts.setdefault(iid, [])
+        # passages: the passage maps; a passage that moves to another document moves its items' links
+        for iid, item in old_items.items():
+            if item.item_kind == "passage":
+                self._unplace_passage(item)
+                new = new_items.get(iid)
+                if new is None or new.document != item.document:
+                    affected.update(self._passage_items.get(iid, ()))
+                    affected.add(item.document)
+                if new is None:
+                    self.passages.pop(iid, None)
+                    self._passage_items.pop(iid, None)
+        for iid, item in new_items.items():
+            if item.item_kind == "passage":
+                self.passages[iid] = item
+                self._passage_items.setdefault(iid, [])
+                self._place_passage(item)
+                affected.add(item.document)
+        # evidence: item -> passages and back
+        for iid, item in old_items.items():
+            if item.item_kind in ("document", "passage"):
+                continue
+            for pid in self._item_passages.pop(iid, ()):
+                owners = self._passage_items.get(pid)
+                if owners is not None and iid in owners:
+                    owners.remove(iid)
+                    if pid in self.passages:
+                        affected.add(self.passages[pid].document)
+        for iid, item in new_items.items():
+            if item.item_kind in ("document", "passage"):
+                continue
+            pids = _evidence(item)
+            self._item_passages[iid] = pids
+            for pid in pids:
+                owners = self._passage_items.get(pid)
+                if owners is not None and iid not in owners:
+                    owners.append(iid)
+                if pid in self.passages:
+                    affected.add(self.passages[pid].document)
+        # events in timeline order
+        for iid, item in old_items.items():
+            if item.item_kind == "event":
+                new = new_items.get(iid)
+                if new is not None and new.start == item.start and new.end == item.end:
+                    self.events[self.event_pos[iid]] = new  # same place in the order
+                else:
+                    self._remove_event(iid)
+        for iid, item in new_items.items():
+            if item.item_kind == "event":
+                old = old_items.get(iid)
+                if old is None or old.start != item.start or old.end != item.end:
+                    self._insert_event(item)
+        # links: every affected item's links recomputed, and its partners' sets patched to agree
+        refs = self.corpus._refs_map()
+        for a in affected:
+            old_links = self._links.get(a, set())
+            new_links = self._links_of(a, refs) if a in self.items else set()
+            for b in old_links - new_links:
+                theirs = self._links.get(b)
+                if theirs is not None:
+                    theirs.discard(a)
+                    if not theirs:
+                        del self._links[b]
+            for b in new_links - old_links:
+                self._links.setdefault(b, set()).add(a)
+            if new_links:
+                self._links[a] = new_links
+            else:
+                self._links.pop(a, None)
+        # search: changed items are searched apart until there are many, then the fields are joined anew
+        if self._item_fields is not None:
+            self._stale_fields |= set(old_items) | set(new_items)
+            for iid in old_items:
+                self._extra_fields.pop(iid, None)
+            for iid, item in new_items.items():
+                if item.item_kind != "passage":
+                    self._extra_fields[iid] = item
+            if len(self._stale_fields) > 2000:
+                self._item_fields = None
+                self._stale_fields.clear()
+                self._extra_fields.clear()
+
+    def _contributions(self, item: _Item) -> set[str]:
+        """The items an item links itself to: what it names, and the documents of its evidence."""
+        kind = item.item_kind
+        out: set[str] = set()
+        if kind == "event":
+            out.update(item.themes, item.actors, item.experts)
+        elif kind == "relationship":
+            out.update((item.source, item.target))
+        elif kind == "expert" and item.organisation:
+            out.add(item.organisation)
+        if kind not in ("document", "passage"):
+            for pid in self._item_passages.get(item.id, ()):
+                p = self.passages.get(pid)
+                if p is not None:
+                    out.add(p.document)
+        out.discard(item.id)
+        return {i for i in out if i in self.items}
+
+    def _links_of(self, item_id: str, refs: dict) -> set[str]:
+        item = self.items[item_id]
+        out = self._contributions(item)
+        for rid in refs.get(item_id, ()):  # items naming it (passages name documents, but do not link)
+            ref = self.items.get(rid)
+            if ref is not None and ref.item_kind != "passage" and item_id in self._contributions(ref):
+                out.add(rid)
+        if item.item_kind == "document":
+            for p in self._doc_passages.get(item_id, ()):
+                out.update(self._passage_items.get(p.id, ()))
+        out.discard(item_id)
+        return out
+
+    def _place_passage(self, p) -> None:
+        plist = self._doc_passages.setdefault(p.document, [])
+        keys = [(q.start, q.end) for q in plist]
+        at = bisect.bisect_right(keys, (p.start, p.end))
+        plist.insert(at, p)
+        self._doc_starts[p.document] = [q.start for q in plist]
+
+    def _unplace_passage(self, p) -> None:
+        plist = self._doc_passages.get(p.document)
+        if not plist:
+            return
+        for i, q in enumerate(plist):
+            if q.id == p.id:
+                del plist[i]
+                break
+        self._doc_starts[p.document] = [q.start for q in plist]
+
+    def _remove_event(self, event_id: str) -> None:
+        at = self.event_pos.get(event_id)
+        if at is None:
+            return
+        del self.events[at]
+        del self._event_order[at]
+        self.ev_start = np.delete(self.ev_start, at)
+        self.ev_end = np.delete(self.ev_end, at)
+        self._event_pos = None
+
+    def _insert_event(self, ev: Event) -> None:
+        s, e = ev.start.start_seconds, (ev.end or ev.start).end_seconds
+        lo = int(np.searchsorted(self.ev_start, s, side="left"))
+        hi = int(np.searchsorted(self.ev_start, s, side="right"))
+        at = lo + bisect.bisect_left(self._event_order[lo:hi], ev.id)
+        self.events.insert(at, ev)
+        self._event_order.insert(at, ev.id)
+        self.ev_start = np.insert(self.ev_start, at, s)
+        self.ev_end = np.insert(self.ev_end, at, e)
+        self._event_pos = None
 
     # -- passages ----------------------------------------------------------------------------------
     def passages_of(self, item_id: str) -> list[str]:
@@ -280,8 +468,9 @@ class CorpusIndex:
         kind = item.item_kind
         if kind == "event":
             return [item_id]
-        if kind == "passage":
-            return [i for i in self._passage_items.get(item_id, []) if self.kind_of(i) == "event"]
+        if kind == "passage":  # in timeline order
+            pos = self.event_pos
+            return sorted((i for i in self._passage_items.get(item_id, []) if i in pos), key=pos.__getitem__)
         if kind == "document":
             # the events linked to a document are those with a passage in it (see the links above)
             pos = self.event_pos
@@ -347,8 +536,11 @@ class CorpusIndex:
             return []
         hits: list[SearchHit] = []
         fields = self._fields()
+        stale = self._stale_fields
         if "\0" in q:  # could match across the separators of the joined fields: look field by field
             for kind, item_id, label, texts in fields.per_item():
+                if item_id in stale:
+                    continue
                 for text in texts:
                     at = fold(text).find(q)
                     if at >= 0:
@@ -363,9 +555,19 @@ class CorpusIndex:
                 f = int(np.searchsorted(starts, pos, side="right")) - 1
                 k = int(fields.owner[f])
                 kind, item_id, label = fields.hit(k)
-                hits.append(SearchHit(kind, item_id, label,
-                                      _snippet(fields.texts[f], pos - int(starts[f]), len(q))))
+                if item_id not in stale:
+                    hits.append(SearchHit(kind, item_id, label,
+                                          _snippet(fields.texts[f], pos - int(starts[f]), len(q))))
                 pos = hay.find(q, int(fields.item_end[k]))  # one hit per item: go on from the next item
+        for item_id, item in list(self._extra_fields.items()):  # edited since the fields were joined
+            if len(hits) >= limit:
+                break
+            label = _label(item)
+            for text in _item_texts(item, label):
+                at = fold(text).find(q)
+                if at >= 0:
+                    hits.append(SearchHit(item.item_kind, item_id, label, _snippet(text, at, len(q))))
+                    break
         n = len(q)
         for doc in self.corpus.documents:
             if len(hits) >= limit:
@@ -391,6 +593,14 @@ class CorpusIndex:
             out.append((pos, pos + n))
             pos = folded.find(q, pos + n)
         return out
+
+
+def _evidence(item: _Item) -> list[str]:
+    pids = list(item.passages)
+    if item.item_kind == "expert":
+        for pos in item.positions:
+            pids.extend(p for p in pos.passages if p not in pids)
+    return pids
 
 
 def _item_texts(item: _Item, label: str) -> list[str]:
