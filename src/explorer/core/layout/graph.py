@@ -9,6 +9,9 @@
   component first and widest; chains of two or three nodes and the isolated nodes fill columns below
   (wide enough for a name each). ``prepare_layout`` computes the costly, size-independent part ahead
   (off the UI thread);
+- following edits (``layout_for``): given the positions of the nodes before an edit, nodes that still
+  exist keep them, new nodes go next to their neighbours (or, unconnected, below the picture), so a small
+  edit does not reshuffle the whole graph (``touches_graph`` tells whether a ChangeSet changes it);
 - the fit of a set of points with labels to a canvas (``fit_rect``) and segment tests on plain numbers
   (``segments_hit``, ``segment_distance``).
 
@@ -32,6 +35,8 @@ NODE_KINDS: tuple[str, ...] = ("country", "place", "organisation", "group", "per
 NODE_KIND_LABELS = {"country": "Country", "place": "Place", "organisation": "Organisation", "group": "Group",
                     "person": "Person", "expert": "Expert / voice", "project": "Project",
                     "agreement": "Agreement", "event": "Event"}
+#: the item kinds whose changes change the graph
+GRAPH_ITEM_KINDS = frozenset({"entity", "expert", "relationship"})
 
 
 def kind_label(kind: str) -> str:
@@ -80,7 +85,7 @@ def period_text(start, end) -> str:
 @dataclass(frozen=True)
 class GraphModel:
     """The nodes and edges of a corpus' graph, in the order the view builds them (so layout caches are
-    shared with ``prepare_layout``)."""
+    shared with ``prepare_layout``). Rebuild it (``graph_model``) after an edit that ``touches_graph``."""
 
     nodes: tuple[GraphNode, ...] = ()
     edges: tuple[GraphEdge, ...] = ()
@@ -148,6 +153,14 @@ def graph_layout_inputs(corpus) -> tuple[tuple[str, ...], tuple[tuple[str, str],
     edges = [(r.source, r.target) for r in corpus.relationships if r.source in node_set and r.target in node_set]
     edges += [(x.id, x.organisation) for x in corpus.experts if x.organisation and x.organisation in node_set]
     return tuple(nodes), tuple(edges)
+
+
+def touches_graph(changes) -> bool:
+    """Whether an applied ChangeSet changes the graph (an entity, expert or relationship added, changed or
+    removed); other edits (events, passages, themes...) leave it as it is."""
+    items = [*changes.added.values(), *changes.removed.values(),
+             *(item for pair in changes.changed.values() for item in pair)]
+    return any(item.item_kind in GRAPH_ITEM_KINDS for item in items)
 
 
 def degrees(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
@@ -503,6 +516,107 @@ def _spread(arr: np.ndarray, min_dist: float, iterations: int = 60) -> np.ndarra
         arr += (diff * push[:, :, None]).sum(axis=1) + np.where(close & (dist == 0), jitter, 0).sum(axis=1)[:, None]
     return arr
 
+
+
+# -- following edits ------------------------------------------------------------------------------------
+RING_ANGLES = 16  # directions tried round a new node's neighbours
+RING_STEPS = 12  # how many node spacings away from them a new node may go looking for room
+ROOM = 0.8  # a new node wants this many node spacings of room round it
+
+
+def layout_for(nodes: Iterable[str], edges: Iterable[tuple[str, str]],
+               previous_positions: Mapping[str, tuple[float, float]] | None = None, *, seed: int = 7,
+               single_order: tuple[tuple[str, str], ...] = (), columns: int = 0, aspect: float = 0.0,
+               rows: float = 1.0) -> dict[str, tuple[float, float]]:
+    """Positions that follow an edit of the graph. ``previous_positions`` (node -> (x, y), as before the
+    edit) are kept exactly for the nodes that still exist, so removing a node or adding or removing an edge
+    moves nothing else; a new node linked to nodes already placed goes next to them, in the nearest free
+    room (new nodes linked only to new ones follow, neighbours first); new nodes linked to none of them
+    are laid out by themselves (as ``compute_layout`` would) below the picture, in its columns. Without
+    previous positions (or with none of a node still there) this is ``compute_layout``'s fresh layout,
+    for the same ``seed``, ``single_order``, ``columns``, ``aspect`` and ``rows``. Deterministic; a new
+    dict, in the order of ``nodes``."""
+    nodes, edges = tuple(nodes), tuple(edges)
+    kept = {n: (float(previous_positions[n][0]), float(previous_positions[n][1]))
+            for n in nodes if n in previous_positions} if previous_positions else {}
+    if not kept:
+        return dict(compute_layout(nodes, edges, seed=seed, single_order=tuple(single_order), columns=columns,
+                                   aspect=aspect, rows=rows))
+    new = [n for n in nodes if n not in kept]
+    if not new:
+        return kept
+    node_set = set(nodes)
+    neighbours: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        if a != b and a in node_set and b in node_set:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+    out = dict(kept)
+    spacing = _spacing(np.array(list(kept.values()), dtype=float))
+    rank = {n: i for i, n in enumerate(nodes)}
+    pending = set(new)
+    while True:  # in waves: the new nodes next to placed ones, those with most placed neighbours first
+        wave = [n for n in new if n in pending and any(m in out for m in neighbours[n])]
+        if not wave:
+            break
+        wave.sort(key=lambda n: (-sum(m in out for m in neighbours[n]), rank[n]))
+        for n in wave:
+            out[n] = _free_spot_near([out[m] for m in neighbours[n] if m in out], out, spacing)
+            pending.discard(n)
+    if pending:  # linked to nothing placed: a layout of their own, under everything, in the same columns
+        rest = tuple(n for n in new if n in pending)
+        rest_set = set(rest)
+        sub_edges = tuple((a, b) for a, b in edges if a in rest_set and b in rest_set)
+        sub_order = tuple((n, k) for n, k in single_order if n in rest_set)
+        xs = [x for x, _ in kept.values()]
+        cols = columns if columns > 0 else max(2, round((max(xs) - min(xs)) / COL_W) + 1)
+        block = compute_layout(rest, sub_edges, seed, sub_order, cols, 0.0, rows)
+        dx = min(xs) - NODE_INSET
+        dy = min(y for _, y in out.values()) - ROW_H * rows / 2 - GAP
+        for n in rest:
+            out[n] = (block[n][0] + dx, block[n][1] + dy)
+    return {n: out[n] for n in nodes}
+
+
+def _label_metric(pts: np.ndarray) -> np.ndarray:
+    """Points with x shrunk by LABEL_ASPECT: distances as if labels were square."""
+    return pts / np.array([LABEL_ASPECT, 1.0])
+
+
+def _spacing(pts: np.ndarray) -> float:
+    """The usual distance from a node to its nearest neighbour (label metric): the room a new node wants."""
+    if len(pts) < 2:
+        return CHAIN_DY
+    p = _label_metric(pts)
+    nearest = np.empty(len(p))
+    for i in range(0, len(p), 512):  # in slices: a thousand nodes would make a big square matrix
+        d = np.sqrt(((p[i:i + 512, None, :] - p[None, :, :]) ** 2).sum(axis=2))
+        d[np.arange(len(d)), np.arange(i, i + len(d))] = np.inf
+        nearest[i:i + 512] = d.min(axis=1)
+    nearest = nearest[nearest > 1e-9]
+    return float(np.clip(np.median(nearest), 0.3, 2.0)) if len(nearest) else CHAIN_DY
+
+
+def _free_spot_near(anchors: list[tuple[float, float]], placed: Mapping[str, tuple[float, float]],
+                    spacing: float) -> tuple[float, float]:
+    """The first place round the anchors' centre (on it, for two anchors or more, then on rings a node
+    spacing apart) with ``ROOM`` spacings free round it; on each ring the freest direction (right first
+    among equals). If there is none within RING_STEPS rings, the freest place seen."""
+    centre = np.array(anchors, dtype=float).mean(axis=0)
+    others = _label_metric(np.array(list(placed.values()), dtype=float))
+    angles = np.arange(RING_ANGLES) * (2 * math.pi / RING_ANGLES)
+    ring_dirs = np.stack([LABEL_ASPECT * np.cos(angles), np.sin(angles)], axis=1)
+    best: tuple[float, np.ndarray] | None = None
+    for ring in range(0 if len(anchors) > 1 else 1, RING_STEPS + 1):
+        cands = centre[None, :] + ring * spacing * ring_dirs if ring else centre[None, :]
+        c = _label_metric(cands)
+        clear = np.sqrt(((c[:, None, :] - others[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+        i = int(np.argmax(clear))
+        if best is None or clear[i] > best[0]:
+            best = (float(clear[i]), cands[i])
+        if clear[i] >= ROOM * spacing:
+            break
+    return float(best[1][0]), float(best[1][1])
 
 
 # -- geometry -------------------------------------------------------------------------------------------
