@@ -27,7 +27,7 @@ from explorer.core.corpus import Corpus
 from explorer.core.model.types import CorpusInfo, Event, Theme
 from explorer.qt.bridge import AppState
 from explorer.qt.views.timeline import MIN_WINDOW, TimelineView, format_range
-from explorer.qt.views.timeline_items import MAX_INDIVIDUAL
+from explorer.core.layout.timeline import MAX_INDIVIDUAL
 
 DAY = 86400.0
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

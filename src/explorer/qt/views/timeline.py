@@ -1,8 +1,9 @@
 """The timeline: every event of the corpus on a UTC date axis, in lanes by theme or by actor.
 
 It renders ``AppState`` and expresses user intent only through it (``state.select``,
-``state.set_time_window``). The heavy lifting (culling, level of detail, label layout, painting) is in
-``timeline_items``; this module assembles the widgets and keeps them in step with the state.
+``state.set_time_window``). The layout (lanes, culling, level of detail, label placement) is Qt-free, in
+``explorer.core.layout.timeline``; the painting is in ``timeline_items``; this module assembles the widgets
+and keeps them in step with the state.
 """
 
 from __future__ import annotations
@@ -23,23 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.layout.timeline import APPROX, DAY, ROW_MAX_PX, SPAN, TimelineData, emphasis_for
 from ..bridge import AppState
 from . import style
 from .base import View
-from .widgets import ElidedLabel
 from .timeline_items import (
-    APPROX,
-    DAY,
-    ROW_MAX_PX,
-    SPAN,
     EventsItem,
     LaneAxis,
     LaneBackgroundItem,
     LegendBar,
     OverviewItem,
-    TimelineData,
     TimelineDateAxis,
+    label_rect,
+    timeline_data,
 )
+from .widgets import ElidedLabel
 
 
 DAY_S = 86400.0
@@ -251,7 +250,7 @@ class TimelineView(View):
 
     def _rebuild(self) -> None:
         """Lanes and arrays for the current corpus and lane mode (filters and emphasis are applied on top)."""
-        self._data = TimelineData(self.state.index, self._lane_mode, full_span=self._full[1] - self._full[0])
+        self._data = timeline_data(self.state.index, self._lane_mode, full_span=self._full[1] - self._full[0])
         self._visible = self._compute_visible()
         self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
         self.lane_axis.set_lanes(self._data.lanes)
@@ -295,24 +294,7 @@ class TimelineView(View):
         self._apply_emphasis(pan=True)
 
     def _apply_emphasis(self, pan: bool) -> None:
-        d = self._data
-        n = len(d)
-        ev_state = np.zeros(n, dtype=np.int8)
-        selected = -1
-        active = False
-        sel = self.state.selection
-        index = self.state.index
-        if sel is not None and index is not None and n:
-            kind = index.kind_of(sel)
-            if kind == "event":
-                selected = d.pos.get(sel, -1)
-            elif kind is not None:
-                active = True
-                ev_state[:] = 2
-                for eid in index.linked_events(sel):
-                    i = d.pos.get(eid)
-                    if i is not None:
-                        ev_state[i] = 1
+        ev_state, selected, active = emphasis_for(self._data, self.state.index, self.state.selection)
         self.events_item.set_emphasis(ev_state, selected, active)
         self._update_overview()
         if pan and selected >= 0 and self._visible[selected]:
@@ -564,7 +546,7 @@ class TimelineView(View):
         if lay is None or m is None:
             return []
         origin = m[0]
-        return [(self._data.ids[int(self._data.inst_ev[lab.inst])], lab.text, lab.rect.translated(origin))
+        return [(self._data.ids[int(self._data.inst_ev[lab.inst])], lab.text, label_rect(lab).translated(origin))
                 for lab in lay.labels]
 
     def visible_labels(self) -> list[str]:
