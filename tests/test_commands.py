@@ -103,7 +103,7 @@ def test_edit_moves_an_event_in_timeline_order(ws):
     (EditItem("ev-opened", id="ev-new"), "an id cannot be changed"),
     (EditItem("nope", title="x"), "there is no item nope"),
     (EditItem("p-opened", start=0), "is not the text of Doc A"),
-    (EditInfo(time_range=["2020", "1990"]), "ends (1990) before it starts (2020)"),
+    (EditInfo(time_range=["2020", "1990"]), "ends before it starts; write the earlier date first"),
     (DeleteItem("ent-bridge"), "ent-bridge cannot be deleted: 3 item(s) refer to it (ev-opened, ev-proposed, rel-builds)"),
     (AddEvidence("ev-opened", "ent-bridge"), "ent-bridge is an entity, not a passage"),
     (RemoveEvidence("ev-opened", "p-trade"), "p-trade is not evidence for ev-opened"),

@@ -369,6 +369,11 @@ class Workspace:
             self.forward_stack.pop()
         for item_id in removed:
             self.node_positions.pop(item_id, None)
+        f = self.filters
+        if (f.themes | f.experts) & removed.keys():
+            from dataclasses import replace
+
+            self.filters = replace(f, themes=f.themes - removed.keys(), experts=f.experts - removed.keys())
 
 
 def _redo_ops(outcome: Outcome, ops: Sequence) -> list:

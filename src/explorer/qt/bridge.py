@@ -81,16 +81,21 @@ class AppState(QObject):
 
     def _on_outcome(self, outcome: Outcome) -> None:
         if not outcome.change.empty:
+            filters_before = self._filters_shown
             self.corpusEdited.emit(outcome.change)
-            if outcome.change.removed:  # the selection or history may have lost an item
+            if outcome.change.removed:  # the selection, history or filters may have lost an item
                 if self._selection_shown != self.selection:
                     self.selectionChanged.emit(self.selection)
                 self.historyChanged.emit()
+                if filters_before is not None and filters_before != self.filters:
+                    self.filtersChanged.emit()
         if outcome.nodes:
             self.nodesMoved.emit(outcome.nodes)
         self._selection_shown = self.selection
+        self._filters_shown = self.filters
 
     _selection_shown: str | None = None
+    _filters_shown: Filters | None = None
 
     def full_range(self) -> tuple[float, float]:
         """The corpus's whole time range: its declared range, else 1988-2022 widened to fit its events."""
@@ -153,6 +158,7 @@ class AppState(QObject):
     def set_filters(self, filters: Filters) -> None:
         if filters != self.filters:
             self.workspace.filters = filters
+            self._filters_shown = filters
             self.filtersChanged.emit()
 
     def update_filters(self, **changes) -> None:

@@ -307,6 +307,7 @@ class ExpertsView(View):
         layout.addWidget(self.splitter, 1)
 
         self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.selectionChanged, self._on_selection_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
         self._on_corpus_changed()
@@ -321,6 +322,14 @@ class ExpertsView(View):
         finally:
             self._syncing = False
         self._on_selection_changed(self.state.selection)
+
+    def _on_corpus_edited(self, change) -> None:
+        """An edit: the list follows added, changed and removed voices; the card follows anything
+        (its events, passages and organisation come from other items)."""
+        if "expert" in change.kinds():
+            self._on_corpus_changed()
+        else:
+            self._on_selection_changed(self.state.selection)
 
     def _on_filters_changed(self) -> None:
         self._refilter(self.proxy.refilter)

@@ -233,6 +233,7 @@ class FilterBar(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         state.corpusChanged.connect(self._on_corpus_changed)
+        state.corpusEdited.connect(self._on_corpus_edited)
         state.filtersChanged.connect(self._on_filters_changed)
         self._on_corpus_changed()
 
@@ -256,6 +257,11 @@ class FilterBar(QWidget):
         for sub in (self.theme_menu, self.kind_menu, self.expert_menu):
             sub.setEnabled(not sub.isEmpty())
         self._on_filters_changed()
+
+    def _on_corpus_edited(self, change) -> None:
+        """The menus list the themes, kinds of entity and voices the corpus has now."""
+        if change.kinds() & {"theme", "entity", "expert"}:
+            self._on_corpus_changed()
 
     def _add_check(self, menu: QMenu, text: str, field: str, value: str) -> QAction:
         action = QAction(_menu_text(text), menu)

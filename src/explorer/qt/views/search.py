@@ -196,6 +196,7 @@ class SearchView(View):
         layout.addWidget(self.tree, 1)
 
         self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.searchChanged, self._on_search_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
         self._update_count()
@@ -203,6 +204,10 @@ class SearchView(View):
     # -- state -> view -------------------------------------------------------------------------------
     def _on_corpus_changed(self) -> None:
         self._run_search()
+
+    def _on_corpus_edited(self, change) -> None:
+        if self.line_edit.text().strip():  # the results follow the edit (names, new and removed items)
+            self._run_search()
 
     def _on_search_changed(self, query: str) -> None:
         if query != self.line_edit.text():  # cleared or set elsewhere

@@ -1,0 +1,113 @@
+"""Every view follows edits made through the core, without a reload: edit, then look at what the view
+shows; undo, and it shows the original again."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from qt_helpers import type_text
+
+from conftest import DATA
+from explorer.core import load_corpus
+from explorer.core.commands import AddItem, DeleteItem, EditItem
+from explorer.qt.bridge import AppState
+
+
+@pytest.fixture()
+def edit_state(app, tmp_path):
+    """A state on a private copy of the default corpus (edits must not leak into other tests)."""
+    shutil.copytree(DATA, tmp_path / "corpus")
+    st = AppState()
+    st.set_corpus(load_corpus(tmp_path / "corpus"))
+    yield st
+    st.deleteLater()
+
+
+@pytest.fixture()
+def show(qtbot, edit_state):
+    created = []
+
+    def factory(cls, width=1000, height=700):
+        view = cls(edit_state)
+        qtbot.addWidget(view)
+        view.resize(width, height)
+        view.show()
+        qtbot.waitExposed(view)
+        created.append(view)
+        return view
+
+    yield factory
+    for view in created:
+        view.close()
+
+
+def _expert_names(view) -> list[str]:
+    from explorer.qt.views.experts import ID_ROLE
+
+    proxy = view.proxy
+    return [view.state.index.items[proxy.index(r, 0).data(ID_ROLE)].name for r in range(proxy.rowCount())]
+
+
+def test_experts_list_and_card_follow_edits(show, edit_state):
+    from explorer.qt.views.experts import ExpertsView
+
+    view = show(ExpertsView, 420, 700)
+    expert = edit_state.corpus.experts[0]
+    edit_state.select(expert.id)
+    edit_state.do(EditItem(expert.id, name="Renamed Voice", role="Chief analyst"))
+    assert "Renamed Voice" in _expert_names(view)
+    assert "Chief analyst" in view.card.toPlainText()
+    passage = edit_state.corpus.passages[0].id
+    edit_state.do(AddItem("expert", name="Aaron Newvoice", passages=[passage]))
+    assert "Aaron Newvoice" in _expert_names(view)
+    count = len(_expert_names(view))
+    edit_state.undo()
+    assert "Aaron Newvoice" not in _expert_names(view) and len(_expert_names(view)) == count - 1
+    edit_state.undo()
+    assert expert.name in _expert_names(view) and "Renamed Voice" not in _expert_names(view)
+    assert "Chief analyst" not in view.card.toPlainText()
+
+
+def test_search_results_follow_edits(show, edit_state, qtbot):
+    from explorer.qt.views.search import SearchView
+
+    view = show(SearchView, 420, 700)
+    type_text(qtbot, view.line_edit, "zanzibar")
+    view.flush()
+    assert not view._hits
+    event = edit_state.corpus.events[0]
+    edit_state.do(EditItem(event.id, title="Zanzibar summit"))
+    assert [h.item_id for h in view._hits] == [event.id]
+    edit_state.undo()
+    assert not view._hits
+
+
+def test_filter_menus_follow_edits_and_a_deleted_theme_leaves_the_filters(show, edit_state):
+    from explorer.qt.views.filters import FilterBar
+
+    bar = FilterBar(edit_state)
+    passage = edit_state.corpus.passages[0].id
+    edit_state.do(AddItem("theme", name="Arctic shipping", passages=[passage]))
+    themes = [a.text().replace("&&", "&") for a in bar.theme_menu.actions()]
+    assert "Arctic shipping" in themes
+    edit_state.update_filters(themes=frozenset({"theme-arctic-shipping"}))
+    heard = []
+    edit_state.filtersChanged.connect(lambda: heard.append(edit_state.filters.themes))
+    edit_state.do(DeleteItem("theme-arctic-shipping"))
+    assert "Arctic shipping" not in [a.text() for a in bar.theme_menu.actions()]
+    assert edit_state.filters.themes == frozenset() and heard == [frozenset()]
+    bar.deleteLater()
+
+
+def test_deleting_the_selected_item_clears_the_selection_everywhere(edit_state):
+    heard = []
+    edit_state.selectionChanged.connect(heard.append)
+    passage = edit_state.corpus.passages[0].id
+    edit_state.do(AddItem("entity", name="Shortlived", passages=[passage]))
+    edit_state.select("ent-shortlived")
+    edit_state.do(DeleteItem("ent-shortlived"))
+    assert edit_state.selection is None
+    assert heard == ["ent-shortlived", None]
+    assert Qt  # the Qt namespace is what the views use; imported for the helpers above
