@@ -11,14 +11,13 @@
 - the search query of the state is highlighted in the current document in a colour of its own.
 
 Offsets in the model are Python string indices; a ``QTextDocument`` counts UTF-16 code units and turns
-"\\r\\n" into one paragraph separator, so offsets are mapped both ways (``_OffsetMap``).
+"\\r\\n" into one paragraph separator, so offsets are mapped both ways (``OffsetMap``). The offset map,
+the highlight segments and the passages to highlight or underline are Qt-free (``explorer.core.layout.text``,
+``explorer.core.index.queries``); this module turns them into extra selections.
 """
 
 from __future__ import annotations
 
-import bisect
-
-import numpy as np
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -27,6 +26,8 @@ from PySide6.QtGui import (QAction, QColor, QIcon, QKeySequence, QPainter, QPixm
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMenu, QTabBar,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
+from ...core.index.queries import clickable_passages, document_to_show, evidence_passages
+from ...core.layout.text import CURRENT, PASSAGE, OffsetMap, highlight_segments, passage_ranges
 from ..bridge import AppState
 from .base import View
 from .widgets import ElidedLabel
@@ -41,36 +42,6 @@ CURRENT_ALPHA = 190
 PASSAGE_UNDERLINE = "#9a9a9a"
 #: kinds listed in the legend, in this order
 LEGEND_KINDS = ("event", "expert", "entity", "relationship", "theme", "passage")
-
-
-class _OffsetMap:
-    """Maps Python string offsets to QTextDocument positions and back.
-
-    Characters outside the BMP take two positions in Qt; "\\r\\n" takes one (the paragraph separator).
-    For the usual text (BMP only, "\\n" line ends) the map is the identity and costs nothing.
-    """
-
-    def __init__(self, text: str):
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        # each character takes 2 positions outside the BMP, 1 otherwise, 0 for the "\n" of a "\r\n"
-        width = np.where(codes >= 0x10000, 2, 1)
-        if len(codes) > 1:
-            width[1:][(codes[1:] == 0x0A) & (codes[:-1] == 0x0D)] = 0
-        self.identity = bool((width == 1).all())
-        self._to_qt: list[int] = []
-        if not self.identity:
-            self._to_qt = np.concatenate(([0], np.cumsum(width))).tolist()
-
-    def to_qt(self, offset: int) -> int:
-        if self.identity:
-            return offset
-        return self._to_qt[max(0, min(offset, len(self._to_qt) - 1))]
-
-    def to_py(self, position: int) -> int:
-        if self.identity:
-            return position
-        return max(0, bisect.bisect_right(self._to_qt, position) - 1)
-
 
 
 def _swatch(color: QColor, size: int = 10) -> QIcon:
@@ -112,7 +83,7 @@ class DocumentView(View):
         self._swatches: dict[str | None, QIcon] = {}
         self._underlines: tuple[object, list] | None = None  # ((document, filters), extra selections)
         self._current: str | None = None
-        self._map = _OffsetMap("")
+        self._map = OffsetMap("")
         self._targets: list = []  # the selection's passages, in document order then text order
         self._pos = -1  # index into _targets of the passage the reader is on
         self._search_ranges: list[tuple[int, int]] = []
@@ -313,18 +284,11 @@ class DocumentView(View):
             self._show_document(item_id)
             self._refresh()
             return
-        if item_id is not None:
-            order = {d: i for i, d in enumerate(self._doc_ids)}
-            found = [index.passages[p] for p in index.passages_of(item_id) if p in index.passages]
-            found = [p for p in found if p.document in order]
-            self._targets = sorted({p.id: p for p in found}.values(),
-                                   key=lambda p: (order[p.document], p.start, p.end))
+        self._targets = evidence_passages(index, item_id, self._doc_ids)
         if self._targets:
-            docs = [p.document for p in self._targets]
-            if self._current not in docs:
-                counts = {d: docs.count(d) for d in docs}
-                best = max(counts.values())
-                self._show_document(next(d for d in self._doc_ids if counts.get(d) == best))
+            doc_id = document_to_show(self._targets, self._doc_ids, self._current)
+            if doc_id is not None:
+                self._show_document(doc_id)
             self._pos = next(i for i, p in enumerate(self._targets) if p.document == self._current)
         self._refresh()
         if self._pos >= 0:
@@ -382,7 +346,7 @@ class DocumentView(View):
         self.text.setExtraSelections([])
         self._underlines = None  # its cursors belong to the text being replaced
         text = doc.text if doc is not None else ""
-        self._map = _OffsetMap(text)
+        self._map = OffsetMap(text)
         self.text.setPlainText(text)
         fmt = QTextBlockFormat()
         fmt.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
@@ -440,8 +404,7 @@ class DocumentView(View):
             underline.setUnderlineColor(QColor(PASSAGE_UNDERLINE))
             underline.setProperty(QTextFormat.Property.FullWidthSelection, False)
             self._underlines = (key, [self._extra(p.start, p.end, underline)
-                                      for p in index.document_passages(self._current)
-                                      if any(self.state.is_visible(i) for i in index.items_of_passage(p.id))])
+                                      for p in clickable_passages(index, self._current, self.state.is_visible)])
         extras = list(self._underlines[1])
         mine: list = []
 
@@ -451,19 +414,14 @@ class DocumentView(View):
         normal.setBackground(kind_color(kind, HIGHLIGHT_ALPHA))
         strong = QTextCharFormat()
         strong.setBackground(kind_color(kind, CURRENT_ALPHA))
-        for p in self._targets:
-            if p.document == self._current and p is not current:
-                mine.append(self._extra(p.start, p.end, normal))
-        if current is not None and current.document == self._current:
-            mine.append(self._extra(current.start, current.end, strong))
-
         search = QTextCharFormat()
         color = QColor(SEARCH_COLOR)
         color.setAlpha(150)
         search.setBackground(color)
         search.setForeground(QColor("#0b2e33"))
-        for start, end in self._search_ranges:
-            mine.append(self._extra(start, end, search))
+        formats = {PASSAGE: normal, CURRENT: strong}
+        for start, end, role in highlight_segments(self._targets, self._current, current, self._search_ranges):
+            mine.append(self._extra(start, end, formats.get(role, search)))
         for sel in mine:
             sel.format.setProperty(QTextFormat.Property.FullWidthSelection, False)
         self.text.setExtraSelections(extras + mine)
@@ -630,7 +588,7 @@ class DocumentView(View):
 
     def highlight_ranges(self) -> list[tuple[int, int]]:
         """(start, end) of the highlighted passages in the current document, in text order."""
-        return sorted({(p.start, p.end) for p in self._targets if p.document == self._current})
+        return passage_ranges([p for p in self._targets if p.document == self._current])
 
     def search_ranges(self) -> list[tuple[int, int]]:
         return list(self._search_ranges)
