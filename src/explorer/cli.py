@@ -2,6 +2,8 @@
 
     explorer [PATH]                      open the app on a corpus folder (default: the bundled data/)
     explorer validate [PATH]             check a corpus; exit 0 valid, 1 problems, 2 not a corpus
+    explorer validate --fix [PATH]       also write back re-anchored offsets and the canonical layout
+    explorer new PATH [--title T] [...]  create an empty corpus folder
     explorer dump [PATH]                 the normalised corpus as JSON on stdout
     explorer export VIEW OUTPUT [...]    render a view to PNG, SVG or PDF without a display
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from . import __version__, default_corpus_path
 
-COMMANDS = ("validate", "dump", "export", "open")
+COMMANDS = ("validate", "dump", "export", "open", "new")
 
 
 def _err(msg: str) -> None:
@@ -33,6 +35,8 @@ def _load(path: str | None):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    if args.fix:
+        return cmd_fix(args)
     corpus = _load(args.path)
     if corpus is None:
         return 2
@@ -42,6 +46,134 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(corpus.problems)} problem(s); valid part: {corpus.summary()}", file=sys.stderr)
         return 1
     print(f"valid: {corpus.summary()}")
+    return 0
+
+
+#: what --fix repairs, by the start of the loader's problem: (file, marker in the sentence) -> what was done
+_FIXABLE = (("passages.json", "re-anchored by the quote", "offsets anchored"),
+            ("documents.json", "the file is missing", "created"))
+
+
+def _fix_note(problem) -> str | None:
+    """What --fix does about a loader problem, or None when it needs a person."""
+    for name, marker, note in _FIXABLE:
+        if problem.file == name and marker in problem.what:
+            return note
+    return None
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    """`validate --fix`: load, then write back what the loader repaired (passage offsets re-anchored by
+    their quote, a missing documents.json) and the canonical layout, atomically. A file with any problem
+    the loader cannot repair is left as it is (writing back what loaded would drop the broken items)."""
+    from .core.io.load import NotACorpusError, is_corpus_folder, load_corpus
+    from .core.io.save import (ANNOTATION_FILES, INFO_FILE, SaveConflict, SaveError, all_files,
+                               finish_interrupted_save, read_stamps, save_corpus)
+
+    target = Path(args.path) if args.path else default_corpus_path()
+    if target.is_dir() and is_corpus_folder(target):
+        for note in finish_interrupted_save(target):
+            _err(f"explorer: {note}")
+    try:
+        stamps = read_stamps(target) if target.is_dir() else {}
+    except OSError as exc:
+        _err(f"explorer: {target}: cannot be read ({exc.strerror or exc})")
+        return 2
+    try:
+        corpus = load_corpus(target)
+    except NotACorpusError as exc:
+        _err(f"explorer: {exc}")
+        return 2
+
+    notes: dict[str, list[str]] = {}  # file -> what --fix repairs in it
+    for problem in corpus.problems:
+        note = _fix_note(problem)
+        if note is not None and note not in notes.setdefault(problem.file, []):
+            notes[problem.file].append(note)
+    # "end before start" is reported beside the re-anchoring of the same passage, which repairs it
+    anchored = {p.where.split(".")[0] for p in corpus.problems if _fix_note(p) == "offsets anchored"}
+    left = [p for p in corpus.problems if _fix_note(p) is None and not (
+        p.file == "passages.json" and p.where.split(".")[0] in anchored and "is before start" in p.what)]
+    unsafe = {p.file for p in left}  # files that would lose what failed to load: left as they are
+    if any(p.file not in ANNOTATION_FILES and p.file != INFO_FILE for p in left):
+        unsafe.add("documents.json")  # a document text that failed to load: its document was skipped
+    for name in unsafe:
+        notes.pop(name, None)
+    names = {n for n in all_files(corpus) if n in ANNOTATION_FILES or n == INFO_FILE} - unsafe
+    if "documents.json" in notes:
+        names.add("documents.json")
+    try:
+        result = save_corpus(corpus, files=names, stamps=stamps)
+    except SaveConflict as exc:
+        _err(f"explorer: cannot fix {target}: {exc}")
+        return 2
+    except SaveError as exc:
+        _err(f"explorer: cannot fix {target}: {exc}")
+        return 2
+    for name in result.written:
+        if "created" in notes.get(name, []):
+            print(f"wrote {name} (it was missing)")
+        else:
+            print(f"rewrote {name} ({', '.join([*notes.get(name, []), 'canonical layout'])})")
+    if left:
+        for problem in left:
+            print(problem)
+        kept = ", ".join(sorted(n for n in unsafe if n in ANNOTATION_FILES or n == INFO_FILE))
+        _err(f"{len(left)} problem(s) that --fix cannot repair" + (f"; left unchanged: {kept}" if kept else ""))
+        return 1
+    if not result.written:
+        print("nothing to fix")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """`new PATH`: an empty corpus folder (corpus.json and an empty documents.json)."""
+    from pydantic import ValidationError
+
+    from .core.corpus import Corpus
+    from .core.io.save import SaveError, save_corpus
+    from .core.model.dates import PartialDate
+    from .core.model.types import CorpusInfo
+
+    path = Path(args.path)
+    if path.exists() and not path.is_dir():
+        _err(f"explorer: {path} exists and is not a folder")
+        return 2
+    if path.is_dir() and any(path.iterdir()):
+        _err(f"explorer: {path} is not empty; `explorer new` creates a corpus in a new or empty folder")
+        return 2
+    if (args.date_from is None) != (args.date_to is None):
+        _err("explorer: --from and --to go together: give both, or neither")
+        return 2
+    fields: dict = {"title": args.title if args.title is not None else (path.resolve().name or "Untitled corpus")}
+    if args.description is not None:
+        fields["description"] = args.description
+    if args.date_from is not None:
+        try:
+            start, end = PartialDate.parse(args.date_from), PartialDate.parse(args.date_to)
+        except ValueError as exc:
+            _err(f"explorer: {exc}")
+            return 2
+        if end.end_seconds <= start.start_seconds:
+            _err(f"explorer: the time range ends ({end}) before it starts ({start})")
+            return 2
+        fields["time_range"] = [start, end]
+    try:
+        info = CorpusInfo(**fields)
+    except ValidationError as exc:
+        _err(f"explorer: {exc.errors()[0].get('msg', 'invalid value')}")
+        return 2
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _err(f"explorer: cannot create {path}: {exc.strerror or exc}")
+        return 2
+    try:
+        save_corpus(Corpus(root=path, info=info), files={"corpus.json", "documents.json"})
+    except SaveError as exc:
+        _err(f"explorer: {exc}")
+        return 2
+    print(f"created an empty corpus in {path} (corpus.json, documents.json)")
     return 0
 
 
@@ -82,7 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a corpus folder and list its problems")
     p.add_argument("path", nargs="?", help="corpus folder (default: the bundled corpus)")
+    p.add_argument("--fix", action="store_true",
+                   help="write back re-anchored passage offsets and the canonical layout (atomically)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("new", help="create an empty corpus folder")
+    p.add_argument("path", help="the folder to create (it may exist if it is empty)")
+    p.add_argument("--title", help="the corpus title (default: the folder name)")
+    p.add_argument("--description", help="what the corpus is about")
+    p.add_argument("--from", dest="date_from", help="start of the corpus time range (YYYY, YYYY-MM or YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="end of the corpus time range")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("dump", help="print the normalised corpus as JSON")
     p.add_argument("path", nargs="?", help="corpus folder (default: the bundled corpus)")
