@@ -10,6 +10,10 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).resolve().parent / 'offscreen.json'}"
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/explorer-test-runtime")
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
+# the journal of unsaved edits goes to a folder of this test run, never to the user's own state folder
+import tempfile  # noqa: E402
+
+os.environ["EXPLORER_STATE_DIR"] = tempfile.mkdtemp(prefix="explorer-test-state-")
 
 import pytest  # noqa: E402
 

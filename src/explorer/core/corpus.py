@@ -188,6 +188,10 @@ class Corpus:
         self.root = Path(root) if root is not None else Path(".")
         self.info = info or CorpusInfo()
         self.problems: list[Problem] = []
+        #: what opening the corpus did besides loading it (an interrupted save completed or rolled back)
+        self.notes: list[str] = []
+        #: items the loader skipped, by plural kind (set by the loader)
+        self.skipped: dict[str, int] = {}
         #: what the loader saw of each file (name -> stamp), so that a save can tell a file changed on disk
         self.file_stamps: dict[str, object] = {}
         self.revision = 0

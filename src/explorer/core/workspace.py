@@ -129,15 +129,19 @@ class Workspace:
         """Load a corpus folder (finishing an interrupted save first), index it, and attach its journal.
         Problems are in ``ws.corpus.problems``; ``ws.recovery_available()`` says whether unsaved edits
         of an earlier session wait in the journal."""
-        from .io.load import load_corpus
+        from .io.open import open_corpus
 
-        corpus = load_corpus(path)
+        corpus = open_corpus(path)
         ws = cls(corpus)
         if journal:
-            from .io.journal import Journal
-
-            ws.journal = Journal.for_corpus(corpus.root)
+            ws.attach_journal()
         return ws
+
+    def attach_journal(self, directory: str | Path | None = None) -> None:
+        """Journal unsaved edits of this corpus (in the user's state folder, or ``directory``)."""
+        from .io.journal import Journal
+
+        self.journal = Journal.for_corpus(self.corpus.root, directory, base_stamps=self.corpus.file_stamps)
 
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
         """Show another corpus: selection, history, filters, search and undo start afresh."""
@@ -183,8 +187,8 @@ class Workspace:
             self.index.apply_change(cs)
             self._drop_removed(cs)
             self.dirty_files |= cs.files()
-            if journal and self.journal is not None:
-                self.journal.append(corpus_ops, label)  # replayed on the same base, gives the same corpus
+            if journal and self.journal is not None:  # replayed on the same base, gives the same corpus
+                self.journal.append(corpus_ops, label, stamps=self.corpus.file_stamps)
         outcome = Outcome(cs, nodes, label)
         for listener in list(self._listeners):
             listener(outcome)
@@ -262,8 +266,9 @@ class Workspace:
         return bool(self.dirty_files) and not self.stack.is_clean()
 
     # -- saving and recovery --------------------------------------------------------------------------------
-    def save(self, target: str | Path | None = None):
-        """Write the edited files (or everything, into ``target``: Save As), atomically. Raises
+    def save(self, target: str | Path | None = None, everything: bool = False):
+        """Write the edited files (``everything``: every file that is not in the canonical layout; with
+        ``target``: everything into another folder, Save As), atomically. Raises
         ``SaveError`` (``SaveConflict`` when a file changed on disk since it was read) and keeps the
         edits and the journal."""
         from .io.save import save_corpus
@@ -274,11 +279,9 @@ class Workspace:
             corpus.root = Path(target)
             if self.journal is not None:
                 self.journal.clear()
-                from .io.journal import Journal
-
-                self.journal = Journal.for_corpus(corpus.root)
+                self.attach_journal()
         else:
-            result = save_corpus(corpus, set(self.dirty_files), corpus.file_stamps)
+            result = save_corpus(corpus, None if everything else set(self.dirty_files), corpus.file_stamps)
         stamps = getattr(result, "stamps", None)
         if stamps:
             if target is not None:

@@ -3,13 +3,33 @@
 A corpus folder holds ``corpus.json`` (optional description), the annotation files named in
 ``MODEL_FOR_FILE`` (each a JSON list of objects; all optional except ``documents.json``) and the
 document text files they reference. See README.md, "The corpus format".
+
+The loader is meant to be forgiving with corpora written by hand, and to give one problem line per cause:
+
+- a passage may be given by its quote alone: it is anchored where the quote occurs exactly once;
+- a file that cannot be read is one line (with the likely cause of a JSON syntax error), and the references
+  into it are counted in one more line instead of one line each; likewise references to items that were
+  skipped (their own line says why) are dropped quietly and counted once per kind;
+- a document whose offsets are all off by its CRLF line endings, its byte-order mark or because they count
+  UTF-8 bytes is one line, and its passages are re-anchored;
+- a quote that differs from the text only by straight/curly quotes or dashes is anchored with the text's
+  characters and the difference is named once per document;
+- messages say what was meant: the nearest known field, the kind an id really is, a date in the right form.
+
+``Corpus.skipped`` (set by ``load_corpus``) counts the items that were skipped, by plural kind;
+``skipped_summary`` says it in words.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
+import typing
+from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import from_json
@@ -18,8 +38,10 @@ from ..corpus import Corpus
 from ..gcpause import _gc_paused
 from .problems import NotACorpusError, Problem
 from ..model.dates import PartialDate
-from ..model.types import (MODEL_FOR_FILE, CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship,
-                    Theme, _Evidenced, _Item)
+from ..model.types import (MODEL_FOR_FILE, PATTERN_WORDS, CorpusInfo, Document, Entity, Event, Expert, Passage,
+                           Relationship, Theme, _Evidenced, _Item)
+
+__all__ = ["load_corpus", "NotACorpusError", "Problem", "is_corpus_folder", "CONTEXT_CHARS", "skipped_summary"]
 
 #: how much text around a passage is kept as prefix/suffix context
 CONTEXT_CHARS = 32
@@ -30,6 +52,14 @@ _DATE_FIELDS: dict[type, tuple[str, ...]] = {Document: ("date",), Event: ("start
                                              Relationship: ("start", "end")}
 
 _LIST_ADAPTERS: dict[type, TypeAdapter] = {}
+
+#: kind -> the file that holds it, and its plural; in file order
+_FILE_OF: dict[str, str] = {model.item_kind: name for name, model in MODEL_FOR_FILE.items()}
+_KIND_OF_FILE: dict[str, str] = {name: kind for kind, name in _FILE_OF.items()}
+_PLURALS: dict[str, str] = {"document": "documents", "passage": "passages", "theme": "themes",
+                            "entity": "entities", "expert": "experts", "event": "events",
+                            "relationship": "relationships"}
+_SKIPPED_ORDER = ("document", "passage", "theme", "entity", "expert", "event", "relationship")
 
 
 def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
@@ -50,15 +80,249 @@ def _json_where(loc: tuple[Any, ...], index: int | None) -> str:
     return where
 
 
-def _describe_error(err: dict[str, Any]) -> str:
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """A value as it is written in JSON, shortened."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _closest(word: str, candidates: Any, cutoff: float = 0.75) -> str | None:
+    """The candidate ``word`` most likely meant (difflib), or a candidate it is the only prefix of."""
+    candidates = [c for c in candidates if isinstance(c, str)]
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    if found:
+        return found[0]
+    if len(word) >= 3:
+        starts = [c for c in candidates if c.startswith(word)]
+        if len(starts) == 1:
+            return starts[0]
+    return None
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _known_fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at ``loc`` (the path of the parent object) inside ``model``."""
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        model = _submodel(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _describe_error(err: dict[str, Any], model: type[BaseModel] | None = None) -> str:
+    """One pydantic error in plain words (with the nearest known field for an unknown one, given the model)."""
     msg = err.get("msg", "invalid value")
+    kind = err.get("type")
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    loc = tuple(err.get("loc", ()))
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    if err.get("type") == "extra_forbidden":
-        msg = "unknown field"
-    elif err.get("type") == "missing":
+    if kind == "extra_forbidden":
+        name = loc[-1] if loc else ""
+        msg = f"unknown field '{name}'"
+        meant = _closest(str(name), _known_fields(model, loc[:-1])) if model is not None else None
+        if meant:
+            msg += f" (did you mean '{meant}'?)"
+    elif kind == "missing":
         msg = "required field is missing"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") in PATTERN_WORDS:
+        what, rule = PATTERN_WORDS[ctx["pattern"]]
+        msg = f"'{value}' is not {what} ({rule})"
+    elif kind == "bool_type":
+        msg = f"must be true or false (without quotes), not {_show(value)}"
+    elif kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if allowed:
+            msg = f"{_show(value)} is not one of {', '.join(allowed)}"
+            meant = _closest(str(value), allowed, cutoff=0.6) if isinstance(value, str) else None
+            if meant:
+                msg += f" (did you mean '{meant}'?)"
+    elif kind == "string_too_short":
+        msg = "must not be empty"
+    elif kind == "string_too_long":
+        msg = f"is too long (at most {ctx.get('max_length')} characters)"
+    elif kind == "string_type":
+        msg = f"must be a string, in double quotes, not {_show(value)}"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        msg = f"must be a whole number, not {_show(value)}"
+    elif kind == "greater_than_equal":
+        msg = f"must be {ctx.get('ge')} or more, not {_show(value)}"
+    elif kind == "list_type":
+        msg = f"must be a list, e.g. [{_show(value)}]" if isinstance(value, str) else \
+            f"must be a list, not {_show(value)}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        msg = f"must be an object ({{...}}), not {_show(value)}"
     return msg[0].upper() + msg[1:] if msg else msg
+
+
+# -- JSON syntax errors in plain words -------------------------------------------------------------------
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)|[\[\]{}]', re.S)
+_CURLY = "“”‘’„‚"
+
+
+def _open_brackets(text: str) -> list[str]:
+    """The brackets still open at the end of ``text`` (outermost first), skipping strings."""
+    stack: list[str] = []
+    for m in _JSON_TOKENS.finditer(text):
+        token = m.group()
+        if token in "[{":
+            stack.append(token)
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif not token.endswith('"') or token == '"' or (token.endswith('\\"') and not token.endswith('\\\\"')):
+            stack.append('"')  # a string still open at the end
+            break
+    return stack
+
+
+def _prev_nonspace(text: str, pos: int) -> int:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\r\n":
+        i -= 1
+    return i
+
+
+def _diagnose_json(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
+    """(position, what) for a JSON syntax error, naming the likely cause where it is a common one."""
+    pos, msg = exc.pos, exc.msg
+    ch = text[pos] if pos < len(text) else ""
+    before = _prev_nonspace(text, pos)
+    prev = text[before] if before >= 0 else ""
+    if msg.startswith("Unterminated string") or not text[pos:].strip():
+        stack = _open_brackets(text)
+        outer = next((b for b in stack if b in "[{"), "[")
+        return len(text), (f"the file ends before the {'list' if outer == '[' else 'object'} is closed "
+                           f"(is it truncated?)")
+    if msg.startswith("Invalid control character") and ch in "\r\n":
+        return pos, 'a string is not closed (a " is missing before the end of the line)'
+    if msg.startswith("Invalid control character") and ch == "\t":
+        return pos, "a tab inside a string; write it as \\t"
+    if msg == "Extra data":
+        return pos, "more text after the end of the list (only one list per file)"
+    if ch in "]}" and prev == ",":
+        last = "item" if ch == "]" else "field"
+        return before, f"a trailing comma before {ch}; remove the comma after the last {last}"
+    if ch == "," and prev == ",":
+        return pos, "two commas in a row"
+    if ch == "'":
+        return pos, "single quotes ('); JSON strings need double quotes (\")"
+    if ch and ch in _CURLY:
+        return pos, f"curly quotes ({ch}); JSON strings need straight double quotes (\")"
+    if text.startswith(("True", "False", "None"), pos):
+        return pos, "write true, false and null in lower case"
+    if text.startswith(("//", "/*"), pos) or ch == "#":
+        return pos, "comments are not allowed in JSON"
+    if msg.startswith("Expecting ',' delimiter") and (ch in '{["-' or ch.isdigit() or ch in "tfn"):
+        stack = _open_brackets(text[:pos])
+        inner = stack[-1] if stack else "["
+        return pos, ("a comma is missing between two fields" if inner == "{" else
+                     "a comma is missing between two items")
+    if msg.startswith("Expecting property name") and ch and ch not in '"':
+        return pos, f"a field name must be in double quotes, e.g. \"id\" (found {ch})"
+    return pos, msg
+
+
+def _line_col(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+# -- quotes that differ from the text only by typography -------------------------------------------------
+
+_DOUBLE = "“”„‟″＂"
+_SINGLE = "‘’‚‛′＇"
+_DASHES = "‐‑‒–—―−"
+_FOLD = str.maketrans({**{c: '"' for c in _DOUBLE}, **{c: "'" for c in _SINGLE}, **{c: "-" for c in _DASHES}})
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def _occurrences(text: str, quote: str, start: int = 0) -> list[int]:
+    found = []
+    at = text.find(quote, start)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def _typography(quote: str, exact: str) -> dict[str, tuple[str, str]]:
+    """How ``quote`` differs from the text's ``exact`` characters (same length): category -> (the quote's
+    characters, the text's), e.g. {"double": ('"', "“”")}."""
+    found: dict[str, tuple[str, str]] = {}
+    for q, t in zip(quote, exact):
+        if q == t:
+            continue
+        if q == "\r" or t == "\r":
+            key = "newline"
+        elif t in _DOUBLE or q in _DOUBLE:
+            key = "double" if t in _DOUBLE else "double-straight"
+        elif t in _SINGLE or q in _SINGLE:
+            key = "single" if t in _SINGLE else "single-straight"
+        elif q == "-":
+            key = "hyphen"
+        elif t == "-":
+            key = "dash-hyphen"
+        else:
+            key = "dash"
+        qs, ts = found.get(key, ("", ""))
+        found[key] = (qs + q if q not in qs else qs, ts + t if t not in ts else ts)
+    return found
+
+
+def _describe_typography(found: dict[str, tuple[str, str]], subject: str) -> str:
+    parts = []
+    for key, (qs, ts) in found.items():
+        if key == "double":
+            parts.append(f"straight quotes ({qs}) where the text has curly ones ({ts})")
+        elif key == "double-straight":
+            parts.append(f"curly quotes ({qs}) where the text has straight ones ({ts})")
+        elif key == "single":
+            parts.append(f"straight apostrophes ({qs}) where the text has curly ones ({ts})")
+        elif key == "single-straight":
+            parts.append(f"curly apostrophes ({qs}) where the text has straight ones ({ts})")
+        elif key == "hyphen":
+            parts.append(f"a hyphen ({qs}) where the text has a dash ({ts})")
+        elif key == "dash-hyphen":
+            parts.append(f"a dash ({qs}) where the text has a hyphen ({ts})")
+        elif key == "dash":
+            parts.append(f"a dash ({qs}) where the text has another dash ({ts})")
+        else:
+            parts.append("\\n line breaks where the text has \\r\\n (CRLF)")
+    return f"{subject} " + " and ".join(parts)
+
+
+_CATEGORY_ORDER = ("double", "double-straight", "single", "single-straight", "hyphen", "dash-hyphen", "dash",
+                   "newline")
 
 
 class _Loader:
@@ -67,29 +331,63 @@ class _Loader:
         self.resolved_root = root.resolve()
         self.problems: list[Problem] = []
         self._dates: dict[str, PartialDate | None] = {}  # date text -> parsed date (None: invalid)
+        #: files that are there but could not be read -> index of the problem that says why
+        self.unreadable: dict[str, int] = {}
+        self.absent: set[str] = set()  # optional files that are not there
+        self.skipped: Counter[str] = Counter()  # kind -> items skipped
+        #: id of an item that was skipped (its own problem, or its cause's, says why) -> its kind
+        self.lost: dict[str, str] = {}
+        self.kind_of: dict[str, str] = {}  # id -> kind of every item that loaded
+        self.unchecked: Counter[str] = Counter()  # unreadable file -> references into it not checked
+        self.absent_referrers: dict[str, set[str]] = {}  # absent file -> ids of the items that refer into it
+        self.dropped: Counter[str] = Counter()  # kind -> references dropped because the target was skipped
+        self.with_documents = 0  # passages skipped because their document was skipped
+        self._bom: set[str] = set()  # documents whose file starts with a byte-order mark
+        self._suggestions = 0
 
     def problem(self, file: str, where: str, what: str) -> None:
         self.problems.append(Problem(file, where, what))
+
+    def cannot_read(self, file: str, where: str, what: str) -> None:
+        """A file that is there but cannot be used at all: one line, and references into it are not checked."""
+        self.unreadable[file] = len(self.problems)
+        self.problem(file, where, what)
+
+    def skip(self, kind: str, item_id: Any = None) -> None:
+        self.skipped[kind] += 1
+        if isinstance(item_id, str) and item_id not in self.kind_of:
+            self.lost[item_id] = kind
+
+    def suggest(self, ref: str, candidates: Any) -> str:
+        """' (did you mean 'x'?)' for an unknown id close to a known one (bounded: only on small kinds, and
+        for the first hundred unknown ids)."""
+        if self._suggestions >= 100 or len(candidates) > 5000:
+            return ""
+        self._suggestions += 1
+        meant = _closest(ref, candidates, cutoff=0.8)
+        return f" (did you mean '{meant}'?)" if meant else ""
 
     # -- reading ---------------------------------------------------------------------------------
     def read_json(self, name: str, required: bool) -> Any:
         path = self.root / name
         if not path.exists():
             if required:
-                self.problem(name, "", "the file is missing; a corpus needs a list of its documents")
+                self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents")
+            else:
+                self.absent.add(name)
             return None
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            self.problem(name, "", f"cannot be read ({exc.strerror or exc})")
+            self.cannot_read(name, "", f"cannot be read ({exc.strerror or exc})")
             return None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.problem(name, f"byte {exc.start}", "is not UTF-8 text")
+            self.cannot_read(name, f"byte {exc.start}", "is not UTF-8 text")
             return None
         if not text.strip():
-            self.problem(name, "", "is empty; expected a JSON list")
+            self.cannot_read(name, "", "is empty; expected a JSON list")
             return None
         try:
             # pydantic-core's JSON parser is faster and gives the same values for everything it accepts;
@@ -100,7 +398,8 @@ class _Loader:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            self.problem(name, f"line {exc.lineno}, column {exc.colno}", f"malformed JSON: {exc.msg}")
+            pos, what = _diagnose_json(text, exc)
+            self.cannot_read(name, _line_col(text, pos), f"malformed JSON: {what}")
             return None
 
     def validate_file_fast(self, name: str, model: type[BaseModel]) -> list[tuple[int, Any]] | None:
@@ -128,7 +427,7 @@ class _Loader:
         if isinstance(data, dict) and isinstance(data.get(name.removesuffix(".json")), list):
             data = data[name.removesuffix(".json")]
         if not isinstance(data, list):
-            self.problem(name, "", f"expected a JSON list of objects, found {type(data).__name__}")
+            self.cannot_read(name, "", f"expected a JSON list of objects, found {type(data).__name__}")
             return []
         date_fields = _DATE_FIELDS.get(model, ())
         dates = self._dates
@@ -169,22 +468,64 @@ class _Loader:
                 for i in text_given:
                     self.problem(name, f"[{i}].text", "document text belongs in the file named by 'file'")
                 return [(i, m) for (i, _), m in zip(prepared, models)]
+        kind = model.item_kind  # type: ignore[attr-defined]
         items = []
         inline_text = set(text_given)
         for i, raw in prepared:
             if not isinstance(raw, dict):
-                self.problem(name, f"[{i}]", f"expected an object, found {type(raw).__name__}")
+                self.problem(name, f"[{i}]", f"expected an object, found {type(raw).__name__}; item skipped")
+                self.skip(kind)
                 continue
             if i in inline_text:
                 self.problem(name, f"[{i}].text", "document text belongs in the file named by 'file'")
             try:
                 items.append((i, model.model_validate(raw)))
             except ValidationError as exc:
-                label = f" ({raw['id']})" if isinstance(raw.get("id"), str) else ""
-                for err in exc.errors():
-                    self.problem(name, _json_where(err["loc"], i),
-                                 f"{_describe_error(err)}{label and ' in ' + label.strip(' ()')}; item skipped")
+                self.report_invalid(name, i, raw, model, exc.errors())
+                self.skip(kind, raw.get("id"))
         return items
+
+    def report_invalid(self, name: str, i: int, raw: dict, model: type[BaseModel], errors: list[dict]) -> None:
+        item_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        # an unknown field that is a misspelt required one is one problem, not two
+        meant = set()
+        for err in errors:
+            if err.get("type") == "extra_forbidden":
+                loc = tuple(err["loc"])
+                guess = _closest(str(loc[-1]), _known_fields(model, loc[:-1]))
+                if guess:
+                    meant.add((*loc[:-1], guess))
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err.get("type") == "missing" and loc in meant:
+                continue
+            label = f" in {item_id}" if item_id and loc != ("id",) else ""
+            self.problem(name, _json_where(loc, i), f"{_describe_error(err, model)}{label}; item skipped")
+
+    def load_info(self) -> CorpusInfo | None:
+        data = self.read_json("corpus.json", required=False)
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            self.problem("corpus.json", "", f"expected a JSON object, found {type(data).__name__}")
+            return None
+        try:
+            return CorpusInfo.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+        bad = set()
+        for err in errors:
+            loc = tuple(err["loc"])
+            what = _describe_error(err, CorpusInfo)
+            if loc and loc[0] in CorpusInfo.model_fields and err.get("type") != "extra_forbidden":
+                what += "; it is ignored"
+            self.problem("corpus.json", _json_where(loc, None), what)
+            if loc:
+                bad.add(loc[0])
+        try:  # the rest of the description still loads
+            return CorpusInfo.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            return None
 
     # -- documents -------------------------------------------------------------------------------
     def load_document_text(self, i: int, doc: Document) -> Document | None:
@@ -219,61 +560,304 @@ class _Loader:
             return None
         if text.startswith("\ufeff"):
             text = text[1:]
+            self._bom.add(doc.id)
         return doc.model_copy(update={"text": text})
 
     # -- passages ----------------------------------------------------------------------------------
-    def anchor_passage(self, i: int, p: Passage, docs: dict[str, Document]) -> Passage | None:
+    def anchor_passages(self, items: list[tuple[int, Passage]], docs: dict[str, Document]) -> list[Passage]:
+        """Every passage with int offsets into its document, prefix and suffix; problems in file order."""
+        out: list[tuple[int, Passage]] = []
+        pending: dict[str, list[tuple[int, Passage]]] = {}
+        for i, p in items:
+            doc = docs.get(p.document)
+            if doc is None:
+                self.passage_without_document(i, p)
+                continue
+            text = doc.text
+            s, e = p.start, p.end
+            if s is not None and e is not None and text[s:e] == p.quote:  # the usual case
+                prefix = text[max(0, s - CONTEXT_CHARS):s]
+                suffix = text[e:e + CONTEXT_CHARS]
+                if p.prefix != prefix or p.suffix != suffix:
+                    p = p.model_copy(update={"prefix": prefix, "suffix": suffix})
+                out.append((i, p))
+            else:
+                pending.setdefault(p.document, []).append((i, p))
+        if pending:
+            mark = len(self.problems)
+            with_offsets = Counter(p.document for _, p in out)
+            for doc_id, plist in pending.items():
+                out.extend(self.anchor_document(docs[doc_id], plist, with_offsets[doc_id]))
+            if len(self.problems) > mark:  # keep the problems in the order of passages.json
+                new = self.problems[mark:]
+                del self.problems[mark:]
+                self.problems.extend(p for _, p in sorted(new, key=lambda ip: ip[0]))  # type: ignore
+            out.sort(key=lambda ip: ip[0])
+        return [p for _, p in out]
+
+    def passage_without_document(self, i: int, p: Passage) -> None:
         name = "passages.json"
-        doc = docs.get(p.document)
-        if doc is None:
-            self.problem(name, f"[{i}].document", f"unknown document '{p.document}'; passage {p.id} skipped")
-            return None
-        text = doc.text
-        if p.start < p.end <= len(text) and text[p.start:p.end] == p.quote:
-            anchored = p
+        ref = p.document
+        self.skip("passage", p.id)
+        if self.lost.get(ref) == "document":  # its document was skipped: one line says why, and one counts
+            self.with_documents += 1
+        elif ref in self.kind_of:
+            self.problem(name, f"[{i}].document", f"{ref} is {_a(self.kind_of[ref])}, not a document; "
+                                                  f"passage {p.id} skipped")
+        elif "documents.json" in self.unreadable:
+            self.unchecked["documents.json"] += 1
         else:
-            first = text.find(p.quote)
-            if first < 0:
-                self.problem(name, f"[{i}].quote", f"quote of passage {p.id} not found in {doc.file}; "
-                                                   f"passage skipped")
-                return None
-            if text.find(p.quote, first + 1) >= 0:
-                self.problem(name, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match "
-                                                   f"its quote, which occurs more than once in {doc.file}; "
-                                                   f"passage skipped")
-                return None
-            new_end = first + len(p.quote)
-            self.problem(name, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
-                                               f"quote; re-anchored by the quote to {first}–{new_end}")
-            anchored = p.model_copy(update={"start": first, "end": new_end})
-        prefix = text[max(0, anchored.start - CONTEXT_CHARS):anchored.start]
-        suffix = text[anchored.end:anchored.end + CONTEXT_CHARS]
-        if anchored.prefix != prefix or anchored.suffix != suffix:
-            anchored = anchored.model_copy(update={"prefix": prefix, "suffix": suffix})
+            hint = self.suggest(ref, [k for k, v in self.kind_of.items() if v == "document"])
+            self.problem(name, f"[{i}].document", f"unknown document '{ref}'{hint}; passage {p.id} skipped")
+
+    def anchor_document(self, doc: Document, plist: list[tuple[int, Passage]],
+                        n_exact: int) -> list[tuple[int, Passage]]:
+        """The passages of one document that need more than an exact check, as (index, problem) pairs are
+        appended to ``self.problems`` (sorted into file order by the caller)."""
+        name = "passages.json"
+        text = doc.text
+        problems: list[tuple[int, Problem]] = []
+
+        def report(i: int, where: str, what: str) -> None:
+            problems.append((i, Problem(name, where, what)))
+
+        # offsets given but wrong in most passages: is it one cause for the whole document?
+        wrong = [(i, p) for i, p in plist if p.start is not None and p.end is not None]
+        shift: tuple[str, Callable[[Passage], tuple[int, int] | None]] | None = None
+        if wrong and len(wrong) * 2 > len(wrong) + n_exact:
+            shift = self.document_shift(doc, [p for _, p in wrong])
+        shifted = 0
+        fixes: dict[tuple[str, ...], list[tuple[int, Passage, dict[str, tuple[str, str]]]]] = {}
+        anchored: list[tuple[int, Passage]] = []
+        folded: list[str] = []  # the document's text with typography folded, made on first need
+
+        def folded_text() -> str:
+            if not folded:
+                folded.append(_fold(text))
+            return folded[0]
+
+        for i, p in plist:
+            s, e = p.start, p.end
+            if s is None and e is not None:
+                s = e - len(p.quote)
+            elif e is None and s is not None:
+                e = s + len(p.quote)
+            if s is not None and e is not None and 0 <= s and text[s:e] == p.quote:
+                anchored.append((i, self.placed(p, text, s, e)))  # one offset given, and right
+                continue
+            if shift is not None and p.start is not None and p.end is not None:
+                found = shift[1](p)
+                if found is not None:
+                    shifted += 1
+                    anchored.append((i, self.placed(p, text, *found)))
+                    continue
+            quote = p.quote
+            given = p.start is not None or p.end is not None
+            hits = _occurrences(text, quote)
+            if len(hits) == 1:
+                start = hits[0]
+                if given:
+                    report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
+                                              f"quote; re-anchored by the quote to {start}–{start + len(quote)}")
+                anchored.append((i, self.placed(p, text, start, start + len(quote))))
+                continue
+            if len(hits) > 1:
+                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, len(hits), given))
+                self.skip("passage", p.id)
+                continue
+            # not there as written: the same but for typography (quotes, dashes, CRLF line breaks)?
+            variants = [quote]
+            if "\n" in quote and "\r\n" in text:
+                variants.append(quote.replace("\r\n", "\n").replace("\n", "\r\n"))
+            found_at: list[int] = []
+            searched = quote
+            for variant in variants:
+                if s is not None and e is not None and e - s == len(variant) and \
+                        _fold(text[s:e]) == _fold(variant):
+                    found_at, searched = [s], variant
+                    break
+                found_at = _occurrences(folded_text(), _fold(variant))
+                if found_at:
+                    searched = variant
+                    break
+            if len(found_at) > 1:
+                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, len(found_at), given))
+                self.skip("passage", p.id)
+                continue
+            if not found_at:
+                report(i, f"[{i}].quote", f"quote of passage {p.id} not found in {doc.file}; passage skipped")
+                self.skip("passage", p.id)
+                continue
+            start = found_at[0]
+            end = start + len(searched)
+            diff = _typography(quote if searched is quote else searched.replace("\r\n", "\r\n"), text[start:end])
+            if searched is not quote:
+                diff = {"newline": ("\\n", "\\r\\n"), **_typography(searched, text[start:end])}
+            diff = {k: diff[k] for k in _CATEGORY_ORDER if k in diff}
+            if given and (start, end) != (s, e):
+                report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
+                                          f"quote; re-anchored by the quote to {start}–{end}")
+            fixes.setdefault(tuple(diff), []).append((i, p, diff))
+            anchored.append((i, self.placed(p, text, start, end)))
+
+        if shifted:
+            cause = shift[0]  # type: ignore[index]
+            first = min(i for i, _ in wrong)
+            report(first, "", f"the offsets of {_plural(shifted, 'passage')} in {doc.file} {cause}; "
+                              f"re-anchored by their quotes")
+        for group in fixes.values():
+            first, p, _ = group[0]
+            merged: dict[str, tuple[str, str]] = {}
+            for _, _, diff in group:
+                for key, (qs, ts) in diff.items():
+                    mq, mt = merged.get(key, ("", ""))
+                    merged[key] = (mq + "".join(c for c in qs if c not in mq) if key != "newline" else qs,
+                                   mt + "".join(c for c in ts if c not in mt) if key != "newline" else ts)
+            if len(group) == 1:
+                what = _describe_typography(merged, "the quote uses") + \
+                    f"; passage {p.id} anchored with the text's characters"
+            else:
+                ids = ", ".join(q.id for _, q, _ in group[:3]) + (", …" if len(group) > 3 else "")
+                what = _describe_typography(merged, f"the quotes of {len(group)} passages in {doc.file} ({ids}) "
+                                                    f"use") + "; anchored with the text's characters"
+            report(first, f"[{first}].quote", what)
+        self.problems.extend(problems)  # type: ignore[arg-type]  # (index, problem): sorted by the caller
         return anchored
 
+    def ambiguous(self, p: Passage, doc: Document, n: int, given: bool) -> str:
+        if given:
+            return (f"offsets {p.start}–{p.end} of passage {p.id} do not match its quote, which occurs more "
+                    f"than once ({n} times) in {doc.file}; passage skipped")
+        return (f"quote of passage {p.id} occurs {n} times in {doc.file}; give start and end, or a longer quote, "
+                f"to say which one; passage skipped")
+
+    @staticmethod
+    def placed(p: Passage, text: str, start: int, end: int) -> Passage:
+        return p.model_copy(update={"start": start, "end": end, "quote": text[start:end],
+                                    "prefix": text[max(0, start - CONTEXT_CHARS):start],
+                                    "suffix": text[end:end + CONTEXT_CHARS]})
+
+    def document_shift(self, doc: Document, wrong: list[Passage]
+                       ) -> tuple[str, Callable[[Passage], tuple[int, int] | None]] | None:
+        """A cause that puts most of a document's wrong offsets right (CRLF line endings not counted, a
+        byte-order mark counted, UTF-8 byte offsets), with the function that maps a passage's offsets."""
+        text = doc.text
+        candidates: list[tuple[str, Callable[[Passage], tuple[int, int] | None]]] = []
+        if "\r\n" in text:
+            # offsets counted in the text with \n line endings: the k-th \r\n is at k less in it
+            norm_at = [m.start() - k for k, m in enumerate(re.finditer("\r\n", text))]
+
+            def crlf(p: Passage) -> tuple[int, int] | None:
+                s = p.start + bisect_right(norm_at, p.start - 1)
+                e = p.end + bisect_right(norm_at, p.end - 1)
+                return (s, e) if text[s:e].replace("\r\n", "\n") == p.quote.replace("\r\n", "\n") else None
+
+            candidates.append(("do not count the \\r of its CRLF (Windows) line endings", crlf))
+        if doc.id in self._bom:
+            def bom(p: Passage) -> tuple[int, int] | None:
+                s, e = p.start - 1, p.end - 1
+                return (s, e) if s >= 0 and text[s:e] == p.quote else None
+
+            candidates.append(("count its byte-order mark, which is not part of the text", bom))
+        if not text.isascii():
+            data = text.encode("utf-8")
+            byte_at: list[int] = []  # byte offset of each non-ASCII character
+            extra_after: list[int] = []  # bytes beyond one per character up to and including it
+            extra = 0
+            for m in re.finditer(r"[^\x00-\x7f]", text):
+                byte_at.append(m.start() + extra)
+                extra += len(m.group().encode("utf-8")) - 1
+                extra_after.append(extra)
+
+            def to_char(b: int) -> int:
+                k = bisect_right(byte_at, b - 1)
+                return b - (extra_after[k - 1] if k else 0)
+
+            def utf8(p: Passage) -> tuple[int, int] | None:
+                if data[p.start:p.end] != p.quote.encode("utf-8"):
+                    return None
+                s, e = to_char(p.start), to_char(p.end)
+                return (s, e) if text[s:e] == p.quote else None
+
+            candidates.append(("are UTF-8 byte offsets, not character offsets", utf8))
+        best, best_fixed = None, 0
+        for cause, mapper in candidates:
+            fixed = sum(1 for p in wrong if mapper(p) is not None)
+            if fixed > best_fixed:
+                best, best_fixed = (cause, mapper), fixed
+        return best if best is not None and best_fixed * 2 > len(wrong) else None
+
     # -- references ------------------------------------------------------------------------------
-    def check_refs(self, name: str, i: int, item: _Item, field_name: str, ids: list[str], known: set[str],
-                   what: str) -> list[str]:
+    def resolve(self, name: str, i: int, item: _Item, field_name: str, ids: list[str], known: set[str],
+                kinds: tuple[str, ...], what: str) -> tuple[list[str], bool]:
+        """The references that resolve, and whether any other was dropped quietly (its cause is reported
+        once elsewhere: a file that could not be read or is missing, or a target that was skipped)."""
         if known.issuperset(ids):  # the usual case: every reference is good
-            return ids
+            return ids, False
         good = []
+        quiet = False
         for j, ref in enumerate(ids):
             if ref in known:
                 good.append(ref)
-            else:
-                self.problem(name, f"[{i}].{field_name}[{j}]", f"{item.id} refers to unknown {what} '{ref}'")
-        return good
+                continue
+            if self.refer(name, f"[{i}].{field_name}[{j}]", item, ref, kinds, what, ""):
+                quiet = True
+        return good, quiet
+
+    def refer(self, name: str, where: str, item: _Item, ref: str, kinds: tuple[str, ...], what: str,
+              consequence: str) -> bool:
+        """A reference that does not resolve: report it (True when it is quietly counted instead)."""
+        lost = self.lost.get(ref)
+        if lost is not None and lost in kinds:
+            self.dropped[lost] += 1
+            return True
+        actual = self.kind_of.get(ref) or lost
+        if actual is not None:
+            wanted = " or ".join(kinds)
+            self.problem(name, where, f"{ref} is {_a(actual)}, not {_a(wanted)} (in {item.id}){consequence}")
+            return False
+        for kind in kinds:
+            file = _FILE_OF[kind]
+            if file in self.unreadable:
+                self.unchecked[file] += 1
+                return True
+            if file in self.absent:
+                self.absent_referrers.setdefault(file, set()).add(item.id)
+                return True
+        candidates = [k for k, v in self.kind_of.items() if v in kinds] if self._suggestions < 100 else []
+        hint = self.suggest(ref, candidates) if candidates else ""
+        self.problem(name, where, f"{item.id} refers to unknown {what} '{ref}'{hint}{consequence}")
+        return False
+
+    def follow_on_lines(self) -> None:
+        """One line per cause for what was dropped quietly."""
+        for file, index in sorted(self.unreadable.items(), key=lambda fi: -fi[1]):
+            n = self.unchecked.get(file, 0)
+            if n:
+                self.problems.insert(index + 1, Problem(file, "", (
+                    f"{_plural(n, 'reference')} into {file} {'was' if n == 1 else 'were'} not checked because "
+                    f"that file could not be read")))
+        for file in MODEL_FOR_FILE:
+            referrers = self.absent_referrers.get(file)
+            if referrers:
+                n = len(referrers)
+                self.problem(file, "", f"{file} is missing; {n} {'item refers' if n == 1 else 'items refer'} "
+                                       f"to {_PLURALS[_KIND_OF_FILE[file]]}")
+        if self.with_documents:
+            n = self.with_documents
+            self.problem("passages.json", "", f"{_plural(n, 'passage')} in skipped documents "
+                                              f"{'was' if n == 1 else 'were'} skipped too")
+        for kind in _SKIPPED_ORDER:
+            n = self.dropped.get(kind, 0)
+            if n:
+                self.problem(_FILE_OF[kind], "", f"{_plural(n, 'reference')} to skipped {_PLURALS[kind]} "
+                                                 f"{'was' if n == 1 else 'were'} dropped")
 
     def load(self) -> Corpus:
         corpus = Corpus(root=self.root)
-        info_data = self.read_json("corpus.json", required=False)
-        if info_data is not None:
-            try:
-                corpus.info = CorpusInfo.model_validate(info_data)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    self.problem("corpus.json", _json_where(err["loc"], None), _describe_error(err))
+        info = self.load_info()
+        if info is not None:
+            corpus.info = info
 
         seen: dict[str, str] = {}
 
@@ -287,6 +871,7 @@ class _Loader:
                 if item.id in seen:
                     self.problem(name, f"[{i}].id", f"duplicate id '{item.id}' (first used in {seen[item.id]}); "
                                                     f"this one skipped")
+                    self.skipped[item.item_kind] += 1
                     continue
                 seen[item.id] = name
                 kept.append((i, item))
@@ -300,36 +885,44 @@ class _Loader:
                 items = self.validate_list(name, model, data)
                 del data
             parsed[name] = dedupe(name, items)
+        kind_of = self.kind_of
+        for name, items in parsed.items():
+            kind_of.update(dict.fromkeys(seen.keys() if False else (item.id for _, item in items),
+                                         _KIND_OF_FILE[name]))
+        for item_id in kind_of.keys() & self.lost.keys():  # a duplicate of a skipped id: not lost after all
+            del self.lost[item_id]
 
         docs = {}
         for i, doc in parsed["documents.json"]:
             loaded = self.load_document_text(i, doc)
             if loaded is not None:
                 docs[loaded.id] = loaded
+            else:
+                del kind_of[doc.id]
+                self.skip("document", doc.id)
         corpus.documents = list(docs.values())
 
-        passages = {}
-        for i, p in parsed["passages.json"]:
-            if p.end < p.start:
-                self.problem("passages.json", f"[{i}].end", f"end {p.end} is before start {p.start} in {p.id}")
-            anchored = self.anchor_passage(i, p, docs)
-            if anchored is not None:
-                passages[anchored.id] = anchored
-        corpus.passages = list(passages.values())
-        known_passages = set(passages)
+        passages = self.anchor_passages(parsed["passages.json"], docs)
+        corpus.passages = passages
+        known_passages = {p.id for p in passages}
+        for _, p in parsed["passages.json"]:
+            if p.id not in known_passages:
+                kind_of.pop(p.id, None)
+        passage_only = ("passage",)
 
         themes_ids = {t.id for _, t in parsed["themes.json"]}
         entity_ids = {e.id for _, e in parsed["entities.json"]}
         expert_ids = {e.id for _, e in parsed["experts.json"]}
 
-        def evidenced(name: str, i: int, item: _Evidenced, **extra_updates: Any) -> _Evidenced:
+        def evidenced(name: str, i: int, item: _Evidenced, quiet: bool = False, **extra_updates: Any) -> _Evidenced:
             update: dict[str, Any] = dict(extra_updates)
-            good = self.check_refs(name, i, item, "passages", item.passages, known_passages, "passage")
+            good, lost = self.resolve(name, i, item, "passages", item.passages, known_passages, passage_only,
+                                      "passage")
             if good != item.passages:
                 update["passages"] = good
             positions = update["positions"] if "positions" in update else \
                 (item.positions if isinstance(item, Expert) else ())
-            if not good and not any(pos.passages for pos in positions):
+            if not good and not any(pos.passages for pos in positions) and not (lost or quiet):
                 self.problem(name, f"[{i}].passages", f"{item.id} has no passage as evidence")
             return item.model_copy(update=update) if update else item
 
@@ -339,23 +932,25 @@ class _Loader:
         experts = []
         for i, ex in parsed["experts.json"]:
             update: dict[str, Any] = {}
+            quiet = False
             if ex.organisation is not None and ex.organisation not in entity_ids:
-                self.problem("experts.json", f"[{i}].organisation",
-                             f"{ex.id} refers to unknown entity '{ex.organisation}'")
+                self.refer("experts.json", f"[{i}].organisation", ex, ex.organisation, ("entity",), "entity", "")
                 update["organisation"] = None
             positions = []
             for j, pos in enumerate(ex.positions):
-                good = self.check_refs("experts.json", i, ex, f"positions[{j}].passages", pos.passages,
-                                       known_passages, "passage")
+                good, lost = self.resolve("experts.json", i, ex, f"positions[{j}].passages", pos.passages,
+                                          known_passages, passage_only, "passage")
+                quiet = quiet or lost
                 positions.append(pos if good == pos.passages else pos.model_copy(update={"passages": good}))
             if positions != ex.positions:
                 update["positions"] = positions
-            experts.append(evidenced("experts.json", i, ex, **update))
+            experts.append(evidenced("experts.json", i, ex, quiet, **update))
         corpus.experts = experts
 
         events = []
         actor_ids = entity_ids | expert_ids
-        event_refs = (("themes", themes_ids, "theme"), ("actors", actor_ids, "actor"), ("experts", expert_ids, "expert"))
+        event_refs = (("themes", themes_ids, ("theme",), "theme"), ("actors", actor_ids, ("entity", "expert"), "actor"),
+                      ("experts", expert_ids, ("expert",), "expert"))
         for i, ev in parsed["events.json"]:
             if (ev.passages and known_passages.issuperset(ev.passages) and themes_ids.issuperset(ev.themes)
                     and actor_ids.issuperset(ev.actors) and expert_ids.issuperset(ev.experts)
@@ -367,9 +962,9 @@ class _Loader:
                 self.problem("events.json", f"[{i}].end", f"end {ev.end} is before start {ev.start} in {ev.id}; "
                                                           f"the end is ignored")
                 update["end"] = None
-            for fname, known, what in event_refs:
+            for fname, known, kinds, what in event_refs:
                 refs = getattr(ev, fname)
-                good = self.check_refs("events.json", i, ev, fname, refs, known, what)
+                good, _ = self.resolve("events.json", i, ev, fname, refs, known, kinds, what)
                 if good != refs:
                     update[fname] = good
             events.append(evidenced("events.json", i, ev, **update))
@@ -382,10 +977,11 @@ class _Loader:
             for fname in ("source", "target"):
                 ref = getattr(rel, fname)
                 if ref not in nodes:
-                    self.problem("relationships.json", f"[{i}].{fname}",
-                                 f"{rel.id} refers to unknown entity or expert '{ref}'; relationship skipped")
+                    self.refer("relationships.json", f"[{i}].{fname}", rel, ref, ("entity", "expert"),
+                               "entity or expert", "; relationship skipped")
                     bad = True
             if bad:
+                self.skipped["relationship"] += 1
                 continue
             update = {}
             if rel.start and rel.end and rel.end.end_seconds <= rel.start.start_seconds:
@@ -395,13 +991,24 @@ class _Loader:
             rels.append(evidenced("relationships.json", i, rel, **update))
         corpus.relationships = rels
 
+        self.follow_on_lines()
         corpus.problems = self.problems
+        corpus.skipped = {_PLURALS[k]: self.skipped[k] for k in _SKIPPED_ORDER if self.skipped.get(k)}
         return corpus
+
+
+def skipped_summary(corpus: Any) -> str:
+    """The items the loader skipped, in words: "skipped: 2 passages, 1 event" ("" when none was)."""
+    skipped = getattr(corpus, "skipped", None) or {}
+    singular = {plural: kind for kind, plural in _PLURALS.items()}
+    parts = [f"{n} {plural if n != 1 else singular.get(plural, plural)}" for plural, n in skipped.items() if n]
+    return "skipped: " + ", ".join(parts) if parts else ""
 
 
 def load_corpus(path: str | Path) -> Corpus:
     """Load a corpus folder. Raises ``NotACorpusError`` only when the path is not a corpus at all;
-    every other problem is collected in ``Corpus.problems`` and the valid rest is loaded."""
+    every other problem is collected in ``Corpus.problems`` and the valid rest is loaded. ``Corpus.skipped``
+    counts the items skipped, by plural kind (``skipped_summary`` says it in words)."""
     root = Path(path)
     if not root.exists():
         raise NotACorpusError(f"{root}: does not exist")

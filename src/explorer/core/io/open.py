@@ -1,0 +1,29 @@
+"""Opening a corpus for editing: finish an interrupted save, remember what each file was, load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..corpus import Corpus
+from .load import load_corpus
+from .save import read_stamps
+
+
+def open_corpus(path: str | Path) -> Corpus:
+    """``load_corpus``, plus the stamps of the files as they were read (``corpus.file_stamps``), so that a
+    later save refuses to overwrite a file someone else changed in the meantime. The stamps are taken
+    before the files are read: a change during the load is then caught too."""
+    from .save import finish_interrupted_save
+
+    root = Path(path)
+    notes = []
+    if root.is_dir():
+        try:
+            notes = finish_interrupted_save(root)
+        except OSError:
+            pass  # load_corpus says so
+    stamps = read_stamps(root) if root.is_dir() else {}
+    corpus = load_corpus(root)
+    corpus.file_stamps = stamps
+    corpus.notes = notes + [n for n in getattr(corpus, "notes", []) if n not in notes]
+    return corpus
