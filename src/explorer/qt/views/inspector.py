@@ -2,6 +2,8 @@
 
 Rich text built from escaped data (``style.esc``); links are ``item:ID`` anchors (``style.item_link``)
 that turn into ``state.select(ID)``. The ids shown as links are kept for tests (``link_targets``).
+What to list — the linked items by kind, the relationships of an item, the caps on long lists — comes from
+``explorer.core.index.queries``; this module only renders it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from ...core.index.queries import GROUP_KINDS, MAX_ENTRIES, MAX_PASSAGES, expert_positions, label_of, \
+    link_groups, relationship_label
+from ...core.layout.text import excerpt, quote_context
 from ..bridge import AppState
 from .base import View
 from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc,
@@ -18,13 +23,13 @@ from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MU
 LINK_COLOR = "#1f5fa8"
 CONFLICT_BG = "#fbe8ea"
 QUOTE_BG = "#f7f5ee"
-MAX_PASSAGES = 40
-MAX_ENTRIES = 100  # links shown per group; the rest are counted (a theme of a large corpus has thousands)
 EXCERPT_CHARS = 150
 
+#: headings of the link groups
+GROUP_NAMES = {"entity": "Actors", "expert": "Experts & voices", "theme": "Themes", "event": "Events",
+               "relationship": "Relationships", "document": "Documents"}
 #: link groups, in the order shown: (kind, heading)
-GROUPS = (("entity", "Actors"), ("expert", "Experts & voices"), ("theme", "Themes"), ("event", "Events"),
-          ("relationship", "Relationships"), ("document", "Documents"))
+GROUPS = tuple((kind, GROUP_NAMES[kind]) for kind in GROUP_KINDS)
 
 CSS = f"""
 body {{ color: {TEXT_COLOR}; }}
@@ -57,8 +62,7 @@ def _badge(kind: str, extra: str = "") -> str:
 
 
 def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return excerpt(text, limit)
 
 
 class InspectorView(View):
@@ -134,12 +138,11 @@ class InspectorView(View):
                 out.append(f'<p style="margin-top:8px;">{esc(text)}</p>')
         if kind == "expert" and item.positions:
             out.append('<p class="section">ARGUES</p>')
-            for pos in item.positions:
-                pids = [pid for pid in pos.passages if pid in index.items]
+            for text, pids in expert_positions(index, item.id):
                 links = [self._link(pid, "source" if len(pids) == 1 else f"source {n}")
                          for n, pid in enumerate(pids, 1)]
                 src = f' <span class="small">— {", ".join(links)}</span>' if links else ""
-                out.append(f'<p class="entry">{esc(pos.text)}{src}</p>')
+                out.append(f'<p class="entry">{esc(text)}{src}</p>')
         if kind == "passage":
             out.append(self._quote(item))
         out.extend(self._groups(item))
@@ -155,10 +158,9 @@ class InspectorView(View):
                 rows.append(("As written", f"“{esc(item.date_text)}”"))
             rows.append(("Precision", esc(self._precision(item.start, item.end))))
         elif kind == "relationship":
-            src, tgt = index.items.get(item.source), index.items.get(item.target)
-            rows.append(("Between", f"{self._link(item.source, src.label if src else item.source)} "
+            rows.append(("Between", f"{self._link(item.source, label_of(index, item.source))} "
                                     f'<span class="muted">{esc(item.kind)}</span> '
-                                    f"{self._link(item.target, tgt.label if tgt else item.target)}"))
+                                    f"{self._link(item.target, label_of(index, item.target))}"))
             if item.start is not None:
                 when = item.start.display() + (f" – {item.end.display()}" if item.end else " –")
                 rows.append(("Period", esc(when)))
@@ -186,8 +188,7 @@ class InspectorView(View):
             rows.append(("Length", f"{len(item.text):,} characters, "
                                    f"{len(index.document_passages(item.id))} passages"))
         elif kind == "passage":
-            doc = index.items.get(item.document)
-            rows.append(("Document", self._link(item.document, doc.label if doc else item.document)))
+            rows.append(("Document", self._link(item.document, label_of(index, item.document))))
             rows.append(("Characters", f"{item.start:,}–{item.end:,}"))
         if getattr(item, "inferred", False) or getattr(item, "date_inferred", False):
             rows.append(("Inferred", '<span class="inferred">the date is inferred from the text, '
@@ -208,67 +209,34 @@ class InspectorView(View):
     def _quote(self, passage) -> str:
         index = self.state.index
         doc = index.items.get(passage.document)
-        text = doc.text if doc is not None else ""
-        before = text[max(0, passage.start - 80):passage.start]
-        after = text[passage.end:passage.end + 80]
-        before = ("…" + " ".join(before.split())[-70:]) if before.strip() else ""
-        after = (" ".join(after.split())[:70] + "…") if after.strip() else ""
+        before, after = quote_context(doc.text if doc is not None else "", passage.start, passage.end)
         return (f'<table width="100%" cellpadding="8" cellspacing="0" bgcolor="{QUOTE_BG}" '
                 f'style="margin-top:8px;"><tr><td><span class="muted">{esc(before)}</span>'
                 f'<b>{esc(passage.quote)}</b><span class="muted">{esc(after)}</span></td></tr></table>')
 
-    def _group_ids(self, item) -> dict[str, list[str]]:
-        index = self.state.index
-        kind = item.item_kind
-        groups: dict[str, list[str]] = {}
-        if kind == "passage":
-            for other in index.items_of_passage(item.id):
-                groups.setdefault(index.kind_of(other), []).append(other)
-            return groups
-        for group_kind, _ in GROUPS:
-            if group_kind == "event":
-                ids = [e for e in index.linked_events(item.id) if e != item.id]
-            else:
-                ids = index.linked(item.id, group_kind)
-            groups[group_kind] = ids
-        if kind == "event":
-            ends = set(item.actors) | set(item.experts)
-            groups["relationship"] = [r.id for r in self.state.corpus.relationships
-                                      if {r.source, r.target} <= ends]
-        elif kind in ("entity", "expert"):
-            # the other ends of its relationships are actors too
-            others: dict[str, None] = {}
-            for rel_id in groups["relationship"]:
-                rel = index.items[rel_id]
-                for end in (rel.source, rel.target):
-                    if end != item.id:
-                        others[end] = None
-            present = {i for ids in groups.values() for i in ids}
-            for end in others:
-                end_kind = index.kind_of(end)
-                if end_kind in groups and end not in present:
-                    groups[end_kind].append(end)
-        if kind == "document":
-            groups["passage"] = [p.id for p in index.document_passages(item.id)]
-        else:
-            groups["passage"] = [p for p in index.passages_of(item.id) if p in index.passages]
-        return groups
-
     def _groups(self, item) -> list[str]:
         index = self.state.index
-        groups = self._group_ids(item)
+        groups = link_groups(index, item.id, self.state.corpus, MAX_ENTRIES, MAX_PASSAGES)
         out: list[str] = []
-        heading = "EVIDENCE FOR" if item.item_kind == "passage" else None
-        if heading and any(groups.values()):
-            out.append(f'<p class="section">{heading}</p>')
-        for group_kind, name in GROUPS:
-            all_ids = groups.get(group_kind) or []
-            if not all_ids:
+        if item.item_kind == "passage" and groups:
+            out.append('<p class="section">EVIDENCE FOR</p>')
+        for group in groups:
+            group_kind, ids = group.kind, group.ids
+            if group_kind == "passage":
+                out.append(f'<p class="section"><span style="color:{KIND_COLORS["passage"]};">■</span> '
+                           f'PASSAGES ({group.total})</p>')
+                for pid in ids:
+                    p = index.passages[pid]
+                    doc = index.items.get(p.document)
+                    where = (f'<br><span class="small">{esc(_excerpt(doc.label, 60))}</span>'
+                             if doc is not None and doc is not item else "")
+                    out.append(f'<p class="entry">{self._link(pid, "“" + _excerpt(p.quote) + "”")}{where}</p>')
+                if group.more:
+                    out.append(f'<p class="entry small">and {group.more} more</p>')
                 continue
-            ids = all_ids[:MAX_ENTRIES]
             color = KIND_COLORS.get(group_kind, "#999999")
-            out.append(f'<p class="section"><span style="color:{color};">■</span> {esc(name.upper())} '
-                       f'({len(all_ids)})</p>')
+            out.append(f'<p class="section"><span style="color:{color};">■</span> '
+                       f'{esc(GROUP_NAMES[group_kind].upper())} ({group.total})</p>')
             if group_kind == "event":
                 for ev_id in ids:
                     ev = index.items[ev_id]
@@ -276,30 +244,15 @@ class InspectorView(View):
                                f'<span class="small">{esc(ev.when)}</span></p>')
             elif group_kind == "relationship":
                 for rel_id in ids:
-                    rel = index.items[rel_id]
-                    src, tgt = index.items.get(rel.source), index.items.get(rel.target)
-                    label = f"{src.label if src else rel.source} {rel.kind} {tgt.label if tgt else rel.target}"
-                    out.append(f'<p class="entry">{self._link(rel_id, label)}</p>')
+                    out.append(f'<p class="entry">{self._link(rel_id, relationship_label(index, rel_id))}</p>')
             elif group_kind in ("expert", "document"):
                 for other in ids:
                     out.append(f'<p class="entry">{self._link(other, index.items[other].label)}</p>')
             else:
                 out.append('<p class="entry">' + ", ".join(self._link(o, index.items[o].label) for o in ids)
                            + "</p>")
-            if len(all_ids) > len(ids):
-                out.append(f'<p class="entry small">and {len(all_ids) - len(ids)} more</p>')
-        passages = groups.get("passage") or []
-        if passages:
-            out.append(f'<p class="section"><span style="color:{KIND_COLORS["passage"]};">■</span> '
-                       f'PASSAGES ({len(passages)})</p>')
-            for pid in passages[:MAX_PASSAGES]:
-                p = index.passages[pid]
-                doc = index.items.get(p.document)
-                where = (f'<br><span class="small">{esc(_excerpt(doc.label, 60))}</span>'
-                         if doc is not None and doc is not item else "")
-                out.append(f'<p class="entry">{self._link(pid, "“" + _excerpt(p.quote) + "”")}{where}</p>')
-            if len(passages) > MAX_PASSAGES:
-                out.append(f'<p class="entry small">and {len(passages) - MAX_PASSAGES} more</p>')
+            if group.more:
+                out.append(f'<p class="entry small">and {group.more} more</p>')
         return out
 
     # -- for tests and export -----------------------------------------------------------------------
