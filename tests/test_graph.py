@@ -14,14 +14,6 @@ from explorer.qt.views import graph as graph_module
 from explorer.qt.views.graph import GraphView
 
 
-@pytest.fixture(autouse=True)
-def _fresh_layout():
-    """Dragged positions are kept for the session: start and end each test without them."""
-    graph_module._SESSION_POSITIONS.clear()
-    yield
-    graph_module._SESSION_POSITIONS.clear()
-
-
 @pytest.fixture()
 def graph(make_view):
     return make_view(GraphView, 1100, 800)
@@ -246,16 +238,17 @@ def test_dragging_a_node_moves_it_and_the_position_is_kept(graph, qtbot, make_vi
     assert abs(moved.x() - (start.x() + 48)) <= 2 and abs(moved.y() - (start.y() + 32)) <= 2
     # the other nodes did not move, and the view did not pan
     assert {n: xy for n, xy in graph.positions().items() if n != node} == others_before
-    # kept for the session: a new view on the same corpus puts it where it was dropped
+    # kept in the workspace: a new view of it puts the node where it was dropped
     again = make_view(GraphView, 700, 600)
     assert again.positions()[node] == after
-    # the move is an undoable edit
-    stack = graph.state.undo_stack
-    assert stack.count() == 1 and stack.undoText().startswith("Move ")
-    stack.undo()
-    assert graph.positions()[node] == before
-    stack.redo()
-    assert graph.positions()[node] == after
+    # the move is an undoable step of the core's command stack, and every view follows it
+    stack = graph.state.workspace.stack
+    assert len(stack.entries) == 1 and stack.undo_label().startswith("Move ")
+    assert not graph.state.workspace.modified  # node positions are not corpus edits
+    graph.state.undo()
+    assert graph.positions()[node] == before and again.positions()[node] == before
+    graph.state.redo()
+    assert graph.positions()[node] == after and again.positions()[node] == after
     # a drag on the background pans instead of moving nodes
     before_all = graph.positions()
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))

@@ -111,3 +111,43 @@ def test_deleting_the_selected_item_clears_the_selection_everywhere(edit_state):
     assert edit_state.selection is None
     assert heard == ["ent-shortlived", None]
     assert Qt  # the Qt namespace is what the views use; imported for the helpers above
+
+
+def test_graph_follows_edits_and_keeps_the_picture(show, edit_state):
+    from explorer.qt.views.graph import GraphView
+
+    view = show(GraphView, 1000, 760)
+    before = view.positions()
+    entity = next(e for e in edit_state.corpus.entities if e.id in before)
+    edit_state.do(EditItem(entity.id, name="Renamed Place"))
+    assert view.node_label(entity.id) == "Renamed Place"
+    assert view.positions() == before
+    passage = edit_state.corpus.passages[0].id
+    with edit_state.group("New partner"):
+        edit_state.do(AddItem("entity", name="Newland", kind="country", passages=[passage]))
+        edit_state.do(AddItem("relationship", source="ent-newland", target=entity.id, kind="trades with",
+                              passages=[passage]))
+    after = view.positions()
+    assert "ent-newland" in after
+    assert {k: v for k, v in after.items() if k != "ent-newland"} == before  # nothing else moved
+    edit_state.undo()
+    assert "ent-newland" not in view.positions()
+    edit_state.undo()
+    assert view.node_label(entity.id) == entity.name
+
+
+def test_window_undo_and_redo_run_the_core_stack(qtbot, edit_state):
+    from explorer.qt.window.main_window import MainWindow
+
+    window = MainWindow(edit_state, use_settings=False)
+    qtbot.addWidget(window)
+    assert not window.act_undo.isEnabled()
+    event = edit_state.corpus.events[0]
+    edit_state.do(EditItem(event.id, title="Retitled"))
+    assert window.act_undo.isEnabled() and window.act_undo.text().startswith("&Undo Edit title")
+    assert window.isWindowModified()
+    window.act_undo.trigger()
+    assert edit_state.corpus.get(event.id).title == event.title
+    assert not window.isWindowModified() and window.act_redo.isEnabled()
+    window.act_redo.trigger()
+    assert edit_state.corpus.get(event.id).title == "Retitled"

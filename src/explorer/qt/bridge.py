@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
 from ..core.commands import Command
 from ..core.corpus import Corpus
@@ -44,8 +43,6 @@ class AppState(QObject):
         self.time_window: tuple[float, float] = (DEFAULT_START, DEFAULT_END)
         self._unsubscribe = self.workspace.subscribe(self._on_outcome)
         self.workspace.stack.subscribe(self.undoStateChanged.emit)
-        #: transitional: graph node moves still use a QUndoStack of their own (see views/graph.py)
-        self.undo_stack = QUndoStack(self)
 
     # -- what the workspace holds ----------------------------------------------------------------
     corpus = property(lambda self: self.workspace.corpus)
@@ -57,7 +54,6 @@ class AppState(QObject):
     # -- corpus ----------------------------------------------------------------------------------
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
         self.workspace.set_corpus(corpus, index)
-        self.undo_stack.clear()
         self.corpusChanged.emit()
         self.selectionChanged.emit(None)
         self.historyChanged.emit()

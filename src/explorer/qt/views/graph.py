@@ -15,7 +15,7 @@
   in blocks packed in rows, chains and isolated nodes in columns below) are Qt-free, in
   ``explorer.core.layout.graph``. The view picks the number of columns (and stretches the layout) to
   fill its canvas at the largest scale, and re-flows it when the canvas changes shape while fitted;
-  dragged nodes keep their place for the session (``_SESSION_POSITIONS``, keyed by corpus);
+  dragged nodes keep their place (the workspace's ``node_positions``, undoable like any edit);
 - fitting (``fit_rect``, in the core) keeps room for the labels beside the nodes at the right edge;
 - click a node or edge to select it; the selection's neighbourhood is emphasised, the rest dimmed;
 - relationships with a period show only when active in the timeline window (toggle; a start without an
@@ -28,7 +28,6 @@ from __future__ import annotations
 import itertools
 import math
 import sys
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -43,7 +42,6 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QTransform,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -55,7 +53,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.commands import SetNodePositions
 from ...core.layout.graph import (
+    layout_for,
+    touches_graph,
     AFFILIATION_PREFIX,
     COL_W,
     NODE_INSET,
@@ -106,8 +107,6 @@ HIT_NODE_PX = 4.0  # extra tolerance around a node's radius
 HIT_EDGE_PX = 5.0
 
 
-#: positions of nodes the user dragged, for the session: corpus key -> {node id: (x, y)}
-_SESSION_POSITIONS: dict[str, dict[str, tuple[float, float]]] = {}
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -688,6 +687,8 @@ class GraphView(View):
 
         self._build_ui()
         self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.corpusEdited, self._on_corpus_edited)
+        self.listen(state.nodesMoved, self._on_nodes_moved)
         self.listen(state.selectionChanged, self._on_selection_changed)
         self.listen(state.timeWindowChanged, self._on_time_window_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
@@ -759,7 +760,9 @@ class GraphView(View):
         layout.addWidget(self.body, 1)
 
     # -- state -> view -------------------------------------------------------------------------------
-    def _on_corpus_changed(self) -> None:
+    def _on_corpus_changed(self, previous: dict | None = None) -> None:
+        """Build the graph of the corpus. With ``previous`` positions (after an edit) the nodes that stay
+        keep them, new ones go next to their neighbours, and the view keeps its zoom."""
         if self._closed:
             return
         corpus = self.state.corpus
@@ -785,8 +788,11 @@ class GraphView(View):
         self._corpus_key = str(getattr(corpus, "root", "") or corpus.info.title)
         self.grid_nodes = set(model.grid_nodes)
         self._pos = self._base_layout()
-        self._pos.update({k: v for k, v in _SESSION_POSITIONS.get(self._corpus_key, {}).items()
-                          if k in self._pos})
+        if previous:
+            columns, aspect, rows = self._shape
+            self._pos = layout_for(tuple(self._nodes), tuple((e.source, e.target) for e in self._edges), previous,
+                                   single_order=self._single_order, columns=columns, aspect=aspect, rows=rows)
+        self._pos.update({k: v for k, v in self._manual().items() if k in self._pos})
         present = []
         for kind in NODE_KINDS:
             if any(self._style[n] == NODE_STYLES[kind] for n in self._nodes):
@@ -797,6 +803,11 @@ class GraphView(View):
         if any(e.affiliation for e in self._edges):
             present.append(("Affiliation", "dash", AFFILIATION_COLOR))
         self.legend.set_entries(present)
+        if previous:
+            self._compute_emphasis()
+            self._refresh()
+            self.item.geometry_changed()
+            return
         self._auto_fit = True
         self._refresh()
         self.fit()
@@ -1148,19 +1159,53 @@ class GraphView(View):
         if not self._nodes or self._layout_shape(size) == self._shape:
             return
         self._pos = self._base_layout(size)
-        self._pos.update({k: v for k, v in _SESSION_POSITIONS.get(self._corpus_key, {}).items() if k in self._pos})
+        self._pos.update({k: v for k, v in self._manual().items() if k in self._pos})
         self.item.geometry_changed()
 
+    def _manual(self) -> dict[str, tuple[float, float]]:
+        """Nodes placed by hand: the workspace keeps them (with undo), so every view of it agrees."""
+        return self.state.workspace.node_positions
+
     def move_node(self, node_id: str, x: float, y: float) -> None:
+        """Show a node at (x, y) while it is dragged; ``record_move`` makes the move an edit."""
         self._pos[node_id] = (float(x), float(y))
-        _SESSION_POSITIONS.setdefault(self._corpus_key, {})[node_id] = (float(x), float(y))
         self.item.geometry_changed()
 
     def record_move(self, node_id: str, old: tuple[float, float]) -> None:
-        """Put a finished drag on the undo stack (Edit ▸ Undo puts the node back)."""
+        """A finished drag becomes an undoable step of the workspace (Edit ▸ Undo puts the node back)."""
         new = self._pos.get(node_id)
         if new is not None and tuple(new) != tuple(old):
-            self.state.undo_stack.push(_MoveNode(self, node_id, old, new))
+            command = SetNodePositions({node_id: (float(new[0]), float(new[1]))})
+            command.label = f"Move {self._labels.get(node_id, node_id)}"
+            self.state.do(command)
+
+    def _on_nodes_moved(self, nodes: dict) -> None:
+        """Nodes placed (or released, None: back to the layout's place) by a move, its undo or redo."""
+        if self._closed or not self._nodes:
+            return
+        base = None
+        for node_id, xy in nodes.items():
+            if node_id not in self._node_set:
+                continue
+            if xy is None:
+                base = base or self._layout_for(*self._shape)
+                if node_id in base:
+                    self._pos[node_id] = base[node_id]
+            else:
+                self._pos[node_id] = (float(xy[0]), float(xy[1]))
+        self.item.geometry_changed()
+
+    def _on_corpus_edited(self, change) -> None:
+        """An edit: a graph that gained or lost nodes or edges is rebuilt with the nodes that stay where
+        they were; otherwise only names, emphasis and the time filter are brought up to date."""
+        if self._closed:
+            return
+        if not touches_graph(change):
+            self._compute_emphasis()
+            self._refresh()
+            return
+        previous = dict(self._pos)
+        self._on_corpus_changed(previous)
 
     def drag_node(self, node_id: str, dx: float, dy: float) -> None:
         """Move a node by (dx, dy) viewport pixels, as a drag does (for scripts; tests drag for real)."""
@@ -1168,12 +1213,19 @@ class GraphView(View):
         inv, ok = tr.inverted() if tr is not None else (None, False)
         if not ok:
             return
-        screen = tr.map(QPointF(*self._pos[node_id])) + QPointF(dx, dy)
+        old = self._pos[node_id]
+        screen = tr.map(QPointF(*old)) + QPointF(dx, dy)
         target = inv.map(screen)
         self.move_node(node_id, target.x(), target.y())
+        self.record_move(node_id, old)
 
     def reset_layout(self) -> None:
-        _SESSION_POSITIONS.pop(self._corpus_key, None)
+        """Every node back where the layout puts it (one undoable step if any was placed by hand)."""
+        manual = self._manual()
+        if manual:
+            command = SetNodePositions(dict.fromkeys(manual))
+            command.label = "Reset Graph Layout"
+            self.state.do(command)
         if self._closed:
             return
         if self._nodes:
@@ -1261,35 +1313,6 @@ class GraphView(View):
             self._closed = True
             self.canvas.close()
         super().closeEvent(ev)
-
-
-class _MoveNode(QUndoCommand):
-    """A node moved by a drag. Positions live in the session store, so undo still works when the view
-    that made the move has been closed (a new view on the corpus picks them up)."""
-
-    def __init__(self, view: "GraphView", node_id: str, old: tuple[float, float], new: tuple[float, float]):
-        label = view.state.index.items[node_id].label if view.state.index and node_id in view.state.index.items \
-            else node_id
-        super().__init__(f"Move {label}")
-        self._view = weakref.ref(view)
-        self._key, self._node, self._old, self._new = view._corpus_key, node_id, old, new
-        self._first = True
-
-    def _apply(self, pos: tuple[float, float]) -> None:
-        view = self._view()
-        if view is not None and not view._closed and view._corpus_key == self._key:
-            view.move_node(self._node, *pos)
-        else:
-            _SESSION_POSITIONS.setdefault(self._key, {})[self._node] = pos
-
-    def redo(self) -> None:
-        if self._first:  # the drag already moved it
-            self._first = False
-            return
-        self._apply(self._new)
-
-    def undo(self) -> None:
-        self._apply(self._old)
 
 
 def _arrowhead(seg: tuple[QPointF, QPointF], r: float, size: float = 7.0) -> QPolygonF | None:

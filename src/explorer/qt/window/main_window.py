@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.state.selectionChanged.connect(self._on_selection_changed)
         self.state.historyChanged.connect(self._on_history_changed)
         self.state.corpusChanged.connect(self._on_corpus_changed)
+        self.state.undoStateChanged.connect(self._on_undo_state_changed)
+        self._on_undo_state_changed()
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         if use_settings:
             self._restore_settings()
@@ -206,9 +208,9 @@ class MainWindow(QMainWindow):
                                         [QKeySequence.StandardKey.Forward, "Alt+Right"],
                                         "Go forward to the next selection")
         self.act_forward.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
-        self.act_undo = self.state.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.state.undo_stack.createRedoAction(self, "&Redo")
+        # Undo and Redo run the core's command stack (every edit, graph moves included)
+        self.act_undo = self._action("&Undo", self.state.undo, QKeySequence.StandardKey.Undo, "Undo the last edit")
+        self.act_redo = self._action("&Redo", self.state.redo, None, "Redo the last edit undone")
         redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
         for extra in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")):  # both, whatever the platform
             if extra not in redo_keys:
@@ -405,7 +407,7 @@ class MainWindow(QMainWindow):
     def _on_corpus_changed(self) -> None:
         corpus = self.state.corpus
         title = corpus.info.title if corpus else ""
-        self.setWindowTitle(f"{title} — Explorer" if title else "Explorer")
+        self.setWindowTitle(f"{title}[*] — Explorer" if title else "Explorer[*]")
 
     def show_problems(self) -> None:
         corpus = self.state.corpus
@@ -459,6 +461,14 @@ class MainWindow(QMainWindow):
             self.selection_label.setText(f"{KIND_LABELS.get(item.item_kind, item.item_kind)}: {item.label}")
         if self.corpus_path is not None and self.use_settings:
             QSettings().setValue(self._selection_key(), item_id or "")
+
+    def _on_undo_state_changed(self) -> None:
+        stack = self.state.workspace.stack
+        for action, can, label, verb in ((self.act_undo, stack.can_undo(), stack.undo_label(), "&Undo"),
+                                         (self.act_redo, stack.can_redo(), stack.redo_label(), "&Redo")):
+            action.setEnabled(can)
+            action.setText(f"{verb} {label}" if can and label else verb)
+        self.setWindowModified(self.state.workspace.modified)
 
     def _on_history_changed(self) -> None:
         self.act_back.setEnabled(self.state.can_go_back())
