@@ -208,3 +208,26 @@ def test_plain_validate_still_writes_nothing(corpus_copy, capsys):
     before = files_of(corpus_copy)
     code, _, _ = run(capsys, "validate", corpus_copy)
     assert code == 1 and files_of(corpus_copy) == before
+
+
+def _edit_json(root, name, change):
+    path = root / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, change", [
+    ("events.json", lambda d: d[0]["themes"].append("theme-nowhere")),  # the loader drops the reference
+    ("events.json", lambda d: d[2].update(end="2019")),  # an end before its start: the loader ignores it
+    ("themes.json", lambda d: d[0].update(color="blue")),  # an invalid item: skipped
+    ("relationships.json", lambda d: d[0].update(target="ent-ghost")),  # a relationship to nobody
+], ids=["unknown-reference", "end-before-start", "invalid-item", "unknown-target"])
+def test_fix_never_writes_back_what_the_loader_dropped(mini_corpus, capsys, name, change):
+    _edit_json(mini_corpus, name, change)
+    before = (mini_corpus / name).read_bytes()
+    code, out, err = run(capsys, "validate", "--fix", mini_corpus)
+    assert code == 1
+    assert (mini_corpus / name).read_bytes() == before
+    assert f"rewrote {name}" not in out
+    assert "left unchanged: " in err and name in err.split("left unchanged: ")[1]

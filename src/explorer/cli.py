@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -49,26 +50,75 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-#: what --fix repairs, by the start of the loader's problem: (file, marker in the sentence) -> what was done
-_FIXABLE = (("passages.json", "re-anchored by the quote", "offsets anchored"),
-            ("documents.json", "the file is missing", "created"))
+def _fixable_files(corpus) -> tuple[set[str], dict[str, list[str]]]:
+    """Which JSON files of a loaded corpus ``validate --fix`` may rewrite, and what it repairs in each.
 
+    A file may be rewritten only if what loaded from it is everything it holds: the same items in the same
+    order with the same values, apart from the layout and passage offsets re-anchored by their quote.
+    A file the loader had to drop anything from (an invalid item, a reference to a missing item, an end
+    before its start, a document whose text did not load...) is left as it is, for a person to fix."""
+    from pydantic import TypeAdapter, ValidationError
 
-def _fix_note(problem) -> str | None:
-    """What --fix does about a loader problem, or None when it needs a person."""
-    for name, marker, note in _FIXABLE:
-        if problem.file == name and marker in problem.what:
-            return note
-    return None
+    from .core.corpus import FILE_OF_KIND, KIND_ORDER, MODEL_OF_KIND
+    from .core.model.types import CorpusInfo
+
+    root = Path(corpus.root)
+    safe: set[str] = set()
+    notes: dict[str, list[str]] = {}
+
+    def raw_json(name: str):
+        return json.loads((root / name).read_bytes().decode("utf-8-sig"))
+
+    if (root / "corpus.json").is_file():
+        try:
+            if CorpusInfo.model_validate(raw_json("corpus.json")) == corpus.info:
+                safe.add("corpus.json")
+        except (OSError, ValueError):
+            pass
+    for kind in KIND_ORDER:
+        name = FILE_OF_KIND[kind]
+        loaded = corpus.items_of(kind)
+        if not (root / name).is_file():
+            if kind == "document" and not loaded:
+                safe.add(name)
+                notes[name] = ["created"]
+            continue
+        try:
+            raw = raw_json(name)
+            if isinstance(raw, dict) and isinstance(raw.get(name.removesuffix(".json")), list):
+                raw = raw[name.removesuffix(".json")]
+            if not isinstance(raw, list) or len(raw) != len(loaded):
+                continue
+            if kind == "document" and any(isinstance(r, dict) and "text" in r for r in raw):
+                continue  # inline text is dropped by the loader
+            items = TypeAdapter(list[MODEL_OF_KIND[kind]]).validate_python(raw)
+        except (OSError, ValueError, ValidationError):
+            continue
+        anchored = False
+        same = True
+        for given, got in zip(items, loaded):
+            if kind == "document":
+                given = given.model_copy(update={"text": got.text})
+            elif kind == "passage":
+                anchored |= (given.start, given.end) != (got.start, got.end)
+                given = given.model_copy(update={"start": got.start, "end": got.end, "prefix": got.prefix,
+                                                 "suffix": got.suffix})
+            if given != got:
+                same = False
+                break
+        if same:
+            safe.add(name)
+            if anchored:
+                notes[name] = ["offsets anchored"]
+    return safe, notes
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     """`validate --fix`: load, then write back what the loader repaired (passage offsets re-anchored by
-    their quote, a missing documents.json) and the canonical layout, atomically. A file with any problem
-    the loader cannot repair is left as it is (writing back what loaded would drop the broken items)."""
+    their quote, a missing documents.json) and the canonical layout, atomically; then report what is left."""
     from .core.io.load import NotACorpusError, is_corpus_folder, load_corpus
-    from .core.io.save import (ANNOTATION_FILES, INFO_FILE, SaveConflict, SaveError, all_files,
-                               finish_interrupted_save, read_stamps, save_corpus)
+    from .core.io.save import (JSON_FILES, SaveError, all_files, finish_interrupted_save, read_stamps,
+                               save_corpus)
 
     target = Path(args.path) if args.path else default_corpus_path()
     if target.is_dir() and is_corpus_folder(target):
@@ -84,30 +134,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
     except NotACorpusError as exc:
         _err(f"explorer: {exc}")
         return 2
-
-    notes: dict[str, list[str]] = {}  # file -> what --fix repairs in it
-    for problem in corpus.problems:
-        note = _fix_note(problem)
-        if note is not None and note not in notes.setdefault(problem.file, []):
-            notes[problem.file].append(note)
-    # "end before start" is reported beside the re-anchoring of the same passage, which repairs it
-    anchored = {p.where.split(".")[0] for p in corpus.problems if _fix_note(p) == "offsets anchored"}
-    left = [p for p in corpus.problems if _fix_note(p) is None and not (
-        p.file == "passages.json" and p.where.split(".")[0] in anchored and "is before start" in p.what)]
-    unsafe = {p.file for p in left}  # files that would lose what failed to load: left as they are
-    if any(p.file not in ANNOTATION_FILES and p.file != INFO_FILE for p in left):
-        unsafe.add("documents.json")  # a document text that failed to load: its document was skipped
-    for name in unsafe:
-        notes.pop(name, None)
-    names = {n for n in all_files(corpus) if n in ANNOTATION_FILES or n == INFO_FILE} - unsafe
-    if "documents.json" in notes:
-        names.add("documents.json")
+    safe, notes = _fixable_files(corpus)
+    names = {n for n in all_files(corpus) if n in safe}
     try:
         result = save_corpus(corpus, files=names, stamps=stamps)
-    except SaveConflict as exc:
-        _err(f"explorer: cannot fix {target}: {exc}")
-        return 2
-    except SaveError as exc:
+    except SaveError as exc:  # SaveConflict too: a file changed while this ran
         _err(f"explorer: cannot fix {target}: {exc}")
         return 2
     for name in result.written:
@@ -115,11 +146,17 @@ def cmd_fix(args: argparse.Namespace) -> int:
             print(f"wrote {name} (it was missing)")
         else:
             print(f"rewrote {name} ({', '.join([*notes.get(name, []), 'canonical layout'])})")
+    left = corpus.problems
+    if result.written and left:
+        try:
+            left = load_corpus(target).problems  # what the rewrite did not settle
+        except NotACorpusError:  # pragma: no cover - it was a corpus a moment ago
+            pass
     if left:
         for problem in left:
             print(problem)
-        kept = ", ".join(sorted(n for n in unsafe if n in ANNOTATION_FILES or n == INFO_FILE))
-        _err(f"{len(left)} problem(s) that --fix cannot repair" + (f"; left unchanged: {kept}" if kept else ""))
+        kept = [n for n in all_files(corpus) if n in JSON_FILES and n not in safe]
+        _err(f"{len(left)} problem(s) that --fix cannot repair" + (f"; left unchanged: {', '.join(kept)}" if kept else ""))
         return 1
     if not result.written:
         print("nothing to fix")
