@@ -314,17 +314,44 @@ def test_an_unwritable_folder_is_a_save_error_and_nothing_changes(canonical_mini
     assert leftovers(canonical_mini) == []
 
 
-def test_a_real_read_only_folder_when_not_root(canonical_mini):
+_READ_ONLY_CHILD = textwrap.dedent("""
+    import sys
+    from explorer.core.corpus import Put
+    from explorer.core.io.load import load_corpus
+    from explorer.core.io.save import SaveError, save_corpus
+
+    corpus = load_corpus(sys.argv[1])
+    cs = corpus.apply([Put(corpus.get("ev-opened").model_copy(update={"title": "Mine"}))])
+    try:
+        save_corpus(corpus, cs.files())
+    except SaveError as exc:
+        print(exc)
+        raise SystemExit(3)
+""")
+
+
+def test_a_really_read_only_folder(canonical_mini, tmp_path):
+    """chmod 555 for real; as root, in a child process without the capabilities that bypass it."""
+    script = tmp_path / "child.py"
+    script.write_text(_READ_ONLY_CHILD, encoding="utf-8")
+    command = [sys.executable, str(script), str(canonical_mini)]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        pytest.skip("root writes into read-only folders; the monkeypatched test covers this")
-    corpus = load_corpus(canonical_mini)
-    edit_several(corpus)
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to drop the capabilities; the monkeypatched test covers it")
+        command = [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    before = snapshot_files(canonical_mini)
     canonical_mini.chmod(0o555)
     try:
-        with pytest.raises(SaveError, match="nothing was saved"):
-            save_corpus(corpus)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     finally:
         canonical_mini.chmod(0o755)
+    if done.returncode != 3 and "Operation not permitted" in done.stderr:
+        pytest.skip(f"cannot drop capabilities here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stdout.strip() == (f"cannot write events.json in the folder {canonical_mini}: permission denied; "
+                                   f"nothing was saved")
+    assert snapshot_files(canonical_mini) == before and leftovers(canonical_mini) == []
 
 
 def test_save_into_a_folder_that_is_gone(tmp_path):
