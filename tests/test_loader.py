@@ -73,9 +73,12 @@ def test_unknown_document_and_unknown_item_references(mini_corpus):
     assert "passages.json: [3].document: unknown document 'doc-missing'; passage p-trade skipped" in problems
     assert "events.json: [0].actors[1]: ev-proposed refers to unknown actor 'ent-nowhere'" in problems
     assert any(p.startswith("relationships.json: [0].target: rel-builds refers to unknown") for p in problems)
-    # the event whose only passage vanished is kept but reported as having no evidence
-    assert "events.json: [2].passages[0]: ev-trade refers to unknown passage 'p-trade'" in problems
-    assert "events.json: [2].passages: ev-trade has no passage as evidence" in problems
+    # the event whose only passage was skipped is kept; the references to that passage are follow-ons of
+    # its problem: one line per file counts them instead of a line each (and no "no passage as evidence")
+    assert "entities.json: file: 1 reference to skipped passages was dropped" in problems
+    assert "events.json: file: 1 reference to skipped passages was dropped" in problems
+    assert not any("ev-trade" in p for p in problems)
+    assert corpus.get("ev-trade").passages == []
     assert corpus.get("ev-proposed").actors == ["ent-bridge"]
     assert corpus.relationships == []
 
@@ -117,8 +120,15 @@ def test_document_not_utf8(mini_corpus):
     corpus, problems = _problems(mini_corpus)
     assert problems[0] == "docs/a.txt: line 1: is not UTF-8 text (byte 3); document doc-a skipped"
     assert corpus.documents == [] and corpus.passages == []
-    assert len(corpus.experts) == 1  # still there, reported as without evidence
-    assert "experts.json: [0].passages: ex-liwei has no passage as evidence" in problems
+    assert len(corpus.experts) == 1  # still there, without evidence
+    # the passages in that document and the references to them are counted (once per file), not listed
+    assert problems[1:] == ["passages.json: file: 4 passages in skipped documents were skipped too",
+                            "themes.json: file: 1 reference to skipped passages was dropped",
+                            "entities.json: file: 2 references to skipped passages were dropped",
+                            "experts.json: file: 2 references to skipped passages were dropped",
+                            "events.json: file: 3 references to skipped passages were dropped",
+                            "relationships.json: file: 1 reference to skipped passages was dropped"]
+    assert corpus.skipped == {"documents": 1, "passages": 4}
 
 
 def test_binary_document(mini_corpus):
@@ -147,7 +157,7 @@ def test_unknown_field_and_missing_field(mini_corpus):
     _edit(mini_corpus, "experts.json", lambda d: d[0].update(nickname="x"))
     _edit(mini_corpus, "events.json", lambda d: d[0].pop("title"))
     corpus, problems = _problems(mini_corpus)
-    assert "experts.json: [0].nickname: Unknown field in ex-liwei; item skipped" in problems
+    assert "experts.json: [0].nickname: Unknown field 'nickname' in ex-liwei; item skipped" in problems
     assert "events.json: [0].title: Required field is missing in ev-proposed; item skipped" in problems
 
 

@@ -181,7 +181,7 @@ def _describe_error(err: dict[str, Any], model: type[BaseModel] | None = None) -
 
 # -- JSON syntax errors in plain words -------------------------------------------------------------------
 
-_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)|[\[\]{}]', re.S)
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(")?|[\[\]{}]', re.S)
 _CURLY = "“”‘’„‚"
 
 
@@ -195,7 +195,7 @@ def _open_brackets(text: str) -> list[str]:
         elif token in "]}":
             if stack:
                 stack.pop()
-        elif not token.endswith('"') or token == '"' or (token.endswith('\\"') and not token.endswith('\\\\"')):
+        elif m.group(1) is None:
             stack.append('"')  # a string still open at the end
             break
     return stack
@@ -338,12 +338,17 @@ class _Loader:
         #: id of an item that was skipped (its own problem, or its cause's, says why) -> its kind
         self.lost: dict[str, str] = {}
         self.kind_of: dict[str, str] = {}  # id -> kind of every item that loaded
-        self.unchecked: Counter[str] = Counter()  # unreadable file -> references into it not checked
-        self.absent_referrers: dict[str, set[str]] = {}  # absent file -> ids of the items that refer into it
-        self.dropped: Counter[str] = Counter()  # kind -> references dropped because the target was skipped
+        # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
+        # tool writing the loaded corpus back can tell which files did not load whole):
+        self.unchecked: Counter[tuple[str, str]] = Counter()  # (file, unreadable file) -> references into it
+        self.absent_referrers: dict[tuple[str, str], set[str]] = {}  # (file, absent file) -> ids referring
+        self.dropped: Counter[tuple[str, str]] = Counter()  # (file, kind) -> references to skipped items
+        self.quiet_relationships = 0  # relationships skipped because what they link did not load
         self.with_documents = 0  # passages skipped because their document was skipped
         self._bom: set[str] = set()  # documents whose file starts with a byte-order mark
         self._suggestions = 0
+        self._ids_of: dict[tuple[str, ...], list[str]] = {}  # kinds -> the ids of those kinds (for suggestions)
+        self._passage_problems: list[tuple[int, Problem]] = []  # (index in passages.json, problem)
 
     def problem(self, file: str, where: str, what: str) -> None:
         self.problems.append(Problem(file, where, what))
@@ -354,14 +359,21 @@ class _Loader:
         self.problem(file, where, what)
 
     def skip(self, kind: str, item_id: Any = None) -> None:
+        """Count an item that was skipped; references to its id are then follow-ons of its problem."""
         self.skipped[kind] += 1
-        if isinstance(item_id, str) and item_id not in self.kind_of:
+        if isinstance(item_id, str):
+            self.kind_of.pop(item_id, None)
             self.lost[item_id] = kind
 
-    def suggest(self, ref: str, candidates: Any) -> str:
-        """' (did you mean 'x'?)' for an unknown id close to a known one (bounded: only on small kinds, and
-        for the first hundred unknown ids)."""
-        if self._suggestions >= 100 or len(candidates) > 5000:
+    def suggest(self, ref: str, kinds: tuple[str, ...]) -> str:
+        """' (did you mean 'x'?)' for an unknown id close to a known one of the right kinds (bounded: only
+        among at most 5,000 ids, and for the first hundred unknown ids)."""
+        if self._suggestions >= 100:
+            return ""
+        candidates = self._ids_of.get(kinds)
+        if candidates is None:
+            candidates = self._ids_of[kinds] = [k for k, v in self.kind_of.items() if v in kinds]
+        if not candidates or len(candidates) > 5000:
             return ""
         self._suggestions += 1
         meant = _closest(ref, candidates, cutoff=0.8)
@@ -565,7 +577,7 @@ class _Loader:
 
     # -- passages ----------------------------------------------------------------------------------
     def anchor_passages(self, items: list[tuple[int, Passage]], docs: dict[str, Document]) -> list[Passage]:
-        """Every passage with int offsets into its document, prefix and suffix; problems in file order."""
+        """Every passage that can be placed, with int offsets into its document, prefix and suffix."""
         out: list[tuple[int, Passage]] = []
         pending: dict[str, list[tuple[int, Passage]]] = {}
         for i, p in items:
@@ -584,52 +596,47 @@ class _Loader:
             else:
                 pending.setdefault(p.document, []).append((i, p))
         if pending:
-            mark = len(self.problems)
-            with_offsets = Counter(p.document for _, p in out)
+            exact = Counter(p.document for _, p in out)
             for doc_id, plist in pending.items():
-                out.extend(self.anchor_document(docs[doc_id], plist, with_offsets[doc_id]))
-            if len(self.problems) > mark:  # keep the problems in the order of passages.json
-                new = self.problems[mark:]
-                del self.problems[mark:]
-                self.problems.extend(p for _, p in sorted(new, key=lambda ip: ip[0]))  # type: ignore
+                out.extend(self.anchor_document(docs[doc_id], plist, exact[doc_id]))
             out.sort(key=lambda ip: ip[0])
+        if self._passage_problems:  # in the order of passages.json
+            self._passage_problems.sort(key=lambda ip: ip[0])
+            self.problems.extend(problem for _, problem in self._passage_problems)
         return [p for _, p in out]
 
+    def passage_problem(self, i: int, where: str, what: str) -> None:
+        self._passage_problems.append((i, Problem("passages.json", where, what)))
+
     def passage_without_document(self, i: int, p: Passage) -> None:
-        name = "passages.json"
         ref = p.document
-        self.skip("passage", p.id)
         if self.lost.get(ref) == "document":  # its document was skipped: one line says why, and one counts
             self.with_documents += 1
         elif ref in self.kind_of:
-            self.problem(name, f"[{i}].document", f"{ref} is {_a(self.kind_of[ref])}, not a document; "
-                                                  f"passage {p.id} skipped")
+            self.passage_problem(i, f"[{i}].document", f"{ref} is {_a(self.kind_of[ref])}, not a document; "
+                                                       f"passage {p.id} skipped")
         elif "documents.json" in self.unreadable:
-            self.unchecked["documents.json"] += 1
+            self.unchecked["passages.json", "documents.json"] += 1
         else:
-            hint = self.suggest(ref, [k for k, v in self.kind_of.items() if v == "document"])
-            self.problem(name, f"[{i}].document", f"unknown document '{ref}'{hint}; passage {p.id} skipped")
+            hint = self.suggest(ref, ("document",))
+            self.passage_problem(i, f"[{i}].document", f"unknown document '{ref}'{hint}; passage {p.id} skipped")
+        self.skip("passage", p.id)
 
     def anchor_document(self, doc: Document, plist: list[tuple[int, Passage]],
                         n_exact: int) -> list[tuple[int, Passage]]:
-        """The passages of one document that need more than an exact check, as (index, problem) pairs are
-        appended to ``self.problems`` (sorted into file order by the caller)."""
-        name = "passages.json"
+        """The passages of one document that need more than an exact check (``n_exact`` others matched)."""
         text = doc.text
-        problems: list[tuple[int, Problem]] = []
-
-        def report(i: int, where: str, what: str) -> None:
-            problems.append((i, Problem(name, where, what)))
+        report = self.passage_problem
 
         # offsets given but wrong in most passages: is it one cause for the whole document?
         wrong = [(i, p) for i, p in plist if p.start is not None and p.end is not None]
         shift: tuple[str, Callable[[Passage], tuple[int, int] | None]] | None = None
-        if wrong and len(wrong) * 2 > len(wrong) + n_exact:
+        if wrong and len(wrong) > n_exact:
             shift = self.document_shift(doc, [p for _, p in wrong])
-        shifted = 0
+        shifted: list[int] = []
         fixes: dict[tuple[str, ...], list[tuple[int, Passage, dict[str, tuple[str, str]]]]] = {}
         anchored: list[tuple[int, Passage]] = []
-        folded: list[str] = []  # the document's text with typography folded, made on first need
+        folded: list[str] = []  # the document's text with its typography folded, made on first need
 
         def folded_text() -> str:
             if not folded:
@@ -642,17 +649,17 @@ class _Loader:
                 s = e - len(p.quote)
             elif e is None and s is not None:
                 e = s + len(p.quote)
+            given = p.start is not None or p.end is not None
             if s is not None and e is not None and 0 <= s and text[s:e] == p.quote:
                 anchored.append((i, self.placed(p, text, s, e)))  # one offset given, and right
                 continue
             if shift is not None and p.start is not None and p.end is not None:
                 found = shift[1](p)
                 if found is not None:
-                    shifted += 1
+                    shifted.append(i)
                     anchored.append((i, self.placed(p, text, *found)))
                     continue
             quote = p.quote
-            given = p.start is not None or p.end is not None
             hits = _occurrences(text, quote)
             if len(hits) == 1:
                 start = hits[0]
@@ -665,14 +672,14 @@ class _Loader:
                 report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, len(hits), given))
                 self.skip("passage", p.id)
                 continue
-            # not there as written: the same but for typography (quotes, dashes, CRLF line breaks)?
+            # not in the text as written: the same but for typography (quotes, dashes, CRLF line breaks)?
             variants = [quote]
             if "\n" in quote and "\r\n" in text:
                 variants.append(quote.replace("\r\n", "\n").replace("\n", "\r\n"))
             found_at: list[int] = []
             searched = quote
             for variant in variants:
-                if s is not None and e is not None and e - s == len(variant) and \
+                if s is not None and e is not None and 0 <= s and e - s == len(variant) and \
                         _fold(text[s:e]) == _fold(variant):
                     found_at, searched = [s], variant
                     break
@@ -681,7 +688,8 @@ class _Loader:
                     searched = variant
                     break
             if len(found_at) > 1:
-                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, len(found_at), given))
+                report(i, f"[{i}].start" if given else f"[{i}].quote",
+                       self.ambiguous(p, doc, len(found_at), given))
                 self.skip("passage", p.id)
                 continue
             if not found_at:
@@ -690,9 +698,9 @@ class _Loader:
                 continue
             start = found_at[0]
             end = start + len(searched)
-            diff = _typography(quote if searched is quote else searched.replace("\r\n", "\r\n"), text[start:end])
+            diff = _typography(searched, text[start:end])
             if searched is not quote:
-                diff = {"newline": ("\\n", "\\r\\n"), **_typography(searched, text[start:end])}
+                diff["newline"] = ("\\n", "\\r\\n")
             diff = {k: diff[k] for k in _CATEGORY_ORDER if k in diff}
             if given and (start, end) != (s, e):
                 report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
@@ -701,18 +709,17 @@ class _Loader:
             anchored.append((i, self.placed(p, text, start, end)))
 
         if shifted:
-            cause = shift[0]  # type: ignore[index]
-            first = min(i for i, _ in wrong)
-            report(first, "", f"the offsets of {_plural(shifted, 'passage')} in {doc.file} {cause}; "
-                              f"re-anchored by their quotes")
+            assert shift is not None
+            report(shifted[0], "", f"the offsets of {_plural(len(shifted), 'passage')} in {doc.file} {shift[0]}; "
+                                   f"each passage re-anchored by the quote")
         for group in fixes.values():
             first, p, _ = group[0]
             merged: dict[str, tuple[str, str]] = {}
             for _, _, diff in group:
                 for key, (qs, ts) in diff.items():
                     mq, mt = merged.get(key, ("", ""))
-                    merged[key] = (mq + "".join(c for c in qs if c not in mq) if key != "newline" else qs,
-                                   mt + "".join(c for c in ts if c not in mt) if key != "newline" else ts)
+                    merged[key] = (qs, ts) if key == "newline" else \
+                        (mq + "".join(c for c in qs if c not in mq), mt + "".join(c for c in ts if c not in mt))
             if len(group) == 1:
                 what = _describe_typography(merged, "the quote uses") + \
                     f"; passage {p.id} anchored with the text's characters"
@@ -721,7 +728,6 @@ class _Loader:
                 what = _describe_typography(merged, f"the quotes of {len(group)} passages in {doc.file} ({ids}) "
                                                     f"use") + "; anchored with the text's characters"
             report(first, f"[{first}].quote", what)
-        self.problems.extend(problems)  # type: ignore[arg-type]  # (index, problem): sorted by the caller
         return anchored
 
     def ambiguous(self, p: Passage, doc: Document, n: int, given: bool) -> str:
@@ -805,53 +811,63 @@ class _Loader:
         return good, quiet
 
     def refer(self, name: str, where: str, item: _Item, ref: str, kinds: tuple[str, ...], what: str,
-              consequence: str) -> bool:
-        """A reference that does not resolve: report it (True when it is quietly counted instead)."""
+              consequence: str, count_lost: bool = True) -> str | None:
+        """A reference that does not resolve: report it and return None, or count it quietly (its cause is
+        reported elsewhere) and say why: "lost" (the item was skipped), "unreadable" or "absent" (its file)."""
         lost = self.lost.get(ref)
         if lost is not None and lost in kinds:
-            self.dropped[lost] += 1
-            return True
+            if count_lost:
+                self.dropped[name, lost] += 1
+            return "lost"
         actual = self.kind_of.get(ref) or lost
         if actual is not None:
             wanted = " or ".join(kinds)
             self.problem(name, where, f"{ref} is {_a(actual)}, not {_a(wanted)} (in {item.id}){consequence}")
-            return False
+            return None
         for kind in kinds:
             file = _FILE_OF[kind]
             if file in self.unreadable:
-                self.unchecked[file] += 1
-                return True
+                if count_lost:
+                    self.unchecked[name, file] += 1
+                return "unreadable"
             if file in self.absent:
-                self.absent_referrers.setdefault(file, set()).add(item.id)
-                return True
-        candidates = [k for k, v in self.kind_of.items() if v in kinds] if self._suggestions < 100 else []
-        hint = self.suggest(ref, candidates) if candidates else ""
+                self.absent_referrers.setdefault((name, file), set()).add(item.id)
+                return "absent"
+        hint = self.suggest(ref, kinds)
         self.problem(name, where, f"{item.id} refers to unknown {what} '{ref}'{hint}{consequence}")
-        return False
+        return None
 
     def follow_on_lines(self) -> None:
-        """One line per cause for what was dropped quietly."""
+        """One line per file for what it lost quietly, and per cause: references into a file that could not
+        be read (right after the line that says why), into a missing file, or to items that were skipped."""
+        after: dict[str, list[Problem]] = {}
+        for (name, file), n in self.unchecked.items():
+            after.setdefault(file, []).append(Problem(name, "", (
+                f"{_plural(n, 'reference')} into {file} {'was' if n == 1 else 'were'} not checked because that "
+                f"file could not be read")))
         for file, index in sorted(self.unreadable.items(), key=lambda fi: -fi[1]):
-            n = self.unchecked.get(file, 0)
-            if n:
-                self.problems.insert(index + 1, Problem(file, "", (
-                    f"{_plural(n, 'reference')} into {file} {'was' if n == 1 else 'were'} not checked because "
-                    f"that file could not be read")))
-        for file in MODEL_FOR_FILE:
-            referrers = self.absent_referrers.get(file)
-            if referrers:
-                n = len(referrers)
-                self.problem(file, "", f"{file} is missing; {n} {'item refers' if n == 1 else 'items refer'} "
-                                       f"to {_PLURALS[_KIND_OF_FILE[file]]}")
+            lines = sorted(after.get(file, ()), key=lambda p: list(MODEL_FOR_FILE).index(p.file))
+            self.problems[index + 1:index + 1] = lines
         if self.with_documents:
             n = self.with_documents
             self.problem("passages.json", "", f"{_plural(n, 'passage')} in skipped documents "
                                               f"{'was' if n == 1 else 'were'} skipped too")
-        for kind in _SKIPPED_ORDER:
-            n = self.dropped.get(kind, 0)
-            if n:
-                self.problem(_FILE_OF[kind], "", f"{_plural(n, 'reference')} to skipped {_PLURALS[kind]} "
-                                                 f"{'was' if n == 1 else 'were'} dropped")
+        for name in MODEL_FOR_FILE:
+            for file in MODEL_FOR_FILE:
+                referrers = self.absent_referrers.get((name, file))
+                if referrers:
+                    n = len(referrers)
+                    self.problem(name, "", f"{file} is missing; {n} {'item refers' if n == 1 else 'items refer'} "
+                                           f"to {_PLURALS[_KIND_OF_FILE[file]]}")
+            for kind in _SKIPPED_ORDER:
+                n = self.dropped.get((name, kind), 0)
+                if n:
+                    self.problem(name, "", f"{_plural(n, 'reference')} to skipped {_PLURALS[kind]} "
+                                           f"{'was' if n == 1 else 'were'} dropped")
+            if name == "relationships.json" and self.quiet_relationships:
+                n = self.quiet_relationships
+                self.problem(name, "", f"{_plural(n, 'relationship')} skipped because an entity or expert "
+                                       f"{'it links' if n == 1 else 'they link'} did not load")
 
     def load(self) -> Corpus:
         corpus = Corpus(root=self.root)
@@ -887,9 +903,8 @@ class _Loader:
             parsed[name] = dedupe(name, items)
         kind_of = self.kind_of
         for name, items in parsed.items():
-            kind_of.update(dict.fromkeys(seen.keys() if False else (item.id for _, item in items),
-                                         _KIND_OF_FILE[name]))
-        for item_id in kind_of.keys() & self.lost.keys():  # a duplicate of a skipped id: not lost after all
+            kind_of.update(dict.fromkeys((item.id for _, item in items), _KIND_OF_FILE[name]))
+        for item_id in kind_of.keys() & self.lost.keys():  # an invalid copy of a valid item: not lost after all
             del self.lost[item_id]
 
         docs = {}
@@ -898,16 +913,12 @@ class _Loader:
             if loaded is not None:
                 docs[loaded.id] = loaded
             else:
-                del kind_of[doc.id]
                 self.skip("document", doc.id)
         corpus.documents = list(docs.values())
 
         passages = self.anchor_passages(parsed["passages.json"], docs)
         corpus.passages = passages
         known_passages = {p.id for p in passages}
-        for _, p in parsed["passages.json"]:
-            if p.id not in known_passages:
-                kind_of.pop(p.id, None)
         passage_only = ("passage",)
 
         themes_ids = {t.id for _, t in parsed["themes.json"]}
@@ -973,14 +984,18 @@ class _Loader:
         nodes = entity_ids | expert_ids
         rels = []
         for i, rel in parsed["relationships.json"]:
-            bad = False
+            bad, reported, absent = False, False, False
             for fname in ("source", "target"):
                 ref = getattr(rel, fname)
                 if ref not in nodes:
-                    self.refer("relationships.json", f"[{i}].{fname}", rel, ref, ("entity", "expert"),
-                               "entity or expert", "; relationship skipped")
                     bad = True
+                    why = self.refer("relationships.json", f"[{i}].{fname}", rel, ref, ("entity", "expert"),
+                                     "entity or expert", "; relationship skipped", count_lost=False)
+                    reported = reported or not why
+                    absent = absent or why == "absent"
             if bad:
+                if not reported and not absent:  # its cause is reported elsewhere: counted in one line
+                    self.quiet_relationships += 1
                 self.skipped["relationship"] += 1
                 continue
             update = {}

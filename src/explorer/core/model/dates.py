@@ -8,6 +8,7 @@ seconds (UTC), which is what the timeline's date axis works in.
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -114,8 +115,65 @@ class PartialDate:
         return str(self.year)
 
 
+#: how the loader and the model ask for a date, in plain words
+DATE_FORMS = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+
+_MONTH_NUMBER = {name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)}
+_LOOSE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+_WORDY = re.compile(rf"^(?:{_ORDINAL}\s+)?([A-Za-z]{{3,}})\.?,?\s+(?:{_ORDINAL},?\s+)?(\d{{4}})$")
+
+
+def suggest_date(text: str) -> str | None:
+    """The ISO partial date a malformed date text most likely means ('1998-8-15' -> '1998-08-15',
+    'August 1998' -> '1998-08'), or None when there is no single likely reading."""
+    t = text.strip()
+    candidate = None
+    if m := _LOOSE_ISO.match(t) or _COMPACT.match(t):
+        y, mo, d = m.groups()
+        candidate = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+    elif m := _DAY_FIRST.match(t):  # 15.08.1998 or 08/15/1998: only when the day cannot be a month
+        a, b, y = (int(g) for g in m.groups())
+        if a > 12 >= b:
+            candidate = f"{y:04d}-{b:02d}-{a:02d}"
+        elif b > 12 >= a:
+            candidate = f"{y:04d}-{a:02d}-{b:02d}"
+    elif m := _WORDY.match(t):
+        d1, month, d2, y = m.groups()
+        number = _MONTH_NUMBER.get(month[:3].lower())
+        if number is not None and not (d1 and d2) and _MONTHS[number - 1].lower().startswith(month.lower()):
+            day = d1 or d2
+            candidate = f"{y}-{number:02d}" + (f"-{int(day):02d}" if day else "")
+    if candidate is None:
+        return None
+    try:
+        PartialDate.parse(candidate)
+    except ValueError:
+        return None
+    return candidate
+
+
 def parse_partial_date(value: Any) -> PartialDate:
-    return PartialDate.parse(value)
+    """``PartialDate.parse`` for the model's fields: a malformed date gets a message in plain words with
+    an example (the likely intended date where there is one)."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, str):
+        if _PATTERN.match(value.strip()):
+            return PartialDate.parse(value)  # the right form: only an impossible date can fail here
+        if not value.strip():
+            raise ValueError(f"the date is empty ({DATE_FORMS}, e.g. 1998-08-15, or leave the field out)")
+        example = suggest_date(value) or "1998, 1998-08 or 1998-08-15"
+        raise ValueError(f"'{value}' is not a date ({DATE_FORMS}, e.g. {example})")
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        raise ValueError(f'a date is a string: write "{value}", in quotes')
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = repr(value)
+    raise ValueError(f"a date is a string ({DATE_FORMS}, e.g. \"1998-08-15\"), not {shown}")
 
 
 def display_span(start: PartialDate | None, end: PartialDate | None) -> str:

@@ -6,13 +6,22 @@ passages, a list of ``passages``: the evidence for it in the documents.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from .dates import PartialDate, PartialDateField, display_span
 
-ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=200)]
+#: what an id and a colour look like (the loader says these in words: see ``PATTERN_WORDS``)
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+#: pattern -> (what it is, the rule in plain words)
+PATTERN_WORDS: dict[str, tuple[str, str]] = {
+    ID_PATTERN: ("an id", "an id is letters, digits and . _ : - and starts with a letter or digit"),
+    COLOR_PATTERN: ("a colour", "a colour is #rrggbb, e.g. #4fa36b"),
+}
+
+ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 ItemKind = Literal["document", "passage", "event", "expert", "entity", "relationship", "theme"]
@@ -39,19 +48,22 @@ class Document(_Item):
     author: Text | None = None
     publisher: Text | None = None
     date: PartialDateField | None = None
-    date_inferred: bool = False
+    date_inferred: StrictBool = False  # true or false: "yes" or 1 is an error
     date_note: Text | None = None
     file: str = Field(min_length=1)
     text: str = ""  # filled by the loader from ``file``
 
 
 class Passage(_Item):
-    """An anchor into a document: character offsets [start, end) plus the exact quote."""
+    """An anchor into a document: character offsets [start, end) plus the exact quote.
+
+    In a file the offsets may be left out: the loader then anchors the passage where its quote occurs
+    (exactly once) in the document. Every passage the loader returns has both offsets."""
 
     item_kind: ClassVar[str] = "passage"
     document: ItemId
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
     quote: str = Field(min_length=1)
     prefix: str = ""
     suffix: str = ""
@@ -66,7 +78,7 @@ class Theme(_Evidenced):
     item_kind: ClassVar[str] = "theme"
     name: Text = Field(min_length=1)
     description: Text = ""
-    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+    color: Annotated[str, StringConstraints(pattern=COLOR_PATTERN)] | None = None
 
 
 class Entity(_Evidenced):
@@ -107,7 +119,7 @@ class Event(_Evidenced):
     summary: Text = ""
     start: PartialDateField
     end: PartialDateField | None = None
-    inferred: bool = False
+    inferred: StrictBool = False
     date_text: Text | None = None  # the date as the source writes it
     themes: list[ItemId] = Field(default_factory=list)
     actors: list[ItemId] = Field(default_factory=list)
@@ -130,7 +142,7 @@ class Relationship(_Evidenced):
     summary: Text = ""
     start: PartialDateField | None = None
     end: PartialDateField | None = None
-    inferred: bool = False
+    inferred: StrictBool = False
 
     @property
     def label(self) -> str:
@@ -144,7 +156,32 @@ class CorpusInfo(BaseModel):
     title: Text = "Untitled corpus"
     description: Text = ""
     credits: Text = ""
-    time_range: list[PartialDateField] | None = None
+    time_range: list[PartialDateField] | None = None  # [first, last]
+
+    @field_validator("time_range", mode="before")
+    @classmethod
+    def _two_dates(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            found = "a string" if isinstance(value, str) else "an object" if isinstance(value, dict) else \
+                "a number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "something else"
+            raise ValueError(f'time_range is a list of two dates, the first and the last, e.g. ["1988", "2022"]; '
+                             f'found {found}')
+        if len(value) != 2:
+            found = {0: "an empty list", 1: "one date", 3: "three dates"}.get(len(value), f"{len(value)} dates")
+            raise ValueError(f'time_range is two dates, the first and the last, e.g. ["1988", "2022"]; '
+                             f'found {found}')
+        return value
+
+    @field_validator("time_range")
+    @classmethod
+    def _in_order(cls, value: list[PartialDate] | None) -> list[PartialDate] | None:
+        if value is not None and value[1].end_seconds <= value[0].start_seconds:
+            first, last = value
+            raise ValueError(f'time_range ["{first}", "{last}"] ends before it starts; write the earlier date '
+                             f'first, e.g. ["{last}", "{first}"]')
+        return value
 
 
 MODEL_FOR_FILE: dict[str, type[_Item]] = {
@@ -158,4 +195,4 @@ MODEL_FOR_FILE: dict[str, type[_Item]] = {
 }
 
 __all__ = ["Document", "Passage", "Theme", "Entity", "Expert", "Position", "Event", "Relationship",
-           "CorpusInfo", "PartialDate", "KINDS", "MODEL_FOR_FILE"]
+           "CorpusInfo", "PartialDate", "KINDS", "MODEL_FOR_FILE", "ID_PATTERN", "COLOR_PATTERN", "PATTERN_WORDS"]
