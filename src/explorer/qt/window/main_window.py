@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QVBoxLayout, QWidget)
 
 from ... import __version__, default_corpus_path
-from ...core.corpus import Corpus
+from ...core.corpus import Corpus, EditError
+from ...core.io.save import SaveConflict, SaveError
 from ...core.index import CorpusIndex
-from ...core.io.load import NotACorpusError, load_corpus
+from ...core.io.load import NotACorpusError
+from ...core.io.open import open_corpus
 from ..bridge import AppState
 from ..views.base import View
 from ..views.documents import DocumentView
@@ -30,7 +32,7 @@ DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 3
 def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
     """Everything slow about opening a corpus, in one place that runs off the UI thread: loading and
     validating, the index, and the size-independent part of the graph's layout."""
-    corpus = load_corpus(path)
+    corpus = open_corpus(path)  # finishes an interrupted save, stamps the files, loads
     index = CorpusIndex(corpus)
     try:
         from ...core.layout.graph import prepare_layout
@@ -74,6 +76,8 @@ class MainWindow(QMainWindow):
         self._progress: QProgressDialog | None = None
         self._loading_path: Path | None = None
         self._last_view: View | None = None
+        self.recovery_box: QMessageBox | None = None  # open while unsaved edits of an earlier session wait
+        self.last_save_error = ""
         self.setWindowTitle("Explorer")
         self.setObjectName("MainWindow")
         self.setDockNestingEnabled(True)
@@ -194,6 +198,10 @@ class MainWindow(QMainWindow):
 
         self.act_open = self._action("&Open Corpus Folder…", self.choose_corpus, QKeySequence.StandardKey.Open,
                                      "Open another corpus folder")
+        self.act_save = self._action("&Save", self.save_corpus, QKeySequence.StandardKey.Save,
+                                     "Write the edits to the corpus folder")
+        self.act_save_as = self._action("Save &As…", self.save_corpus_as, "Ctrl+Shift+S",
+                                        "Write the corpus, with its edits, to another folder")
         self.act_reload = self._action("&Reload Corpus", self.reload_corpus, QKeySequence.StandardKey.Refresh,
                                        "Load the corpus folder again from disk")
         self.act_export_view = self._action("&Export View…", self.export_view, "Ctrl+E",
@@ -238,7 +246,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_open)
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        for a in (self.act_reload, None, self.act_export_view, self.act_export_window, None, self.act_quit):
+        for a in (self.act_save, self.act_save_as, None, self.act_reload, None, self.act_export_view,
+                  self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_find, self.act_find_next, self.act_find_prev):
@@ -296,7 +305,7 @@ class MainWindow(QMainWindow):
     def open_corpus(self, path: Path | str | None, background: bool = True) -> None:
         """Load a corpus folder (off the UI thread when ``background``) and show it."""
         path = Path(path) if path else default_corpus_path()
-        if self._thread is not None:
+        if self._thread is not None or not self._may_leave_corpus():
             return
         if not background:
             try:
@@ -348,7 +357,10 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, corpus: Corpus, index: CorpusIndex, path: Path) -> None:
         self.corpus_path = None  # not remembered while the new corpus's empty selection goes out
         self.state.set_corpus(corpus, index)
+        self.state.workspace.attach_journal()
         self.corpus_path = path
+        for note in getattr(corpus, "notes", []):
+            self.statusBar().showMessage(note, 10000)
         if self.use_settings:
             settings = QSettings()
             recent = [str(path.resolve())] + [p for p in self.recent_corpora() if p != str(path.resolve())]
@@ -366,6 +378,113 @@ class MainWindow(QMainWindow):
             self.problems_label.hide()
             self.statusBar().showMessage(f"Loaded {corpus.info.title}: {corpus.summary()}", 10000)
         self.corpusLoaded.emit()
+        if self.state.workspace.recovery_available():
+            self._offer_recovery()
+
+    # -- saving and recovery ---------------------------------------------------------------------------
+    def _offer_recovery(self) -> None:
+        """Edits of an earlier session were never saved: ask (never apply them silently)."""
+        journal = self.state.workspace.journal
+        steps = len(journal.entries())
+        changed = journal.changed_since_base(self.state.corpus.file_stamps)
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved edits?",
+                          f"{steps} edit{'s' if steps != 1 else ''} to this corpus were not saved when Explorer "
+                          f"last closed.", QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(
+            "Recover them to go on where you left off (one Undo takes them back), or discard them for good."
+            + (f"\n\nSince then these files changed on disk: {', '.join(changed)}." if changed else ""))
+        self.recover_button = box.addButton("Recover Edits", QMessageBox.ButtonRole.AcceptRole)
+        self.discard_button = box.addButton("Discard Edits", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(self.recover_button)
+        box.buttonClicked.connect(self._on_recovery_answer)
+        self.recovery_box = box
+        box.open()
+
+    def _on_recovery_answer(self, button) -> None:
+        ws = self.state.workspace
+        if button is self.recover_button:
+            try:
+                n = ws.recover()
+            except EditError as exc:
+                QMessageBox.warning(self, "Cannot recover the edits", f"The unsaved edits no longer fit the "
+                                    f"corpus as it is on disk: {exc}\nThey are kept; save the corpus as it is "
+                                    f"or discard them.")
+                return
+            self.statusBar().showMessage(f"Recovered {n} unsaved edit{'s' if n != 1 else ''}", 10000)
+        else:
+            ws.discard_recovery()
+            self.statusBar().showMessage("Discarded the unsaved edits", 10000)
+        self.recovery_box = None
+
+    def save_corpus(self) -> bool:
+        """File ▸ Save: write the edited files atomically; on any refusal say why and offer Save As."""
+        ws = self.state.workspace
+        if ws.corpus is None:
+            return False
+        try:
+            result = ws.save()
+        except SaveConflict as exc:
+            return self._save_failed("Files changed on disk", f"{exc}\n\nYour edits are kept. Save them to "
+                                     f"another folder, or reload the corpus to see the other changes.")
+        except SaveError as exc:
+            return self._save_failed("Cannot save the corpus", f"{exc}\n\nYour edits are kept (they survive "
+                                     f"a crash too). Save them to another folder?")
+        written = result.written
+        self.statusBar().showMessage(f"Saved {', '.join(written)}" if written else "Nothing to save", 8000)
+        self._on_undo_state_changed()
+        return True
+
+    def _save_failed(self, title: str, message: str) -> bool:
+        self.statusBar().showMessage(message.splitlines()[0], 10000)
+        self.last_save_error = message
+        if QApplication.platformName() == "offscreen":
+            return False
+        answer = QMessageBox.warning(self, title, message, QMessageBox.StandardButton.Save
+                                     | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_corpus_as()
+        return False
+
+    def save_corpus_as(self, folder: Path | str | None = None) -> bool:
+        """File ▸ Save As…: the corpus, with its edits, into a new (or empty) folder, which it then is."""
+        ws = self.state.workspace
+        if ws.corpus is None:
+            return False
+        if folder is None:
+            start = (self.corpus_path.parent if self.corpus_path else Path.home()) / f"{ws.corpus.root.name}-copy"
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save Corpus As (a new folder)", str(start))
+            if not chosen:
+                return False
+            folder = chosen
+        folder = Path(folder)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            return self._save_failed("Cannot save there", f"{folder} is not an empty folder; choose a new name.")
+        try:
+            ws.save(folder)
+        except SaveError as exc:
+            return self._save_failed("Cannot save the corpus", str(exc))
+        self.corpus_path = folder
+        self._on_corpus_changed()
+        self._on_undo_state_changed()
+        self.statusBar().showMessage(f"Saved the corpus to {folder}", 8000)
+        return True
+
+    def _may_leave_corpus(self) -> bool:
+        """Before the corpus is closed (another opened, the window closed): unsaved edits are saved,
+        discarded or kept (Cancel). Without a screen nothing is asked: the journal keeps them."""
+        ws = self.state.workspace
+        if not ws.modified or QApplication.platformName() == "offscreen":
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved edits", f"Save the edits to {ws.corpus.info.title}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_corpus()
+        if answer == QMessageBox.StandardButton.Discard:
+            ws.discard_recovery()
+            return True
+        return False
 
     def _on_load_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -464,6 +583,7 @@ class MainWindow(QMainWindow):
 
     def _on_undo_state_changed(self) -> None:
         stack = self.state.workspace.stack
+        self.act_save.setEnabled(self.state.corpus is not None)
         for action, can, label, verb in ((self.act_undo, stack.can_undo(), stack.undo_label(), "&Undo"),
                                          (self.act_redo, stack.can_redo(), stack.redo_label(), "&Redo")):
             action.setEnabled(can)
@@ -525,6 +645,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_leave_corpus():
+            event.ignore()
+            return
         if self.use_settings:
             self.save_settings()
         if self._thread is not None:
