@@ -13,6 +13,7 @@ Pure Python: nothing here knows about Qt.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -178,6 +179,39 @@ def evidence_of(item: _Item) -> list[str]:
     return out
 
 
+# -- memory ----------------------------------------------------------------------------------------------
+
+_SHARED_FIELD_SETS: dict[frozenset, set] = {}
+_REF_LISTS = ("passages", "themes", "actors", "experts")
+_intern = sys.intern
+
+
+def compact(item: _Item) -> _Item:
+    """Shrink a loaded item in place without changing its value: its set of given field names is shared
+    with every item that has the same one (pydantic keeps a fresh 200–700-byte set per instance and only
+    ever copies it, never changes it in place, for frozen models), and its id and the ids it refers to are
+    interned, so that a reference is a pointer to the one id string, not a copy of it. At 100k events this
+    is a fifth of the corpus's memory."""
+    fields_set = item.__pydantic_fields_set__
+    key = frozenset(fields_set)
+    shared = _SHARED_FIELD_SETS.get(key)
+    if shared is None:
+        shared = _SHARED_FIELD_SETS[key] = set(key)
+    if fields_set is not shared:
+        object.__setattr__(item, "__pydantic_fields_set__", shared)
+    values = item.__dict__
+    values["id"] = _intern(values["id"])
+    for name in _REF_LISTS:
+        refs = values.get(name)
+        if refs:
+            refs[:] = [_intern(r) for r in refs]
+    for name in ("document", "source", "target", "organisation"):
+        ref = values.get(name)
+        if type(ref) is str:
+            values[name] = _intern(ref)
+    return item
+
+
 # -- the corpus ------------------------------------------------------------------------------------------
 
 class Corpus:
@@ -213,6 +247,7 @@ class Corpus:
             self.by_id.pop(old, None)
         store.clear()
         for item in items:
+            compact(item)
             store[item.id] = item
         self.by_id.update(store)
         self._lists.pop(kind, None)

@@ -116,6 +116,7 @@ class Workspace:
         self.time_window: tuple[float, float] | None = None
         self.node_positions: dict[str, tuple[float, float]] = {}
         self.dirty_files: set[str] = set()
+        self.journal_error = ""  # set when the journal could not be written (the edits still apply)
         self._listeners: list[Callable[[Outcome], None]] = []
         self._group: list[tuple[str, list, list, bool]] | None = None
         self._group_label = ""
@@ -188,7 +189,11 @@ class Workspace:
             self._drop_removed(cs)
             self.dirty_files |= cs.files()
             if journal and self.journal is not None:  # replayed on the same base, gives the same corpus
-                self.journal.append(corpus_ops, label, stamps=self.corpus.file_stamps)
+                try:
+                    self.journal.append(corpus_ops, label, stamps=self.corpus.file_stamps)
+                except OSError as exc:  # the edit stands; only its crash safety is lost, and that is said
+                    self.journal_error = (f"unsaved edits cannot be kept safe from a crash: the journal "
+                                          f"{self.journal.path} cannot be written ({exc.strerror or exc})")
         outcome = Outcome(cs, nodes, label)
         for listener in list(self._listeners):
             listener(outcome)
