@@ -151,3 +151,75 @@ def test_window_undo_and_redo_run_the_core_stack(qtbot, edit_state):
     assert not window.isWindowModified() and window.act_redo.isEnabled()
     window.act_redo.trigger()
     assert edit_state.corpus.get(event.id).title == "Retitled"
+
+
+def test_timeline_follows_edits_without_moving_the_view(show, edit_state):
+    from explorer.qt.views.timeline import TimelineView
+
+    view = show(TimelineView, 1400, 600)
+    event = max(edit_state.corpus.events, key=lambda e: e.start)
+    view.zoom_to_event(event.id)
+    shown = view.visible_range()
+    edit_state.do(EditItem(event.id, title="Retitled on the timeline"))
+    assert "Retitled on the timeline" in view.tooltip_text(event.id)
+    assert view.visible_range() == shown
+    passage = edit_state.corpus.passages[0].id
+    cmd = AddItem("event", title="A new event", start=str(event.start), passages=[passage])
+    edit_state.do(cmd)
+    assert cmd.new_id in view.visible_event_ids()
+    edit_state.do(AddItem("event", title="Long before", start="1901", passages=[passage]))
+    assert "ev-long-before" in {e for e in view.visible_event_ids()} | set(view._data.ids)
+    assert view.visible_range() == shown  # the range only grew, the view did not jump
+    edit_state.undo()
+    edit_state.undo()
+    assert cmd.new_id not in set(view._data.ids)
+    edit_state.do(DeleteItem(event.id, cascade=True))
+    assert event.id not in set(view._data.ids)
+    edit_state.undo()
+    assert event.id in set(view._data.ids)
+
+
+def test_documents_follow_edits_and_keep_their_place(show, edit_state):
+    from explorer.core.commands import AddDocument, AddEvidence, AddPassage
+
+    from explorer.qt.views.documents import DocumentView
+
+    view = show(DocumentView, 800, 700)
+    event = edit_state.corpus.events[0]
+    edit_state.select(event.id)
+    doc_id = view.current_document_id()
+    before = sorted(view.highlight_ranges())
+    text = edit_state.corpus.get(doc_id).text
+    # a new passage from a selection, made evidence of the selected event: it is highlighted at once
+    quote = next(q for q in (text[i:i + 40] for i in range(0, len(text) - 40, 97)) if text.count(q) == 1)
+    start = text.index(quote)
+    cmd = AddPassage(doc_id, start=start, end=start + len(quote))
+    with edit_state.group("Passage as evidence"):
+        edit_state.do(cmd)
+        edit_state.do(AddEvidence(event.id, cmd.new_id))
+    assert (start, start + len(quote)) in view.highlight_ranges()
+    assert view.current_document_id() == doc_id
+    edit_state.undo()
+    assert sorted(view.highlight_ranges()) == before
+    # a new document gets a tab; renaming the open one renames its tab and header
+    edit_state.do(AddDocument(title="A field report", text="Nothing yet.\n"))
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert "A field report" in titles and view.current_document_id() == doc_id
+    edit_state.do(EditItem(doc_id, title="Renamed source"))
+    assert view.tabs.tabText(view.tabs.currentIndex()) == "Renamed source"
+    assert view.title_label.text() == "Renamed source"
+    edit_state.undo()
+    edit_state.undo()
+    assert "A field report" not in [view.tabs.tabText(i) for i in range(view.tabs.count())]
+
+
+def test_inspector_follows_edits(show, edit_state):
+    from explorer.qt.views.inspector import InspectorView
+
+    view = show(InspectorView, 420, 700)
+    event = edit_state.corpus.events[0]
+    edit_state.select(event.id)
+    edit_state.do(EditItem(event.id, summary="A summary written in the app."))
+    assert "A summary written in the app." in view.browser.toPlainText()
+    edit_state.undo()
+    assert "A summary written in the app." not in view.browser.toPlainText()

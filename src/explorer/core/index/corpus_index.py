@@ -509,8 +509,8 @@ class CorpusIndex:
     def _sort_key(self, item_id: str):
         pos = self.event_pos.get(item_id)
         if pos is not None:  # events: timeline order (positions are unique, the label never decides)
-            return (pos, "")
-        return (-1, _label(self.items[item_id]).casefold())
+            return (pos, "", "")
+        return (-1, _label(self.items[item_id]).casefold(), item_id)  # the id decides ties (same label)
 
     def events_in(self, t0: float, t1: float) -> np.ndarray:
         """Indices into ``events`` of the events overlapping [t0, t1)."""

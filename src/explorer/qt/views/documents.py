@@ -95,6 +95,7 @@ class DocumentView(View):
         self._build_actions()
 
         self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.selectionChanged, self._on_selection_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
         self.listen(state.searchChanged, self._on_search_changed)
@@ -271,6 +272,53 @@ class DocumentView(View):
             self._show_document(None)
         self._on_selection_changed(self.state.selection)
         self._on_search_changed(self.state.search_query, scroll=False)
+
+    def _on_corpus_edited(self, change) -> None:
+        """An edit: tabs follow added, renamed and removed documents; the document on show stays (and
+        where it is scrolled to) unless it was removed or its text changed; underlines, highlights and tab
+        marks follow new, changed and removed passages and evidence."""
+        index = self.state.index
+        corpus = self.state.corpus
+        if index is None or corpus is None:
+            return
+        scroll = self.text.verticalScrollBar().value()
+        current = self._current if self._current in index.items else None
+        reload_text = current is None
+        if "document" in change.kinds():
+            if current in change.changed:
+                old, new = change.changed[current]
+                reload_text = old.text != new.text
+            self._switching = True
+            try:
+                while self.tabs.count():
+                    self.tabs.removeTab(0)
+                self._doc_ids = [d.id for d in corpus.documents]
+                self._tab_of = {doc_id: i for i, doc_id in enumerate(self._doc_ids)}
+                for doc in corpus.documents:
+                    i = self.tabs.addTab(doc.title)
+                    self.tabs.setTabToolTip(i, doc.title)
+                if current is not None:
+                    self.tabs.setCurrentIndex(self._tab_of[current])
+            finally:
+                self._switching = False
+            self._tab_marks = {}
+            if current is not None and not reload_text:
+                doc = index.items[current]
+                self.title_label.setText(doc.title)
+                self.meta_label.setText(self._meta_text(doc))
+                self.meta_label.setToolTip(doc.date_note or "")
+        self._underlines = None  # passages or evidence may have changed
+        if reload_text:
+            self._current = None
+            self._show_document(current or (self._doc_ids[0] if self._doc_ids else None))
+        # the selection's passages again, without scrolling away from where the reader is
+        selection = self.state.selection
+        self._targets = evidence_passages(index, selection, self._doc_ids) if (
+            selection is not None and self.state.kind(selection) != "document") else []
+        self._pos = next((i for i, p in enumerate(self._targets) if p.document == self._current), -1)
+        self._refresh()
+        if not reload_text:
+            self.text.verticalScrollBar().setValue(scroll)
 
     def _on_selection_changed(self, item_id: str | None) -> None:
         index = self.state.index

@@ -91,6 +91,7 @@ class InspectorView(View):
         layout.addWidget(self.browser)
 
         self.listen(state.corpusChanged, self._render)
+        self.listen(state.corpusEdited, self._render)  # an edit may change anything the card shows
         self.listen(state.selectionChanged, self._render)
         self._render()
 

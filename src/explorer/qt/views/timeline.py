@@ -208,6 +208,7 @@ class TimelineView(View):
         self.vb.sigResized.connect(self._update_y_range)
         self.plot_widget.installEventFilter(self)
         self.listen(state.corpusChanged, self._on_corpus_changed)
+        self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.selectionChanged, self._on_selection_changed)
         self.listen(state.timeWindowChanged, self._on_time_window_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
@@ -247,6 +248,35 @@ class TimelineView(View):
         finally:
             self._syncing = False
         self._after_range_change(push=True)
+
+    def _on_corpus_edited(self, change) -> None:
+        """An edit: lanes, marks and labels are rebuilt from the patched index; the visible range stays
+        (the scrollable range grows if an event now lies outside it)."""
+        if self._closed:
+            return
+        if not (change.kinds() & {"event", "theme", "entity", "expert"} or change.info):
+            self._apply_emphasis(pan=False)  # evidence changed: what the selection emphasises may have too
+            return
+        view = self.vb.viewRange()[0]
+        self._full = self.state.full_range()
+        index = self.state.index
+        lo, hi = self._full
+        if index is not None and len(index.ev_start):
+            lo, hi = min(lo, float(index.ev_start.min())), max(hi, float(index.ev_end.max()))
+        pad = max(0.015 * (hi - lo), 45 * DAY_S)
+        limits = (min(lo - pad, self._x_limits[0]), max(hi + pad, self._x_limits[1]))
+        if limits != self._x_limits:
+            self._x_limits = limits
+            self._syncing = True
+            try:
+                self.vb.setLimits(xMin=limits[0], xMax=limits[1], minXRange=MIN_WINDOW,
+                                  maxXRange=limits[1] - limits[0])
+                self.ov_vb.setXRange(*limits, padding=0)
+                self.region.setBounds(limits)
+                self.vb.setXRange(*view, padding=0)
+            finally:
+                self._syncing = False
+        self._rebuild()
 
     def _rebuild(self) -> None:
         """Lanes and arrays for the current corpus and lane mode (filters and emphasis are applied on top)."""
