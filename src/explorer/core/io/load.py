@@ -158,7 +158,7 @@ def _describe_error(err: dict[str, Any], model: type[BaseModel] | None = None) -
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         if allowed:
             msg = f"{_show(value)} is not one of {', '.join(allowed)}"
-            meant = _closest(str(value), allowed, cutoff=0.6) if isinstance(value, str) else None
+            meant = _closest(str(value), allowed) if isinstance(value, str) else None
             if meant:
                 msg += f" (did you mean '{meant}'?)"
     elif kind == "string_too_short":
@@ -266,13 +266,14 @@ def _fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _occurrences(text: str, quote: str, start: int = 0) -> list[int]:
-    found = []
-    at = text.find(quote, start)
-    while at >= 0:
-        found.append(at)
-        at = text.find(quote, at + 1)
-    return found
+def _occurrences(text: str, quote: str) -> tuple[int, int]:
+    """(where ``quote`` first occurs in ``text`` or -1, how many times it occurs: 0, 1 or more)."""
+    first = text.find(quote)
+    if first < 0:
+        return -1, 0
+    if text.find(quote, first + 1) < 0:
+        return first, 1
+    return first, max(2, text.count(quote))
 
 
 def _typography(quote: str, exact: str) -> dict[str, tuple[str, str]]:
@@ -337,7 +338,7 @@ class _Loader:
         self.skipped: Counter[str] = Counter()  # kind -> items skipped
         #: id of an item that was skipped (its own problem, or its cause's, says why) -> its kind
         self.lost: dict[str, str] = {}
-        self.kind_of: dict[str, str] = {}  # id -> kind of every item that loaded
+        self.seen: dict[str, str] = {}  # id -> the file of every item that was read (see ``kind``)
         # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
         # tool writing the loaded corpus back can tell which files did not load whole):
         self.unchecked: Counter[tuple[str, str]] = Counter()  # (file, unreadable file) -> references into it
@@ -347,23 +348,31 @@ class _Loader:
         self.with_documents = 0  # passages skipped because their document was skipped
         self._bom: set[str] = set()  # documents whose file starts with a byte-order mark
         self._suggestions = 0
+        self._why: dict[str, str] = {}  # unreadable file -> "could not be read" or "is missing"
         self._ids_of: dict[tuple[str, ...], list[str]] = {}  # kinds -> the ids of those kinds (for suggestions)
         self._passage_problems: list[tuple[int, Problem]] = []  # (index in passages.json, problem)
 
     def problem(self, file: str, where: str, what: str) -> None:
         self.problems.append(Problem(file, where, what))
 
-    def cannot_read(self, file: str, where: str, what: str) -> None:
-        """A file that is there but cannot be used at all: one line, and references into it are not checked."""
+    def cannot_read(self, file: str, where: str, what: str, why: str = "could not be read") -> None:
+        """A file that cannot be used at all: one line, and references into it are not checked."""
         self.unreadable[file] = len(self.problems)
+        self._why[file] = why
         self.problem(file, where, what)
 
     def skip(self, kind: str, item_id: Any = None) -> None:
         """Count an item that was skipped; references to its id are then follow-ons of its problem."""
         self.skipped[kind] += 1
         if isinstance(item_id, str):
-            self.kind_of.pop(item_id, None)
             self.lost[item_id] = kind
+
+    def kind(self, item_id: str) -> str | None:
+        """The kind of the item with this id, if one loaded."""
+        if item_id in self.lost:
+            return None
+        file = self.seen.get(item_id)
+        return _KIND_OF_FILE[file] if file is not None else None
 
     def suggest(self, ref: str, kinds: tuple[str, ...]) -> str:
         """' (did you mean 'x'?)' for an unknown id close to a known one of the right kinds (bounded: only
@@ -372,7 +381,8 @@ class _Loader:
             return ""
         candidates = self._ids_of.get(kinds)
         if candidates is None:
-            candidates = self._ids_of[kinds] = [k for k, v in self.kind_of.items() if v in kinds]
+            files = {_FILE_OF[k] for k in kinds}
+            candidates = self._ids_of[kinds] = [k for k, f in self.seen.items() if f in files and k not in self.lost]
         if not candidates or len(candidates) > 5000:
             return ""
         self._suggestions += 1
@@ -384,7 +394,8 @@ class _Loader:
         path = self.root / name
         if not path.exists():
             if required:
-                self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents")
+                self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents",
+                                 "is missing")
             else:
                 self.absent.add(name)
             return None
@@ -412,6 +423,9 @@ class _Loader:
         except json.JSONDecodeError as exc:
             pos, what = _diagnose_json(text, exc)
             self.cannot_read(name, _line_col(text, pos), f"malformed JSON: {what}")
+            return None
+        except RecursionError:
+            self.cannot_read(name, "", "malformed JSON: lists or objects nested too deeply")
             return None
 
     def validate_file_fast(self, name: str, model: type[BaseModel]) -> list[tuple[int, Any]] | None:
@@ -529,8 +543,7 @@ class _Loader:
         for err in errors:
             loc = tuple(err["loc"])
             what = _describe_error(err, CorpusInfo)
-            if loc and loc[0] in CorpusInfo.model_fields and err.get("type") != "extra_forbidden":
-                what += "; it is ignored"
+            what += "; it is ignored"  # the rest of corpus.json still loads
             self.problem("corpus.json", _json_where(loc, None), what)
             if loc:
                 bad.add(loc[0])
@@ -612,8 +625,8 @@ class _Loader:
         ref = p.document
         if self.lost.get(ref) == "document":  # its document was skipped: one line says why, and one counts
             self.with_documents += 1
-        elif ref in self.kind_of:
-            self.passage_problem(i, f"[{i}].document", f"{ref} is {_a(self.kind_of[ref])}, not a document; "
+        elif self.kind(ref) is not None:
+            self.passage_problem(i, f"[{i}].document", f"{ref} is {_a(self.kind(ref))}, not a document; "
                                                        f"passage {p.id} skipped")
         elif "documents.json" in self.unreadable:
             self.unchecked["passages.json", "documents.json"] += 1
@@ -660,43 +673,40 @@ class _Loader:
                     anchored.append((i, self.placed(p, text, *found)))
                     continue
             quote = p.quote
-            hits = _occurrences(text, quote)
-            if len(hits) == 1:
-                start = hits[0]
+            start, n_hits = _occurrences(text, quote)
+            if n_hits == 1:
                 if given:
                     report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
                                               f"quote; re-anchored by the quote to {start}–{start + len(quote)}")
                 anchored.append((i, self.placed(p, text, start, start + len(quote))))
                 continue
-            if len(hits) > 1:
-                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, len(hits), given))
+            if n_hits > 1:
+                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
                 self.skip("passage", p.id)
                 continue
             # not in the text as written: the same but for typography (quotes, dashes, CRLF line breaks)?
             variants = [quote]
             if "\n" in quote and "\r\n" in text:
                 variants.append(quote.replace("\r\n", "\n").replace("\n", "\r\n"))
-            found_at: list[int] = []
+            start, n_hits = -1, 0
             searched = quote
             for variant in variants:
                 if s is not None and e is not None and 0 <= s and e - s == len(variant) and \
                         _fold(text[s:e]) == _fold(variant):
-                    found_at, searched = [s], variant
+                    start, n_hits, searched = s, 1, variant
                     break
-                found_at = _occurrences(folded_text(), _fold(variant))
-                if found_at:
+                start, n_hits = _occurrences(folded_text(), _fold(variant))
+                if n_hits:
                     searched = variant
                     break
-            if len(found_at) > 1:
-                report(i, f"[{i}].start" if given else f"[{i}].quote",
-                       self.ambiguous(p, doc, len(found_at), given))
+            if n_hits > 1:
+                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
                 self.skip("passage", p.id)
                 continue
-            if not found_at:
+            if not n_hits:
                 report(i, f"[{i}].quote", f"quote of passage {p.id} not found in {doc.file}; passage skipped")
                 self.skip("passage", p.id)
                 continue
-            start = found_at[0]
             end = start + len(searched)
             diff = _typography(searched, text[start:end])
             if searched is not quote:
@@ -819,7 +829,7 @@ class _Loader:
             if count_lost:
                 self.dropped[name, lost] += 1
             return "lost"
-        actual = self.kind_of.get(ref) or lost
+        actual = self.kind(ref) or lost
         if actual is not None:
             wanted = " or ".join(kinds)
             self.problem(name, where, f"{ref} is {_a(actual)}, not {_a(wanted)} (in {item.id}){consequence}")
@@ -844,7 +854,7 @@ class _Loader:
         for (name, file), n in self.unchecked.items():
             after.setdefault(file, []).append(Problem(name, "", (
                 f"{_plural(n, 'reference')} into {file} {'was' if n == 1 else 'were'} not checked because that "
-                f"file could not be read")))
+                f"file {self._why.get(file, 'could not be read')}")))
         for file, index in sorted(self.unreadable.items(), key=lambda fi: -fi[1]):
             lines = sorted(after.get(file, ()), key=lambda p: list(MODEL_FOR_FILE).index(p.file))
             self.problems[index + 1:index + 1] = lines
@@ -875,7 +885,7 @@ class _Loader:
         if info is not None:
             corpus.info = info
 
-        seen: dict[str, str] = {}
+        seen = self.seen
 
         def dedupe(name: str, items: list[tuple[int, _Item]]) -> list[tuple[int, _Item]]:
             ids = [item.id for _, item in items]
@@ -901,10 +911,7 @@ class _Loader:
                 items = self.validate_list(name, model, data)
                 del data
             parsed[name] = dedupe(name, items)
-        kind_of = self.kind_of
-        for name, items in parsed.items():
-            kind_of.update(dict.fromkeys((item.id for _, item in items), _KIND_OF_FILE[name]))
-        for item_id in kind_of.keys() & self.lost.keys():  # an invalid copy of a valid item: not lost after all
+        for item_id in [k for k in self.lost if k in seen]:  # an invalid copy of a valid item: not lost
             del self.lost[item_id]
 
         docs = {}
@@ -925,8 +932,13 @@ class _Loader:
         entity_ids = {e.id for _, e in parsed["entities.json"]}
         expert_ids = {e.id for _, e in parsed["experts.json"]}
 
-        def evidenced(name: str, i: int, item: _Evidenced, quiet: bool = False, **extra_updates: Any) -> _Evidenced:
+        def evidenced(name: str, i: int, item: _Evidenced, quiet: bool = False, mark: int | None = None,
+                      **extra_updates: Any) -> _Evidenced:
+            """``item`` with the passages that resolve; no evidence left is said once: on the line of the
+            last reference that failed (from ``mark`` on), or not at all when its cause is reported elsewhere."""
             update: dict[str, Any] = dict(extra_updates)
+            if mark is None:
+                mark = len(self.problems)
             good, lost = self.resolve(name, i, item, "passages", item.passages, known_passages, passage_only,
                                       "passage")
             if good != item.passages:
@@ -934,7 +946,12 @@ class _Loader:
             positions = update["positions"] if "positions" in update else \
                 (item.positions if isinstance(item, Expert) else ())
             if not good and not any(pos.passages for pos in positions) and not (lost or quiet):
-                self.problem(name, f"[{i}].passages", f"{item.id} has no passage as evidence")
+                if len(self.problems) > mark and self.problems[-1].file == name:
+                    last = self.problems[-1]
+                    self.problems[-1] = Problem(name, last.where, f"{last.what}; {item.id} has no other passage "
+                                                                  f"as evidence")
+                else:
+                    self.problem(name, f"[{i}].passages", f"{item.id} has no passage as evidence")
             return item.model_copy(update=update) if update else item
 
         corpus.themes = [evidenced("themes.json", i, t) for i, t in parsed["themes.json"]]
@@ -948,6 +965,7 @@ class _Loader:
                 self.refer("experts.json", f"[{i}].organisation", ex, ex.organisation, ("entity",), "entity", "")
                 update["organisation"] = None
             positions = []
+            mark = len(self.problems)
             for j, pos in enumerate(ex.positions):
                 good, lost = self.resolve("experts.json", i, ex, f"positions[{j}].passages", pos.passages,
                                           known_passages, passage_only, "passage")
@@ -955,7 +973,7 @@ class _Loader:
                 positions.append(pos if good == pos.passages else pos.model_copy(update={"passages": good}))
             if positions != ex.positions:
                 update["positions"] = positions
-            experts.append(evidenced("experts.json", i, ex, quiet, **update))
+            experts.append(evidenced("experts.json", i, ex, quiet, mark, **update))
         corpus.experts = experts
 
         events = []

@@ -158,17 +158,18 @@ def suggest_date(text: str) -> str | None:
 def parse_partial_date(value: Any) -> PartialDate:
     """``PartialDate.parse`` for the model's fields: a malformed date gets a message in plain words with
     an example (the likely intended date where there is one)."""
-    if isinstance(value, PartialDate):
-        return value
+    try:
+        return PartialDate.parse(value)
+    except ValueError:
+        if isinstance(value, str) and _PATTERN.match(value.strip()):
+            raise  # the right form, but an impossible date: its message says why
     if isinstance(value, str):
-        if _PATTERN.match(value.strip()):
-            return PartialDate.parse(value)  # the right form: only an impossible date can fail here
         if not value.strip():
             raise ValueError(f"the date is empty ({DATE_FORMS}, e.g. 1998-08-15, or leave the field out)")
         example = suggest_date(value) or "1998, 1998-08 or 1998-08-15"
         raise ValueError(f"'{value}' is not a date ({DATE_FORMS}, e.g. {example})")
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
-        raise ValueError(f'a date is a string: write "{value}", in quotes')
+        raise ValueError(f'a date is a string in quotes (write "{value}", not {value})')
     try:
         shown = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

@@ -166,12 +166,12 @@ class CorpusInfo(BaseModel):
         if not isinstance(value, list):
             found = "a string" if isinstance(value, str) else "an object" if isinstance(value, dict) else \
                 "a number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "something else"
-            raise ValueError(f'time_range is a list of two dates, the first and the last, e.g. ["1988", "2022"]; '
-                             f'found {found}')
+            raise ValueError(f'a time range is a list of two dates, the first and the last, e.g. ["1988", "2022"], '
+                             f'not {found}')
         if len(value) != 2:
             found = {0: "an empty list", 1: "one date", 3: "three dates"}.get(len(value), f"{len(value)} dates")
-            raise ValueError(f'time_range is two dates, the first and the last, e.g. ["1988", "2022"]; '
-                             f'found {found}')
+            raise ValueError(f'a time range is two dates, the first and the last, e.g. ["1988", "2022"], '
+                             f'not {found}')
         return value
 
     @field_validator("time_range")
@@ -179,8 +179,8 @@ class CorpusInfo(BaseModel):
     def _in_order(cls, value: list[PartialDate] | None) -> list[PartialDate] | None:
         if value is not None and value[1].end_seconds <= value[0].start_seconds:
             first, last = value
-            raise ValueError(f'time_range ["{first}", "{last}"] ends before it starts; write the earlier date '
-                             f'first, e.g. ["{last}", "{first}"]')
+            raise ValueError(f'the time range ["{first}", "{last}"] ends before it starts; write the earlier date '
+                             f'first: ["{last}", "{first}"]')
         return value
 
 
