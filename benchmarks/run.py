@@ -270,6 +270,19 @@ def table(results: dict) -> str:
         ("search, median / slowest (ms)", lambda s: f"{_ms(_get(s, 'data', 'search', 'median'))} / "
                                                    f"{_ms(_get(s, 'data', 'search', 'max'))}"),
         ("first search, folds all text (ms)", lambda s: _ms(_get(s, "data", "search_first"))),
+        ("edit a title → corpus + index, median (ms)", lambda s: _ms(_get(s, "edit", "edit_title", "median"))),
+        ("  its undo, median (ms)", lambda s: _ms(_get(s, "edit", "undo_title", "median"))),
+        ("  without the journal's fsync (ms)", lambda s: _ms(_get(s, "edit", "edit_title_no_journal", "median"))),
+        ("re-date an event / undo, median (ms)", lambda s: f"{_ms(_get(s, 'edit', 'edit_date', 'median'))} / "
+                                                          f"{_ms(_get(s, 'edit', 'undo_date', 'median'))}"),
+        ("add an event / undo, median (ms)", lambda s: f"{_ms(_get(s, 'edit', 'add_event', 'median'))} / "
+                                                      f"{_ms(_get(s, 'edit', 'undo_add', 'median'))}"),
+        ("delete an event / undo, median (ms)", lambda s: f"{_ms(_get(s, 'edit', 'delete_event', 'median'))} / "
+                                                         f"{_ms(_get(s, 'edit', 'undo_delete', 'median'))}"),
+        ("save after one edit (ms)", lambda s: _ms(_get(s, "edit", "save_after_one_edit"))),
+        ("open for editing + index (ms)", lambda s: _ms(_get(s, "edit", "open_and_index"))),
+        ("RSS after open + index, core only (MB)", lambda s: _fmt(_get(s, "edit", "rss_indexed_mb"),
+                                                                 lambda v: f"{v:.0f}")),
         ("timeline frame 1600×500 (ms)", lambda s: _ms(_get(s, "frames", "timeline", "median"))),
         ("bare pyqtgraph scatter frame (ms)", lambda s: _ms(_get(s, "frames", "pyqtgraph_scatter", "median"))),
         ("matplotlib frame (ms)", lambda s: _ms(_get(s, "frames", "matplotlib", "median"))),
@@ -341,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in sizes:
         corpus = ensure_corpus(corpora, name)
         entry: dict = {"options": size_options(name), "corpus": str(corpus)}
-        for task in ("data", "frames", "ui", "memory"):
+        for task in ("data", "edit", "frames", "ui", "memory"):
             if task not in tasks:
                 continue
             t = time.perf_counter()

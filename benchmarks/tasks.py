@@ -444,7 +444,80 @@ def task_memory(args) -> dict:
             "rss_searchable_mb": searchable, "rss_window_mb": shown, "peak_rss_mb": peak}
 
 
-TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory}
+
+# =========================================================================================================
+# edit: the core that changes — one edit and its undo through corpus and index, saving after one edit,
+# opening for editing (load + stamps + index), memory after it
+# =========================================================================================================
+def task_edit(args) -> dict:
+    import random
+    import shutil
+
+    from explorer.core.commands import AddItem, DeleteItem, EditItem
+    from explorer.core.index import CorpusIndex
+    from explorer.core.io.open import open_corpus
+    from explorer.core.workspace import Workspace
+
+    work = Path(tempfile.mkdtemp(prefix="explorer-bench-edit-"))
+    os.environ.setdefault("EXPLORER_STATE_DIR", str(work / "state"))
+    try:
+        folder = work / "corpus"
+        shutil.copytree(args.corpus, folder, ignore=shutil.ignore_patterns(".synth.json"))
+        base = rss_mb()
+        t = time.perf_counter()
+        corpus = open_corpus(folder)
+        index = CorpusIndex(corpus)
+        open_s = time.perf_counter() - t
+        rss_indexed = rss_mb()
+        ws = Workspace(corpus, index)
+        rng = random.Random(7)
+        events = [e.id for e in corpus.events]
+        passages = [p.id for p in corpus.passages]
+        ws.index.search("bridge")  # search is prepared, as in the app: edits have to patch it too
+
+        def timed(fn) -> float:
+            t0 = time.perf_counter()
+            fn()
+            return time.perf_counter() - t0
+
+        samples: dict[str, list[float]] = {k: [] for k in ("edit_title", "undo_title", "edit_date", "undo_date",
+                                                           "add_event", "undo_add", "delete_event",
+                                                           "undo_delete")}
+        n = max(10, args.repeats * 10)
+        for i in range(n):
+            ev = rng.choice(events)
+            samples["edit_title"].append(timed(lambda: ws.do(EditItem(ev, title=f"Edited {i}"))))
+            samples["undo_title"].append(timed(ws.undo))
+            ev = rng.choice(events)
+            samples["edit_date"].append(timed(lambda: ws.do(EditItem(ev, start=f"{1950 + i % 70}-06"))))
+            samples["undo_date"].append(timed(ws.undo))
+            samples["add_event"].append(timed(lambda: ws.do(AddItem("event", title=f"New {i}", start="2001",
+                                                                     passages=[rng.choice(passages)]))))
+            samples["undo_add"].append(timed(ws.undo))
+            ev = rng.choice(events)
+            samples["delete_event"].append(timed(lambda: ws.do(DeleteItem(ev, cascade=True))))
+            samples["undo_delete"].append(timed(ws.undo))
+        # the same edit without the journal (its fsync is the disk's share)
+        journal, ws.journal = ws.journal, None
+        no_journal = []
+        for i in range(n):
+            ev = rng.choice(events)
+            no_journal.append(timed(lambda: ws.do(EditItem(ev, title=f"Plain {i}"))))
+            ws.undo()
+        ws.journal = journal
+        ws.do(EditItem(events[0], title="Saved edit"))
+        save_s = timed(ws.save)
+        out = {k: summary(v) for k, v in samples.items()}
+        out.update({"edit_title_no_journal": summary(no_journal), "save_after_one_edit": save_s,
+                    "open_and_index": open_s, "rss_indexed_mb": rss_indexed, "rss_base_mb": base,
+                    "peak_rss_mb": peak_rss_mb()})
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory,
+         "edit": task_edit}
 
 
 def main(argv: list[str] | None = None) -> int:

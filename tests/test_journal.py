@@ -253,3 +253,35 @@ def test_replaying_the_journal_after_a_crash_gives_the_same_corpus(mini):
     for entry in entries:
         again.apply(entry.ops)
     assert again.snapshot() == expected
+
+
+def test_background_sync_writes_at_once_and_fsyncs_soon_after(mini, monkeypatch, tmp_path):
+    """The workspace's journal does not make an edit wait for the disk: the line is written before
+    append returns (an app crash loses nothing), the fsync follows in another thread, and flush waits."""
+    import threading
+
+    from explorer.core.io import journal as journal_module
+    from explorer.core.io.journal import Journal
+
+    synced = []
+    release = threading.Event()
+    real = journal_module._fsync
+
+    def slow_fsync(fd):
+        release.wait(5)
+        synced.append(threading.current_thread().name)
+        real(fd)
+
+    journal = Journal.for_corpus(mini, tmp_path / "state", background_sync=True)
+    corpus = load_corpus(mini)
+    journal.append([Put(corpus.get("ev-trade").model_copy(update={"title": "First"}))], "First")
+    assert journal.flush(timeout=5)  # the file exists (creating it also fsyncs its folder, once)
+    monkeypatch.setattr(journal_module, "_fsync", slow_fsync)
+    ops = [Put(corpus.get("ev-opened").model_copy(update={"title": "Written at once"}))]
+    journal.append(ops, "Edit")
+    assert "Written at once" in journal.path.read_text(encoding="utf-8")  # before any fsync
+    assert not synced and not journal.flush(timeout=0.05)
+    release.set()
+    assert journal.flush(timeout=5)
+    assert synced == ["explorer-journal-fsync"]
+    assert [e.label for e in journal.entries()] == ["First", "Edit"]

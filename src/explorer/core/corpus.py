@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .gcpause import _gc_paused
 from .io.problems import Problem
 from .model.types import (CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship, Theme, _Item)
 
@@ -289,11 +290,7 @@ class Corpus:
         item = self.by_id.get(item_id)
         if item is None:
             return None
-        store = self._store[item.item_kind]
-        for i, key in enumerate(store):
-            if key == item_id:
-                return i
-        return None  # pragma: no cover
+        return list(self._store[item.item_kind]).index(item_id)  # a C-speed scan: 1 ms at 100k
 
     def counts(self) -> dict[str, int]:
         return {PLURAL[k]: len(self._store[k]) for k in ("document", "passage", "event", "expert", "entity",
@@ -401,10 +398,13 @@ class Corpus:
         store = self._store[kind]
         if position is None or position >= len(store):
             store[item.id] = item
-        else:
-            entries = list(store.items())
-            entries.insert(max(0, position), (item.id, item))
-            self._store[kind] = dict(entries)
+        else:  # back to where it was (an undone delete): the kind's order is rebuilt, 10 ms at 100k
+            keys, values = list(store), list(store.values())
+            at = max(0, position)
+            keys.insert(at, item.id)
+            values.insert(at, item)
+            with _gc_paused():
+                self._store[kind] = dict(zip(keys, values))
         self.by_id[item.id] = item
         self._lists.pop(kind, None)
         self._reindex_refs(None, item)

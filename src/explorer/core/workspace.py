@@ -142,7 +142,8 @@ class Workspace:
         """Journal unsaved edits of this corpus (in the user's state folder, or ``directory``)."""
         from .io.journal import Journal
 
-        self.journal = Journal.for_corpus(self.corpus.root, directory, base_stamps=self.corpus.file_stamps)
+        self.journal = Journal.for_corpus(self.corpus.root, directory, base_stamps=self.corpus.file_stamps,
+                                          background_sync=True)
 
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
         """Show another corpus: selection, history, filters, search and undo start afresh."""

@@ -292,10 +292,11 @@ class CorpusIndex:
         for iid, item in old_items.items():
             if item.item_kind == "event":
                 new = new_items.get(iid)
+                at = self._event_at(item)
                 if new is not None and new.start == item.start and new.end == item.end:
-                    self.events[self.event_pos[iid]] = new  # same place in the order
+                    self.events[at] = new  # same place in the order
                 else:
-                    self._remove_event(iid)
+                    self._remove_event(at)
         for iid, item in new_items.items():
             if item.item_kind == "event":
                 old = old_items.get(iid)
@@ -390,10 +391,19 @@ class CorpusIndex:
                 break
         self._doc_starts[p.document] = [q.start for q in plist]
 
-    def _remove_event(self, event_id: str) -> None:
-        at = self.event_pos.get(event_id)
-        if at is None:
-            return
+    def _event_at(self, ev: Event) -> int:
+        """Where an event (as indexed) is in timeline order: a binary search by its start, then its id among
+        the events that start at the same moment (no position map needed, so edits never rebuild one)."""
+        pos = self._event_pos
+        if pos is not None:
+            return pos[ev.id]
+        s = ev.start.start_seconds
+        lo = int(np.searchsorted(self.ev_start, s, side="left"))
+        hi = int(np.searchsorted(self.ev_start, s, side="right"))
+        at = bisect.bisect_left(self._event_order, ev.id, lo, hi)
+        return at if at < len(self._event_order) and self._event_order[at] == ev.id else self.event_pos[ev.id]
+
+    def _remove_event(self, at: int) -> None:
         del self.events[at]
         del self._event_order[at]
         self.ev_start = np.delete(self.ev_start, at)
