@@ -121,11 +121,13 @@ def test_end_before_start_is_one_line_with_the_re_anchoring(mini):
     ("[{'id': 'ev-a'}]", "line 1, column 3: malformed JSON: single quotes ('); JSON strings need double quotes (\")"),
     ('[{"id": "ev-a", "title": "A\n, "start": "2000"}]',
      'line 1, column 28: malformed JSON: a string is not closed (a " is missing before the end of the line)'),
+    ('[{"id": "ev-a", "title": "A}]', 'line 1, column 26: malformed JSON: a string is not closed (a " is missing)'),
     ('[{"id": "ev-a", "title": "A", "start": "2000"}, {"id": "ev-b", "ti',
      "line 1, column 67: malformed JSON: the file ends before the list is closed (is it truncated?)"),
     ('[{"id": "ev-a", "title": "A", "start": "2000"},\n',
      "line 2, column 1: malformed JSON: the file ends before the list is closed (is it truncated?)"),
-    ('[{"id": "ev-a", "inferred": True}]', "line 1, column 29: malformed JSON: write true, false and null in lower case"),
+    ('[{"id": "ev-a", "inferred": True}]',
+     "line 1, column 29: malformed JSON: write true, false and null in lower case"),
     ('[// the events\n]', "line 1, column 2: malformed JSON: comments are not allowed in JSON"),
     ('[{"id": "ev-a",, "title": "A"}]', "line 1, column 16: malformed JSON: two commas in a row"),
     ('[{“id”: "ev-a"}]', 'line 1, column 3: malformed JSON: curly quotes (“); JSON strings need straight double '
@@ -472,3 +474,11 @@ def test_odd_input_never_raises(mini, name, content):
     assert all(isinstance(p, str) and ": " in p for p in problems)
     for p in corpus.passages:
         assert type(p.start) is int and corpus.get(p.document).text[p.start:p.end] == p.quote
+
+
+def test_one_offset_that_is_wrong_is_named_as_the_one_given(mini):
+    _edit(mini, "passages.json", lambda d: (d[1].pop("start"), d[1].update(end=5)))
+    corpus, problems = _problems(mini)
+    p = corpus.get("p-opened")
+    assert problems == [f"passages.json: [1].end: end 5 of passage p-opened does not match its quote; re-anchored "
+                        f"by the quote to {p.start}–{p.end}"]

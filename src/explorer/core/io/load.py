@@ -214,6 +214,8 @@ def _diagnose_json(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     ch = text[pos] if pos < len(text) else ""
     before = _prev_nonspace(text, pos)
     prev = text[before] if before >= 0 else ""
+    if msg.startswith("Unterminated string") and ("]" in text[pos:] or "}" in text[pos:]):
+        return pos, 'a string is not closed (a " is missing)'  # not cut short: the brackets are closed after it
     if msg.startswith("Unterminated string") or not text[pos:].strip():
         stack = _open_brackets(text)
         outer = next((b for b in stack if b in "[{"), "[")
@@ -276,6 +278,20 @@ def _occurrences(text: str, quote: str) -> tuple[int, int]:
     return first, max(2, text.count(quote))
 
 
+def _given_offsets(p: Passage) -> str:
+    if p.start is not None and p.end is not None:
+        return f"offsets {p.start}–{p.end}"
+    return f"start {p.start}" if p.start is not None else f"end {p.end}"
+
+
+def _offsets_where(i: int, p: Passage) -> str:
+    return f"[{i}].start" if p.start is not None else f"[{i}].end"
+
+
+def _do(p: Passage) -> str:
+    return "do" if p.start is not None and p.end is not None else "does"
+
+
 def _typography(quote: str, exact: str) -> dict[str, tuple[str, str]]:
     """How ``quote`` differs from the text's ``exact`` characters (same length): category -> (the quote's
     characters, the text's), e.g. {"double": ('"', "“”")}."""
@@ -283,9 +299,7 @@ def _typography(quote: str, exact: str) -> dict[str, tuple[str, str]]:
     for q, t in zip(quote, exact):
         if q == t:
             continue
-        if q == "\r" or t == "\r":
-            key = "newline"
-        elif t in _DOUBLE or q in _DOUBLE:
+        if t in _DOUBLE or q in _DOUBLE:
             key = "double" if t in _DOUBLE else "double-straight"
         elif t in _SINGLE or q in _SINGLE:
             key = "single" if t in _SINGLE else "single-straight"
@@ -676,12 +690,11 @@ class _Loader:
             start, n_hits = _occurrences(text, quote)
             if n_hits == 1:
                 if given:
-                    report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
-                                              f"quote; re-anchored by the quote to {start}–{start + len(quote)}")
+                    report(i, _offsets_where(i, p), self.moved(p, start, start + len(quote)))
                 anchored.append((i, self.placed(p, text, start, start + len(quote))))
                 continue
             if n_hits > 1:
-                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
+                report(i, _offsets_where(i, p) if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
                 self.skip("passage", p.id)
                 continue
             # not in the text as written: the same but for typography (quotes, dashes, CRLF line breaks)?
@@ -700,7 +713,7 @@ class _Loader:
                     searched = variant
                     break
             if n_hits > 1:
-                report(i, f"[{i}].start" if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
+                report(i, _offsets_where(i, p) if given else f"[{i}].quote", self.ambiguous(p, doc, n_hits, given))
                 self.skip("passage", p.id)
                 continue
             if not n_hits:
@@ -713,8 +726,7 @@ class _Loader:
                 diff["newline"] = ("\\n", "\\r\\n")
             diff = {k: diff[k] for k in _CATEGORY_ORDER if k in diff}
             if given and (start, end) != (s, e):
-                report(i, f"[{i}].start", f"offsets {p.start}–{p.end} of passage {p.id} do not match its "
-                                          f"quote; re-anchored by the quote to {start}–{end}")
+                report(i, _offsets_where(i, p), self.moved(p, start, end))
             fixes.setdefault(tuple(diff), []).append((i, p, diff))
             anchored.append((i, self.placed(p, text, start, end)))
 
@@ -740,9 +752,15 @@ class _Loader:
             report(first, f"[{first}].quote", what)
         return anchored
 
-    def ambiguous(self, p: Passage, doc: Document, n: int, given: bool) -> str:
+    @staticmethod
+    def moved(p: Passage, start: int, end: int) -> str:
+        return (f"{_given_offsets(p)} of passage {p.id} {_do(p)} not match its quote; re-anchored by the quote "
+                f"to {start}–{end}")
+
+    @staticmethod
+    def ambiguous(p: Passage, doc: Document, n: int, given: bool) -> str:
         if given:
-            return (f"offsets {p.start}–{p.end} of passage {p.id} do not match its quote, which occurs more "
+            return (f"{_given_offsets(p)} of passage {p.id} {_do(p)} not match its quote, which occurs more "
                     f"than once ({n} times) in {doc.file}; passage skipped")
         return (f"quote of passage {p.id} occurs {n} times in {doc.file}; give start and end, or a longer quote, "
                 f"to say which one; passage skipped")
