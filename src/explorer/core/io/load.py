@@ -8,12 +8,14 @@ The loader is meant to be forgiving with corpora written by hand, and to give on
 
 - a passage may be given by its quote alone: it is anchored where the quote occurs exactly once;
 - a file that cannot be read is one line (with the likely cause of a JSON syntax error), and the references
-  into it are counted in one more line instead of one line each; likewise references to items that were
-  skipped (their own line says why) are dropped quietly and counted once per kind;
+  into it are counted, in one line for each file that holds some, instead of one line each; likewise
+  references to items that were skipped (their own line says why), and into a missing optional file. The
+  count is on the file that lost the references so that a tool writing the loaded corpus back (``explorer
+  validate --fix``) can tell which files did not load whole;
 - a document whose offsets are all off by its CRLF line endings, its byte-order mark or because they count
   UTF-8 bytes is one line, and its passages are re-anchored;
 - a quote that differs from the text only by straight/curly quotes or dashes is anchored with the text's
-  characters and the difference is named once per document;
+  characters and the difference is named once per document and kind of difference;
 - messages say what was meant: the nearest known field, the kind an id really is, a date in the right form.
 
 ``Corpus.skipped`` (set by ``load_corpus``) counts the items that were skipped, by plural kind;
