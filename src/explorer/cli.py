@@ -38,13 +38,19 @@ def _load(path: str | None):
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.fix:
         return cmd_fix(args)
+    from .core.io.load import skipped_summary
+
     corpus = _load(args.path)
     if corpus is None:
         return 2
+    for note in getattr(corpus, "notes", []):  # an interrupted save that was completed or rolled back
+        print(f"note: {note}", file=sys.stderr)
     if corpus.problems:
         for problem in corpus.problems:
             print(problem)
-        print(f"{len(corpus.problems)} problem(s); valid part: {corpus.summary()}", file=sys.stderr)
+        skipped = skipped_summary(corpus)
+        print(f"{len(corpus.problems)} problem(s); valid part: {corpus.summary()}"
+              + (f"; {skipped}" if skipped else ""), file=sys.stderr)
         return 1
     print(f"valid: {corpus.summary()}")
     return 0

@@ -10,11 +10,13 @@
 Nothing in this package imports PySide6 or pyqtgraph (tests/test_architecture.py enforces it).
 """
 
+from . import commands
 from .corpus import ChangeSet, Corpus, EditError, Put, Remove, SetInfo
 from .io.load import NotACorpusError, Problem, is_corpus_folder, load_corpus
 from .model import (CorpusInfo, Document, Entity, Event, Expert, PartialDate, Passage, Position, Relationship,
                     Theme)
+from .workspace import Workspace
 
-__all__ = ["ChangeSet", "Corpus", "EditError", "Put", "Remove", "SetInfo", "NotACorpusError", "Problem",
+__all__ = ["commands", "Workspace", "ChangeSet", "Corpus", "EditError", "Put", "Remove", "SetInfo", "NotACorpusError", "Problem",
            "is_corpus_folder", "load_corpus", "CorpusInfo", "Document", "Entity", "Event", "Expert",
            "PartialDate", "Passage", "Position", "Relationship", "Theme"]
