@@ -117,3 +117,30 @@ def test_journal_lives_outside_the_corpus(folder):
     assert not folder.joinpath(".explorer-save.json").exists()
     assert str(ws.journal.path).startswith(os.environ["EXPLORER_STATE_DIR"])
     assert not [p for p in folder.rglob("*") if "journal" in p.name]
+
+
+def test_loading_finishes_an_interrupted_save_so_nothing_loads_a_mix(folder, monkeypatch):
+    """Killed after the commit point: the next load (validate, export, the window) completes it."""
+    from explorer.core.io import save as save_module
+
+    ws = Workspace.open(folder)
+    ws.do(EditItem("ev-opened", title="Committed"))
+    ws.do(EditInfo(title="Committed too"))
+    renames = []
+    real = save_module._replace
+
+    def die_after_first_rename(src, dst):
+        if renames:
+            raise KeyboardInterrupt("killed")
+        renames.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(save_module, "_replace", die_after_first_rename)
+    with pytest.raises(KeyboardInterrupt):
+        ws.save()
+    monkeypatch.undo()
+    assert (folder / ".explorer-save.json").exists()  # committed, renames half done
+    again = load_corpus(folder)
+    assert again.get("ev-opened").title == "Committed" and again.info.title == "Committed too"
+    assert again.notes and "completed" in again.notes[0]
+    assert not (folder / ".explorer-save.json").exists()

@@ -1067,7 +1067,16 @@ def load_corpus(path: str | Path) -> Corpus:
         raise NotACorpusError(f"{root}: does not exist")
     if not root.is_dir():
         raise NotACorpusError(f"{root}: is not a folder")
+    # a save that was interrupted is completed (or rolled back) first, so that what loads is never a mix
+    from .save import finish_interrupted_save
+
+    try:
+        notes = finish_interrupted_save(root)
+    except OSError as exc:  # a read-only folder: load what is there, and say why the save is not finished
+        notes = [f"an interrupted save could not be finished ({exc.strerror or exc})"]
     if not is_corpus_folder(root):
         raise NotACorpusError(f"{root}: is not a corpus folder (it has neither documents.json nor corpus.json)")
     with _gc_paused():
-        return _Loader(root).load()
+        corpus = _Loader(root).load()
+    corpus.notes = notes
+    return corpus

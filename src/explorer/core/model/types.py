@@ -70,8 +70,9 @@ class Passage(_Item):
 
 
 class _Evidenced(_Item):
-    passages: list[ItemId] = Field(default_factory=list)
-    conflict: Text | None = None  # where the sources disagree or are inconsistent
+    """An item with evidence. Each kind declares ``passages`` (the evidence) and ``conflict`` (where the
+    sources disagree or are inconsistent) as its last fields, so that a saved item reads its own fields
+    first and its evidence last."""
 
 
 class Theme(_Evidenced):
@@ -79,6 +80,8 @@ class Theme(_Evidenced):
     name: Text = Field(min_length=1)
     description: Text = ""
     color: Annotated[str, StringConstraints(pattern=COLOR_PATTERN)] | None = None
+    passages: list[ItemId] = Field(default_factory=list)
+    conflict: Text | None = None  # where the sources disagree or are inconsistent
 
 
 class Entity(_Evidenced):
@@ -89,6 +92,8 @@ class Entity(_Evidenced):
     native_name: Text | None = None
     aliases: list[Text] = Field(default_factory=list)
     description: Text = ""
+    passages: list[ItemId] = Field(default_factory=list)
+    conflict: Text | None = None  # where the sources disagree or are inconsistent
 
 
 class Position(BaseModel):
@@ -111,6 +116,8 @@ class Expert(_Evidenced):
     role: Text = ""
     bio: Text = ""
     positions: list[Position] = Field(default_factory=list)
+    passages: list[ItemId] = Field(default_factory=list)
+    conflict: Text | None = None  # where the sources disagree or are inconsistent
 
 
 class Event(_Evidenced):
@@ -124,6 +131,8 @@ class Event(_Evidenced):
     themes: list[ItemId] = Field(default_factory=list)
     actors: list[ItemId] = Field(default_factory=list)
     experts: list[ItemId] = Field(default_factory=list)  # voices who speak about it
+    passages: list[ItemId] = Field(default_factory=list)
+    conflict: Text | None = None  # where the sources disagree or are inconsistent
 
     @property
     def is_span(self) -> bool:
@@ -143,6 +152,8 @@ class Relationship(_Evidenced):
     start: PartialDateField | None = None
     end: PartialDateField | None = None
     inferred: StrictBool = False
+    passages: list[ItemId] = Field(default_factory=list)
+    conflict: Text | None = None  # where the sources disagree or are inconsistent
 
     @property
     def label(self) -> str:
