@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from qt_helpers import type_text
 
-from conftest import DATA
+from conftest import DATA, view_factory
 from explorer.core import load_corpus
 from explorer.core.commands import AddItem, DeleteItem, EditItem
 from explorer.qt.bridge import AppState
@@ -27,20 +27,7 @@ def edit_state(app, tmp_path):
 
 @pytest.fixture()
 def show(qtbot, edit_state):
-    created = []
-
-    def factory(cls, width=1000, height=700):
-        view = cls(edit_state)
-        qtbot.addWidget(view)
-        view.resize(width, height)
-        view.show()
-        qtbot.waitExposed(view)
-        created.append(view)
-        return view
-
-    yield factory
-    for view in created:
-        view.close()
+    yield from view_factory(qtbot, edit_state, (1000, 700))
 
 
 def _expert_names(view) -> list[str]:
