@@ -147,13 +147,17 @@ def test_timeline_follows_edits_without_moving_the_view(show, edit_state):
     event = max(edit_state.corpus.events, key=lambda e: e.start)
     view.zoom_to_event(event.id)
     shown = view.visible_range()
-    edit_state.do(EditItem(event.id, title="Retitled on the timeline"))
+    data = view._data
+    edit_state.do(EditItem(event.id, title="Retitled on the timeline", conflict="Sources differ."))
     assert "Retitled on the timeline" in view.tooltip_text(event.id)
+    assert view._data is data  # nothing moved: patched in place, not laid out again
+    assert data.ev_conflict[data.pos[event.id]]
     assert view.visible_range() == shown
     passage = edit_state.corpus.passages[0].id
     cmd = AddItem("event", title="A new event", start=str(event.start), passages=[passage])
     edit_state.do(cmd)
     assert cmd.new_id in view.visible_event_ids()
+    assert view._data is not data  # a new event: laid out anew
     edit_state.do(AddItem("event", title="Long before", start="1901", passages=[passage]))
     assert "ev-long-before" in {e for e in view.visible_event_ids()} | set(view._data.ids)
     assert view.visible_range() == shown  # the range only grew, the view did not jump
