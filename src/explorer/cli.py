@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, default_corpus_path
+from . import default_corpus_path, is_in_install
 
 COMMANDS = ("validate", "dump", "export", "open", "new")
 
@@ -127,6 +127,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
                                save_corpus)
 
     target = Path(args.path) if args.path else default_corpus_path()
+    if is_in_install(target):
+        _err(f"explorer: {target} is the corpus that comes with explorer, inside its installation, and is "
+             f"never changed; copy it elsewhere to fix it there")
+        return 2
     if target.is_dir() and is_corpus_folder(target):
         for note in finish_interrupted_save(target):
             _err(f"explorer: {note}")
@@ -246,9 +250,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export_cli(args)
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the same versions and licences as Help ▸ About (they import Qt's core, not a window)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="explorer", description="Timeline and relationship explorer.")
-    parser.add_argument("--version", action="version", version=f"explorer {__version__}")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="show the versions of explorer, Python and Qt, and the licences of what it ships")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("open", help="open the app on a corpus folder (the default command)")
