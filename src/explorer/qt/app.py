@@ -1,4 +1,4 @@
-"""Qt application set-up: fonts, style, and running the main window."""
+"""Qt application set-up: fonts, the icon, style, and running the main window."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, qInstallMessageHandler
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from .. import resources_path
+from .. import APP_ID, __version__, resources_path
 from .views.style import ui_font
 
 ORG = "explorer"
@@ -31,6 +31,31 @@ def register_fonts() -> list[str]:
         _fonts_registered = True
     QApplication.setFont(ui_font(10))
     return families
+
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon() -> QIcon:
+    """The application icon: the PNGs drawn from resources/icons/explorer.svg at each size (no SVG plugin
+    needed), for the window, the task bar and the About box."""
+    icon = QIcon()
+    folder = resources_path() / "icons"
+    for size in ICON_SIZES:
+        path = folder / f"explorer-{size}.png"
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
+_app_icon: QIcon | None = None
+
+
+def _icon() -> QIcon:
+    global _app_icon
+    if _app_icon is None:
+        _app_icon = app_icon()
+    return _app_icon
 
 
 #: Qt messages that say nothing to a user: the offscreen platform (export without a display) cannot
@@ -57,11 +82,16 @@ def make_app(argv: list[str] | None = None) -> QApplication:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         QCoreApplication.setOrganizationName(ORG)
         QCoreApplication.setApplicationName(APP)
+        QCoreApplication.setApplicationVersion(__version__)
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         global _previous_handler
         _previous_handler = qInstallMessageHandler(_message_handler)
         app = QApplication(argv or [sys.argv[0]])
         app.setStyle("Fusion")
+    if not QGuiApplication.desktopFileName():
+        QGuiApplication.setDesktopFileName(APP_ID)  # Wayland and task bars match windows to the desktop entry
+    if app.windowIcon().isNull():
+        app.setWindowIcon(_icon())
     register_fonts()
     import pyqtgraph as pg
 
