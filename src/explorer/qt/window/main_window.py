@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
                                QVBoxLayout, QWidget)
 
-from ... import __version__, default_corpus_path
+from ... import default_corpus_path, is_in_install
 from ...core.corpus import Corpus, EditError
 from ...core.io.save import SaveConflict, SaveError
 from ...core.index import CorpusIndex
 from ...core.io.load import NotACorpusError
 from ...core.io.open import open_corpus
+from ..app import app_icon
 from ..bridge import AppState
 from ..views.base import View
 from ..views.documents import DocumentView
@@ -77,9 +78,11 @@ class MainWindow(QMainWindow):
         self._loading_path: Path | None = None
         self._last_view: View | None = None
         self.recovery_box: QMessageBox | None = None  # open while unsaved edits of an earlier session wait
+        self.about_box: QDialog | None = None  # Help ▸ About, while it is open
         self.last_save_error = ""
         self.setWindowTitle("Explorer")
         self.setObjectName("MainWindow")
+        self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
 
         self.timeline = TimelineView(self.state)
@@ -421,6 +424,14 @@ class MainWindow(QMainWindow):
         ws = self.state.workspace
         if ws.corpus is None:
             return False
+        if is_in_install(ws.corpus.root):  # the corpus that comes with the app: never written to
+            if not ws.modified:
+                self.statusBar().showMessage("Nothing to save", 8000)
+                return True
+            return self._save_failed("The sample corpus cannot be changed", (
+                f"This is the corpus that comes with Explorer, inside its installation ({ws.corpus.root}); "
+                f"it is never changed.\n\nYour edits are kept (they survive a crash too). Save them as a new "
+                f"corpus folder of your own (Save As…)?"))
         try:
             result = ws.save()
         except SaveConflict as exc:
@@ -439,9 +450,11 @@ class MainWindow(QMainWindow):
         self.last_save_error = message
         if QApplication.platformName() == "offscreen":
             return False
-        answer = QMessageBox.warning(self, title, message, QMessageBox.StandardButton.Save
-                                     | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Save).setText("Save As…")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        if box.exec() == QMessageBox.StandardButton.Save:
             return self.save_corpus_as()
         return False
 
@@ -451,12 +464,22 @@ class MainWindow(QMainWindow):
         if ws.corpus is None:
             return False
         if folder is None:
-            start = (self.corpus_path.parent if self.corpus_path else Path.home()) / f"{ws.corpus.root.name}-copy"
+            parent = self.corpus_path.parent if self.corpus_path else Path.home()
+            if is_in_install(parent):  # offer the user's documents, not the inside of the installation
+                from PySide6.QtCore import QStandardPaths
+
+                documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+                parent = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+            name = "explorer-sample-corpus" if is_in_install(ws.corpus.root) else f"{ws.corpus.root.name}-copy"
+            start = parent / name
             chosen, _ = QFileDialog.getSaveFileName(self, "Save Corpus As (a new folder)", str(start))
             if not chosen:
                 return False
             folder = chosen
         folder = Path(folder)
+        if is_in_install(folder):
+            return self._save_failed("Cannot save there", f"{folder} is inside Explorer's installation, which is "
+                                     f"never changed; choose a folder of your own.")
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             return self._save_failed("Cannot save there", f"{folder} is not an empty folder; choose a new name.")
         try:
@@ -548,26 +571,88 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    def show_about(self) -> None:
-        corpus = self.state.corpus
-        lines = [f"<h3>Explorer {__version__}</h3>",
-                 "<p>A timeline and relationship explorer for small document corpora.</p>"]
-        if corpus is not None:
-            from ..views.style import esc
+    def about_html(self) -> str:
+        """Help ▸ About, below its heading: the corpus and its sources, what is shipped under which licence
+        (the same list as `explorer --version`), and where the user's own files go."""
+        from ... import resources_path, shipped
+        from ...core.io.journal import journal_dir
+        from ..views.style import esc
 
-            lines.append(f"<p><b>{esc(corpus.info.title)}</b><br>{esc(corpus.info.description)}</p>")
-            lines.append("<p><b>Sources</b><ul>")
+        corpus = self.state.corpus
+        lines = []
+        if corpus is not None:
+            lines.append(f"<h4>{esc(corpus.info.title)}</h4><p>{esc(corpus.info.description)}</p>")
+            if is_in_install(corpus.root):
+                lines.append("<p><i>This is the sample corpus that comes with Explorer: it opens read-only; "
+                             "File ▸ Save As… keeps your edits in a folder of your own.</i></p>")
+            lines.append("<p><b>Sources</b></p><ul>")
             for doc in corpus.documents:
                 by = ", ".join(x for x in (doc.author, doc.publisher) if x)
                 date = f"{doc.date.display()}{' (inferred)' if doc.date_inferred else ''}" if doc.date else ""
                 lines.append(f"<li>{esc(doc.title)}{' — ' + esc(by) if by else ''}"
                              f"{', ' + esc(date) if date else ''}</li>")
-            lines.append("</ul></p>")
+            lines.append("</ul>")
             if corpus.info.credits:
                 lines.append(f"<p>{esc(corpus.info.credits)}</p>")
-        lines.append("<p>Chinese names are set in Noto Sans CJK SC (SIL Open Font License 1.1), "
-                     "bundled as a subset.</p>")
-        QMessageBox.about(self, "About Explorer", "".join(lines))
+        lines.append("<h4>Shipped with</h4><table cellspacing='0' cellpadding='2'>"
+                     "<tr><th align='left'>component</th><th align='left'>version</th>"
+                     "<th align='left'>licence</th></tr>")
+        for name, version, licence in shipped():
+            lines.append(f"<tr><td>{esc(name)}&nbsp;&nbsp;</td><td>{esc(version)}&nbsp;&nbsp;</td>"
+                         f"<td>{esc(licence)}</td></tr>")
+        lines.append("</table>")
+        lines.append("<p>Qt, PySide6 and shiboken6 are used under the GNU Lesser General Public License v3 "
+                     "(LGPL-3.0); Chinese names are set in Noto Sans CJK SC, bundled as a subset under the SIL "
+                     "Open Font License 1.1 (OFL-1.1). The licence texts are in "
+                     f"{esc(str(resources_path() / 'licenses'))} and {esc(str(resources_path() / 'fonts'))}"
+                     ".</p>")
+        lines.append("<h4>Your files</h4><p>Explorer never writes into its installation. Settings: "
+                     f"{esc(QSettings().fileName())}<br>Unsaved edits are journalled in "
+                     f"{esc(str(journal_dir()))}</p>")
+        return "".join(lines)
+
+    def about_heading(self) -> str:
+        from ... import versions
+        from ..views.style import esc
+
+        v = versions()
+        return (f"<h2>Explorer {esc(v['explorer'])}</h2>"
+                "<p>A timeline and relationship explorer for small document corpora.</p>"
+                f"<p>Python {esc(v['Python'])}<br>Qt {esc(v['Qt'])} (PySide6 {esc(v['PySide6'])})</p>")
+
+    def show_about(self) -> None:
+        """Help ▸ About: a window of its own (not modal), so that it never blocks the app."""
+        from PySide6.QtWidgets import QHBoxLayout, QTextBrowser
+
+        if self.about_box is not None:
+            self.about_box.raise_()
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("About Explorer")
+        layout = QVBoxLayout(dialog)
+        top = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(app_icon().pixmap(96, 96))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        top.addWidget(icon)
+        heading = QLabel(self.about_heading())
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(heading, 1)
+        layout.addLayout(top)
+        details = QTextBrowser()
+        details.setObjectName("aboutDetails")
+        details.setOpenLinks(False)
+        details.setHtml(self.about_html())
+        layout.addWidget(details, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(760, 640)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _=0: setattr(self, "about_box", None))
+        self.about_box = dialog
+        dialog.show()
 
     # -- selection -------------------------------------------------------------------------------------
     def _on_selection_changed(self, item_id) -> None:
