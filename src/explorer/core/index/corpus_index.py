@@ -42,9 +42,7 @@ class _EventsView(Sequence):
         return self._table[self._order[i]]
 
     def __iter__(self):
-        get = self._table.get
-        for eid in self._order:
-            yield get(eid)
+        return self._table.iter_items(self._order)
 
     def ids(self) -> list[str]:
         return self._order

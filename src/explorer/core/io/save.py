@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 from pydantic import TypeAdapter
 
 from ..corpus import FILE_OF_KIND, KIND_ORDER, MODEL_OF_KIND, Corpus
+from ..gcpause import _gc_paused
 from ..model.types import CorpusInfo, Document
 
 INFO_FILE = "corpus.json"
@@ -50,6 +51,8 @@ TMP_SUFFIX = ".explorer-tmp"
 #: fields that are never written: the loader derives them
 _NOT_WRITTEN: dict[str, set[str]] = {"document": {"text"}, "passage": {"prefix", "suffix"}}
 _BOM = b"\xef\xbb\xbf"
+#: items serialised at a time
+_SAVE_CHUNK = 5000
 
 
 class SaveError(Exception):
@@ -108,14 +111,26 @@ def _adapter(kind: str) -> TypeAdapter:
 
 def canonical_bytes(kind: str, items: Iterable) -> bytes:
     """The canonical bytes of the annotation file of ``kind`` holding ``items`` (in the order given)."""
-    items = items if isinstance(items, list) else list(items)
-    if not items:
-        return b"[]\n"
     exclude = _NOT_WRITTEN.get(kind)
+    adapter = _adapter(kind)
+    exclude_arg = {"__all__": exclude} if exclude else None
     # pydantic-core writes the same bytes as json.dumps(model_dump(mode="json", exclude_defaults=True),
-    # indent=2, ensure_ascii=False), about four times faster (100k events: 0.45 s instead of 2.3 s)
-    return _adapter(kind).dump_json(items, indent=2, exclude_defaults=True,
-                                    exclude={"__all__": exclude} if exclude else None) + b"\n"
+    # indent=2, ensure_ascii=False), about four times faster (100k events: 0.45 s instead of 2.3 s). Events
+    # and passages are built from their tables as they are written: a chunk at a time (so that they are
+    # never all in memory at once), with the cyclic collector paused (it would walk them again and again)
+    parts: list[bytes] = []
+    chunk: list = []
+    with _gc_paused():
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= _SAVE_CHUNK:
+                parts.append(adapter.dump_json(chunk, indent=2, exclude_defaults=True, exclude=exclude_arg)[2:-2])
+                chunk.clear()
+        if chunk:
+            parts.append(adapter.dump_json(chunk, indent=2, exclude_defaults=True, exclude=exclude_arg)[2:-2])
+    if not parts:
+        return b"[]\n"
+    return b"[\n" + b",\n".join(parts) + b"\n]\n"
 
 
 def canonical_info_bytes(info: CorpusInfo) -> bytes:
