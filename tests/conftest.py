@@ -75,12 +75,11 @@ def corpus_copy(tmp_path):
     return target
 
 
-@pytest.fixture()
-def make_view(qtbot, state):
-    """Build a view on the shared state, show it at a given size, and close it after the test."""
+def view_factory(qtbot, state, default_size=(1200, 700)):
+    """Build views on a state, shown at a given size; close them all by exhausting the generator."""
     created = []
 
-    def factory(cls, width=1200, height=700):
+    def factory(cls, width=default_size[0], height=default_size[1]):
         view = cls(state)
         qtbot.addWidget(view)
         view.resize(width, height)
@@ -92,6 +91,12 @@ def make_view(qtbot, state):
     yield factory
     for view in created:
         view.close()
+
+
+@pytest.fixture()
+def make_view(qtbot, state):
+    """Build a view on the shared state, show it at a given size, and close it after the test."""
+    yield from view_factory(qtbot, state)
 
 
 MINI_TEXT = ("The bridge was proposed in 1988. It opened in April 2020.\n"

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from qt_helpers import type_text
 
-from conftest import DATA
+from conftest import DATA, view_factory
 from explorer.core import load_corpus
 from explorer.core.commands import AddItem, DeleteItem, EditItem
 from explorer.qt.bridge import AppState
@@ -27,20 +27,7 @@ def edit_state(app, tmp_path):
 
 @pytest.fixture()
 def show(qtbot, edit_state):
-    created = []
-
-    def factory(cls, width=1000, height=700):
-        view = cls(edit_state)
-        qtbot.addWidget(view)
-        view.resize(width, height)
-        view.show()
-        qtbot.waitExposed(view)
-        created.append(view)
-        return view
-
-    yield factory
-    for view in created:
-        view.close()
+    yield from view_factory(qtbot, edit_state, (1000, 700))
 
 
 def _expert_names(view) -> list[str]:
@@ -160,13 +147,17 @@ def test_timeline_follows_edits_without_moving_the_view(show, edit_state):
     event = max(edit_state.corpus.events, key=lambda e: e.start)
     view.zoom_to_event(event.id)
     shown = view.visible_range()
-    edit_state.do(EditItem(event.id, title="Retitled on the timeline"))
+    data = view._data
+    edit_state.do(EditItem(event.id, title="Retitled on the timeline", conflict="Sources differ."))
     assert "Retitled on the timeline" in view.tooltip_text(event.id)
+    assert view._data is data  # nothing moved: patched in place, not laid out again
+    assert data.ev_conflict[data.pos[event.id]]
     assert view.visible_range() == shown
     passage = edit_state.corpus.passages[0].id
     cmd = AddItem("event", title="A new event", start=str(event.start), passages=[passage])
     edit_state.do(cmd)
     assert cmd.new_id in view.visible_event_ids()
+    assert view._data is not data  # a new event: laid out anew
     edit_state.do(AddItem("event", title="Long before", start="1901", passages=[passage]))
     assert "ev-long-before" in {e for e in view.visible_event_ids()} | set(view._data.ids)
     assert view.visible_range() == shown  # the range only grew, the view did not jump

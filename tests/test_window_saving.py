@@ -99,3 +99,20 @@ def test_discarding_recovered_edits_is_explicit(open_window, folder):
     assert not second.state.workspace.recovery_available()
     third = open_window(folder)
     assert third.recovery_box is None
+
+
+def test_a_journal_that_cannot_be_written_is_said_and_the_edit_stands(open_window, folder, monkeypatch):
+    from explorer.core.io import journal as journal_module
+
+    win = open_window(folder)
+    event = win.state.corpus.events[0]
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(journal_module.os, "open", refuse)
+    win.state.do(EditItem(event.id, title="Still applied"))
+    monkeypatch.undo()
+    assert win.state.corpus.get(event.id).title == "Still applied"
+    assert "cannot be kept safe from a crash" in win.statusBar().currentMessage()
+    assert win.act_undo.isEnabled()

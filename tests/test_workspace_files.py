@@ -144,3 +144,15 @@ def test_loading_finishes_an_interrupted_save_so_nothing_loads_a_mix(folder, mon
     assert again.get("ev-opened").title == "Committed" and again.info.title == "Committed too"
     assert again.notes and "completed" in again.notes[0]
     assert not (folder / ".explorer-save.json").exists()
+
+
+def test_undoing_back_to_the_saved_state_leaves_nothing_to_recover(folder):
+    ws = Workspace.open(folder)
+    ws.do(EditItem("ev-opened", title="Briefly"))
+    assert ws.recovery_available()
+    ws.undo()
+    assert not ws.modified and not ws.recovery_available()
+    ws.redo()  # and the journal picks up again, replayable from the files on disk
+    again = Workspace.open(folder)
+    assert again.recovery_available() and again.recover() == 1
+    assert again.corpus.get("ev-opened").title == "Briefly"

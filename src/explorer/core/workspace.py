@@ -123,6 +123,7 @@ class Workspace:
         self._unsubscribe: Callable[[], None] | None = None
         if corpus is not None:
             self.set_corpus(corpus, index)
+        self.journal = journal
 
     # -- opening -----------------------------------------------------------------------------------------
     @classmethod
@@ -159,6 +160,7 @@ class Workspace:
         self.search_query = ""
         self.node_positions = {}
         self.dirty_files = set()
+        self.journal = None  # attach_journal() gives the new corpus its own
         self.stack.clear()
 
     def subscribe(self, listener: Callable[[Outcome], None]) -> Callable[[], None]:
@@ -252,8 +254,14 @@ class Workspace:
         outcome, inverse = self._apply(entry.undo_ops, f"Undo {entry.label}")
         entry.redo_ops = inverse
         stack.index -= 1
+        self._forget_journal_if_clean()
         stack._changed()
         return outcome
+
+    def _forget_journal_if_clean(self) -> None:
+        """Back at the saved state (undone to it): nothing is left to recover after a crash."""
+        if self.journal is not None and self.stack.is_clean():
+            self.journal.clear()
 
     def redo(self) -> Outcome | None:
         stack = self.stack
@@ -263,6 +271,7 @@ class Workspace:
         outcome, inverse = self._apply(entry.redo_ops, f"Redo {entry.label}")
         entry.undo_ops = inverse
         stack.index += 1
+        self._forget_journal_if_clean()
         stack._changed()
         return outcome
 

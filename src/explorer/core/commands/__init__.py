@@ -309,6 +309,36 @@ class DeleteItem(Command):
         return ops
 
 
+def _evidence_change(corpus: Corpus, item_id: str, passage_id: str, position: int | None, add: bool) -> list[Op]:
+    """The item with a passage added to (or taken from) its evidence, or that of one of an expert's
+    positions; [] when there is nothing to do."""
+    item = _require(corpus, item_id)
+    if add:
+        _require(corpus, passage_id, "passage")
+    if item.item_kind in ("document", "passage"):
+        raise EditError(f"{ARTICLE[item.item_kind]} {item.item_kind} has no evidence of its own")
+    holder, positions = item, None
+    if position is not None:
+        if item.item_kind != "expert" or not 0 <= position < len(item.positions):
+            raise EditError(f"{item_id} has no position {position}")
+        positions = list(item.positions)
+        holder = positions[position]
+    passages = list(holder.passages)
+    if add:
+        if passage_id in passages:
+            return []
+        passages.append(passage_id)
+    else:
+        if passage_id not in passages:
+            where = "that position of " if position is not None else ""
+            raise EditError(f"{passage_id} is not evidence for {where}{item_id}")
+        passages.remove(passage_id)
+    if positions is None:
+        return [Put(item.model_copy(update={"passages": passages}))]
+    positions[position] = holder.model_copy(update={"passages": passages})
+    return [Put(item.model_copy(update={"positions": positions}))]
+
+
 @dataclass
 class AddEvidence(Command):
     """Add a passage to an item's evidence (or to one of an expert's positions)."""
@@ -319,48 +349,20 @@ class AddEvidence(Command):
     label = "Add Evidence"
 
     def ops(self, corpus: Corpus) -> list[Op]:
-        item = _require(corpus, self.item_id)
-        _require(corpus, self.passage_id, "passage")
-        if item.item_kind in ("document", "passage"):
-            raise EditError(f"{ARTICLE[item.item_kind]} {item.item_kind} has no evidence of its own")
-        if self.position is not None:
-            if item.item_kind != "expert" or not 0 <= self.position < len(item.positions):
-                raise EditError(f"{self.item_id} has no position {self.position}")
-            positions = list(item.positions)
-            pos = positions[self.position]
-            if self.passage_id in pos.passages:
-                return []
-            positions[self.position] = pos.model_copy(update={"passages": [*pos.passages, self.passage_id]})
-            return [Put(item.model_copy(update={"positions": positions}))]
-        if self.passage_id in item.passages:
-            return []
-        return [Put(item.model_copy(update={"passages": [*item.passages, self.passage_id]}))]
+        return _evidence_change(corpus, self.item_id, self.passage_id, self.position, add=True)
 
 
 @dataclass
 class RemoveEvidence(Command):
+    """Take a passage from an item's evidence (refused if it is its only evidence)."""
+
     item_id: str
     passage_id: str
     position: int | None = None
     label = "Remove Evidence"
 
     def ops(self, corpus: Corpus) -> list[Op]:
-        item = _require(corpus, self.item_id)
-        if item.item_kind in ("document", "passage"):
-            raise EditError(f"{ARTICLE[item.item_kind]} {item.item_kind} has no evidence of its own")
-        if self.position is not None:
-            if item.item_kind != "expert" or not 0 <= self.position < len(item.positions):
-                raise EditError(f"{self.item_id} has no position {self.position}")
-            positions = list(item.positions)
-            pos = positions[self.position]
-            if self.passage_id not in pos.passages:
-                raise EditError(f"{self.passage_id} is not evidence for that position of {self.item_id}")
-            positions[self.position] = pos.model_copy(
-                update={"passages": [p for p in pos.passages if p != self.passage_id]})
-            return [Put(item.model_copy(update={"positions": positions}))]
-        if self.passage_id not in item.passages:
-            raise EditError(f"{self.passage_id} is not evidence for {self.item_id}")
-        return [Put(item.model_copy(update={"passages": [p for p in item.passages if p != self.passage_id]}))]
+        return _evidence_change(corpus, self.item_id, self.passage_id, self.position, add=False)
 
 
 def _union(a: list, b: list) -> list:

@@ -265,6 +265,23 @@ class TimelineData:
     def __len__(self) -> int:
         return len(self.events)
 
+    def patch(self, old_new: Sequence[tuple]) -> bool:
+        """Follow an edit of events in place when it moves nothing: same dates, same themes (and actors,
+        in actor mode). Titles, summaries, inferred and conflict marks change; lanes, rows and order stay.
+        Returns False (and changes nothing) when any event moves: then build the data anew."""
+        at = []
+        for old, new in old_new:
+            i = self.pos.get(old.id)
+            if (i is None or old.start != new.start or old.end != new.end or old.themes[:1] != new.themes[:1]
+                    or (self.mode == "actor" and list(dict.fromkeys(old.actors)) != list(dict.fromkeys(new.actors)))):
+                return False
+            at.append((i, new))
+        for i, new in at:
+            self.events[i] = new
+            self.ev_inferred[i] = bool(new.inferred)
+            self.ev_conflict[i] = bool(new.conflict)
+        return True
+
 
 def emphasis_for(data: TimelineData, index, selection: str | None) -> tuple[np.ndarray, int, bool]:
     """(state per event, selected event index or -1, whether emphasis is active) for a selection: an event

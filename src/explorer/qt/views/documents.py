@@ -307,7 +307,8 @@ class DocumentView(View):
                 self.title_label.setText(doc.title)
                 self.meta_label.setText(self._meta_text(doc))
                 self.meta_label.setToolTip(doc.date_note or "")
-        self._underlines = None  # passages or evidence may have changed
+        if _evidence_changed(change):  # which passages are clickable evidence: the dotted underlines
+            self._underlines = None
         if reload_text:
             self._current = None
             self._show_document(current or (self._doc_ids[0] if self._doc_ids else None))
@@ -659,3 +660,17 @@ class DocumentView(View):
         if item is not None and item is not doc:
             caption += f" — selected: {item.label}"
         return caption
+
+
+def _evidence_changed(change) -> bool:
+    """Whether an edit changed which passages exist or what they are evidence for."""
+    if "passage" in change.kinds() or "document" in change.kinds():
+        return True
+    for item in (*change.added.values(), *change.removed.values()):
+        if getattr(item, "passages", None) or getattr(item, "positions", None):
+            return True
+    for old, new in change.changed.values():
+        if getattr(old, "passages", None) != getattr(new, "passages", None) or \
+                getattr(old, "positions", None) != getattr(new, "positions", None):
+            return True
+    return False

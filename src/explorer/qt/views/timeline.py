@@ -257,6 +257,13 @@ class TimelineView(View):
         if not (change.kinds() & {"event", "theme", "entity", "expert"} or change.info):
             self._apply_emphasis(pan=False)  # evidence changed: what the selection emphasises may have too
             return
+        if (not change.added and not change.removed and not change.info and change.kinds() == {"event"}
+                and self._data.patch(list(change.changed.values()))):
+            # a title, summary or mark changed, nothing moved: repaint, don't lay out 100k events again
+            self._visible = self._compute_visible() if self.state.filters.active else self._visible
+            self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
+            self._apply_emphasis(pan=False)
+            return
         view = self.vb.viewRange()[0]
         self._full = self.state.full_range()
         index = self.state.index

@@ -589,6 +589,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(can)
             action.setText(f"{verb} {label}" if can and label else verb)
         self.setWindowModified(self.state.workspace.modified)
+        if self.state.workspace.journal_error:  # edits still apply; say once that a crash could lose them
+            self.statusBar().showMessage(self.state.workspace.journal_error[0].upper()
+                                         + self.state.workspace.journal_error[1:], 15000)
+            self.state.workspace.journal_error = ""
 
     def _on_history_changed(self) -> None:
         self.act_back.setEnabled(self.state.can_go_back())
