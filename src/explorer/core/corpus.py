@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .gcpause import _gc_paused
 from .io.problems import Problem
 from .model.types import (CorpusInfo, Document, Entity, Event, Expert, Passage, Relationship, Theme, _Item)
+from .tables import EventTable, PassageTable, Table, TableView
 
 #: the kinds in the order of their files (and of ``all_items``)
 KIND_ORDER: tuple[str, ...] = ("document", "passage", "theme", "entity", "expert", "event", "relationship")
@@ -215,6 +216,59 @@ def compact(item: _Item) -> _Item:
 
 # -- the corpus ------------------------------------------------------------------------------------------
 
+#: the kinds stored in columns (``tables.py``); the others are dicts of pydantic items
+TABLE_KINDS: tuple[str, ...] = ("passage", "event")
+
+
+class ItemsById:
+    """``Corpus.by_id``: any item by its id, read-only. The small kinds are one dict of items; events and
+    passages are looked up in their tables (and built on access)."""
+
+    def __init__(self, small: dict[str, _Item], tables: tuple[Table, ...]):
+        self._small = small
+        self._tables = tables
+
+    def get(self, item_id, default=None):
+        found = self._small.get(item_id)
+        if found is not None:
+            return found
+        for table in self._tables:
+            found = table.get(item_id)
+            if found is not None:
+                return found
+        return default
+
+    def __getitem__(self, item_id: str) -> _Item:
+        found = self.get(item_id)
+        if found is None:
+            raise KeyError(item_id)
+        return found
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._small or any(item_id in t for t in self._tables)
+
+    def __len__(self) -> int:
+        return len(self._small) + sum(len(t) for t in self._tables)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._small
+        for table in self._tables:
+            yield from table
+
+    def keys(self) -> Iterator[str]:
+        return iter(self)
+
+    def values(self) -> Iterator[_Item]:
+        yield from self._small.values()
+        for table in self._tables:
+            yield from table.values()
+
+    def items(self) -> Iterator[tuple[str, _Item]]:
+        yield from self._small.items()
+        for table in self._tables:
+            yield from table.items()
+
+
 class Corpus:
     """A corpus in memory. ``documents``, ``events``... are lists in file order (cached until a change);
     ``by_id`` finds any item. Change it only through ``apply`` (or a command stack on top of it)."""
@@ -231,7 +285,12 @@ class Corpus:
         self.file_stamps: dict[str, object] = {}
         self.revision = 0
         self._store: dict[str, dict[str, _Item]] = {k: {} for k in KIND_ORDER}
-        self.by_id: dict[str, _Item] = {}
+        self.passage_table = PassageTable(self._text_of)
+        self.event_table = EventTable()
+        self._store["passage"] = self.passage_table  # type: ignore[assignment]
+        self._store["event"] = self.event_table  # type: ignore[assignment]
+        self._small: dict[str, _Item] = {}  # the items of the kinds not in tables, by id
+        self.by_id = ItemsById(self._small, (self.event_table, self.passage_table))
         self._lists: dict[str, list[_Item]] = {}
         self._referrers: dict[str, set[str]] | None = None  # built on first need, then kept up to date
         self._listeners: list[Callable[[ChangeSet], None]] = []
@@ -242,22 +301,31 @@ class Corpus:
             raise TypeError(f"unknown item lists: {', '.join(items)}")
 
     # -- reading ---------------------------------------------------------------------------------------
+    def _text_of(self, doc_id: str) -> str | None:
+        doc = self._store["document"].get(doc_id)
+        return doc.text if doc is not None else None
+
     def _set_kind(self, kind: str, items: Iterable[_Item]) -> None:
         store = self._store[kind]
-        for old in store:
-            self.by_id.pop(old, None)
-        store.clear()
-        for item in items:
-            compact(item)
-            store[item.id] = item
-        self.by_id.update(store)
+        if kind in TABLE_KINDS:
+            store.clear()
+            store.extend(items)
+        else:
+            for old in store:
+                self._small.pop(old, None)
+            store.clear()
+            for item in items:
+                compact(item)
+                store[item.id] = item
+            self._small.update(store)
         self._lists.pop(kind, None)
         self._referrers = None
 
     def _list(self, kind: str) -> list:
         found = self._lists.get(kind)
         if found is None:
-            found = self._lists[kind] = list(self._store[kind].values())
+            store = self._store[kind]
+            found = self._lists[kind] = TableView(store) if kind in TABLE_KINDS else list(store.values())
         return found
 
     documents = property(lambda self: self._list("document"), lambda self, v: self._set_kind("document", v))
@@ -283,14 +351,20 @@ class Corpus:
         return item_id in self.by_id
 
     def kind_of(self, item_id: str) -> str | None:
-        item = self.by_id.get(item_id)
-        return item.item_kind if item is not None else None
+        item = self._small.get(item_id)
+        if item is not None:
+            return item.item_kind
+        if item_id in self.event_table:
+            return "event"
+        if item_id in self.passage_table:
+            return "passage"
+        return None
 
     def position(self, item_id: str) -> int | None:
-        item = self.by_id.get(item_id)
-        if item is None:
+        kind = self.kind_of(item_id)
+        if kind is None:
             return None
-        return list(self._store[item.item_kind]).index(item_id)  # a C-speed scan: 1 ms at 100k
+        return list(self._store[kind]).index(item_id)  # a C-speed scan: 1 ms at 100k
 
     def counts(self) -> dict[str, int]:
         return {PLURAL[k]: len(self._store[k]) for k in ("document", "passage", "event", "expert", "entity",
@@ -307,7 +381,22 @@ class Corpus:
     def _refs_map(self) -> dict[str, set[str]]:
         if self._referrers is None:
             refs: dict[str, set[str]] = {}
-            for item in self.all_items():
+
+            def add(ref: str, iid: str) -> None:
+                found = refs.get(ref)
+                if found is None:
+                    refs[ref] = {iid}
+                else:
+                    found.add(iid)
+
+            for pid, row in self.passage_table._rows.items():  # read from the columns: no item built
+                add(self.passage_table.document[row], pid)
+            columns = [self.event_table.refs[name] for name in ("passages", "themes", "actors", "experts")]
+            for eid, row in self.event_table._rows.items():
+                for col in columns:
+                    for ref in col[row]:
+                        add(ref, eid)
+            for item in self._small.values():
                 for _, ref, _ in references(item):
                     found = refs.get(ref)
                     if found is None:
@@ -320,8 +409,8 @@ class Corpus:
     def referrers(self, item_id: str) -> list[str]:
         """The ids of the items that refer to an item, in corpus order."""
         found = self._refs_map().get(item_id, ())
-        return [i.id for i in self.all_items() if i.id in found] if len(found) > 50 else \
-            sorted(found, key=lambda i: (KIND_ORDER.index(self.by_id[i].item_kind), i))
+        return [i for k in KIND_ORDER for i in self._store[k] if i in found] if len(found) > 50 else \
+            sorted(found, key=lambda i: (KIND_ORDER.index(self.kind_of(i)), i))
 
     # -- listening ---------------------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[ChangeSet], None]) -> Callable[[], None]:
@@ -367,8 +456,11 @@ class Corpus:
                         self._insert(item, op.position)
                         inverse.append(Put(old, pos))
                     else:
+                        if kind == "document" and old.text != item.text:
+                            self.passage_table.text_changes(item.id, old.text, item.text)
                         store[item.id] = item
-                        self.by_id[item.id] = item
+                        if kind not in TABLE_KINDS:
+                            self._small[item.id] = item
                         self._lists.pop(kind, None)
                         self._reindex_refs(old, item)
                         inverse.append(Put(old))
@@ -398,6 +490,9 @@ class Corpus:
         store = self._store[kind]
         if position is None or position >= len(store):
             store[item.id] = item
+        elif kind in TABLE_KINDS:
+            with _gc_paused():
+                store.insert(item, position)
         else:  # back to where it was (an undone delete): the kind's order is rebuilt, 10 ms at 100k
             keys, values = list(store), list(store.values())
             at = max(0, position)
@@ -405,12 +500,14 @@ class Corpus:
             values.insert(at, item)
             with _gc_paused():
                 self._store[kind] = dict(zip(keys, values))
-        self.by_id[item.id] = item
+        if kind not in TABLE_KINDS:
+            self._small[item.id] = item
         self._lists.pop(kind, None)
         self._reindex_refs(None, item)
 
     def _remove(self, item_id: str) -> None:
-        item = self.by_id.pop(item_id)
+        item = self.by_id[item_id]
+        self._small.pop(item_id, None)
         del self._store[item.item_kind][item_id]
         self._lists.pop(item.item_kind, None)
         self._reindex_refs(item, None)

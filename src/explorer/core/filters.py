@@ -49,3 +49,42 @@ def is_visible(f: Filters, index, item_id: str) -> bool:
     if kind == "theme":
         return not f.themes or item_id in f.themes
     return True
+
+
+def visible_events(f: Filters, index, ids, x0, x1):
+    """``is_visible`` for many events at once, as a numpy mask: ``ids`` with their intervals ``x0``/``x1``
+    (POSIX seconds, as the timeline has them). Reads the event columns when the corpus keeps events in a
+    table, so that filtering 100k events builds no item."""
+    import numpy as np
+
+    n = len(ids)
+    mask = np.ones(n, dtype=bool)
+    if not f.active or index is None or not n:
+        return mask
+    if f.date_from is not None:
+        mask &= np.asarray(x1) > f.date_from
+    if f.date_to is not None:
+        mask &= np.asarray(x0) < f.date_to
+    if not (f.themes or f.experts or f.entity_kinds):
+        return mask
+    table = getattr(index.events, "table", None)
+    if table is not None:
+        rows = table.rows(ids).tolist()
+        refs = table.refs
+        themes = [refs["themes"][r] for r in rows]
+        actors = [refs["actors"][r] for r in rows]
+        experts = [refs["experts"][r] for r in rows]
+    else:
+        items = [index.items[i] for i in ids]
+        themes = [e.themes for e in items]
+        actors = [e.actors for e in items]
+        experts = [e.experts for e in items]
+    if f.themes:
+        mask &= np.fromiter((not f.themes.isdisjoint(t) for t in themes), dtype=bool, count=n)
+    if f.experts:
+        mask &= np.fromiter((not (f.experts.isdisjoint(a) and f.experts.isdisjoint(e))
+                             for a, e in zip(actors, experts)), dtype=bool, count=n)
+    if f.entity_kinds:
+        of_kind = {e.id for e in index.corpus.entities if e.kind in f.entity_kinds}
+        mask &= np.fromiter((not of_kind.isdisjoint(a) for a in actors), dtype=bool, count=n)
+    return mask

@@ -13,6 +13,7 @@ import bisect
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -20,6 +21,39 @@ from ..corpus import Corpus
 from ..gcpause import _gc_paused
 from ..model import Event
 from ..model.types import _Item
+from ..tables import EventTable
+
+_TABLE_KINDS = ("event", "passage")
+
+
+class _EventsView(Sequence):
+    """``CorpusIndex.events``: the events in timeline order, built on access from the corpus's event table."""
+
+    def __init__(self, table: EventTable, order: list[str]):
+        self._table = table
+        self._order = order  # the index's own list of ids in timeline order (patched by edits)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._table[eid] for eid in self._order[i]]
+        return self._table[self._order[i]]
+
+    def __iter__(self):
+        return self._table.iter_items(self._order)
+
+    def ids(self) -> list[str]:
+        return self._order
+
+    def rows(self) -> "np.ndarray":
+        """The event table's rows, in timeline order."""
+        return self._table.rows(self._order)
+
+    @property
+    def table(self) -> EventTable:
+        return self._table
 
 
 def _fold_char(ch: str) -> str:
@@ -74,6 +108,11 @@ def _interval_seconds(dates: list) -> tuple[np.ndarray, np.ndarray]:
     years = np.fromiter((d.year for d in dates), dtype=np.int64, count=n)
     months = np.fromiter((d.month or 0 for d in dates), dtype=np.int64, count=n)
     days = np.fromiter((d.day or 0 for d in dates), dtype=np.int64, count=n)
+    return _interval_seconds_of(years, months, days)
+
+
+def _interval_seconds_of(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same from year, month and day arrays (0: no month or day), as an event table keeps them."""
     month_index = (years - 1970) * 12 + np.maximum(months, 1) - 1  # months since January 1970
     first_day = month_index.astype("datetime64[M]").astype("datetime64[D]") + (np.maximum(days, 1) - 1)
     # the day after the interval: the next day, the first of the next month, or the next new year
@@ -100,58 +139,83 @@ class CorpusIndex:
 
     def _build(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.items: dict[str, _Item] = corpus.by_id  # the corpus's own look-up, always current
-        self.passages = {p.id: p for p in corpus.passages}
+        self.items = corpus.by_id  # the corpus's own look-up, always current
+        ptable = corpus.passage_table
+        etable = corpus.event_table
+        #: the passages by id: the corpus's passage table (items built on access)
+        self.passages = ptable
+        self._ptable, self._etable = ptable, etable
 
-        # item -> passages, passage -> items
+        # item -> passages (events: read from their table), passage -> items
         self._item_passages: dict[str, list[str]] = {}
-        self._passage_items: dict[str, list[str]] = {p.id: [] for p in corpus.passages}
+        self._passage_items: dict[str, list[str]] = {pid: [] for pid in ptable}
         passage_items = self._passage_items
-        for item in corpus.all_items():
-            kind = item.item_kind
-            if kind == "document" or kind == "passage":
-                continue
-            pids = list(item.passages)
-            if kind == "expert":
-                for pos in item.positions:
-                    pids.extend(p for p in pos.passages if p not in pids)
-            self._item_passages[item.id] = pids
-            for pid in pids:
+        for kind in ("theme", "entity", "expert", "relationship"):
+            for item in corpus.items_of(kind):
+                pids = _evidence(item)
+                self._item_passages[item.id] = pids
+                for pid in pids:
+                    owners = passage_items.get(pid)
+                    if owners is not None and item.id not in owners:
+                        owners.append(item.id)
+        ev_passages = etable.refs["passages"]
+        for eid, row in etable._rows.items():
+            for pid in ev_passages[row]:
                 owners = passage_items.get(pid)
-                if owners is not None and item.id not in owners:
-                    owners.append(item.id)
+                if owners is not None and eid not in owners:
+                    owners.append(eid)
 
-        # document -> passages sorted by start
-        self._doc_passages: dict[str, list] = {d.id: [] for d in corpus.documents}
-        for p in corpus.passages:
-            self._doc_passages.setdefault(p.document, []).append(p)
-        for plist in self._doc_passages.values():
-            plist.sort(key=lambda p: (p.start, p.end))
-        self._doc_starts = {d: [p.start for p in plist] for d, plist in self._doc_passages.items()}
+        # document -> passage ids sorted by start (then end), and their starts, from the passage columns
+        self._doc_passages: dict[str, list[str]] = {d.id: [] for d in corpus.documents}
+        self._doc_starts: dict[str, list[int]] = {}
+        pids = ptable.ids()
+        if pids:
+            prow = ptable.rows(pids)
+            p_start = np.frombuffer(ptable.start, dtype=np.int64)[prow]
+            p_end = np.frombuffer(ptable.end, dtype=np.int64)[prow]
+            docs = [ptable.document[r] for r in prow.tolist()]
+            doc_code = {d: k for k, d in enumerate(dict.fromkeys(docs))}
+            codes = np.fromiter((doc_code[d] for d in docs), dtype=np.int64, count=len(docs))
+            order = np.lexsort((p_end, p_start, codes)).tolist()
+            starts = p_start.tolist()
+            for i in order:
+                d = docs[i]
+                plist = self._doc_passages.get(d)
+                if plist is None:
+                    plist = self._doc_passages[d] = []
+                plist.append(pids[i])
+                found = self._doc_starts.get(d)
+                if found is None:
+                    found = self._doc_starts[d] = []
+                found.append(starts[i])
+        for d in self._doc_passages:
+            self._doc_starts.setdefault(d, [])
 
-        # events as sorted arrays (by start, then id), the dates converted with numpy in one go
-        all_events = corpus.events
-        ev_starts, _ = _interval_seconds([e.start for e in all_events])
-        _, ev_ends = _interval_seconds([e.end or e.start for e in all_events])
-        ids = np.array([e.id for e in all_events]) if all_events else np.array([], dtype=str)
-        order = np.lexsort((ids, ev_starts)) if all_events else np.array([], dtype=np.int64)
-        events = [all_events[i] for i in order.tolist()]
-        self.events: list[Event] = events
-        self._event_order = [e.id for e in events]
+        # events as sorted arrays (by start, then id), the dates read from the event table's columns
+        eids = etable.ids()
+        if eids:
+            erow = etable.rows(eids)
+            sy, sm, sd, ey, em, ed = etable.dates(erow)
+            ev_starts, _ = _interval_seconds_of(sy, sm, sd)
+            has_end = ey > 0
+            _, ev_ends = _interval_seconds_of(np.where(has_end, ey, sy), np.where(has_end, em, sm),
+                                              np.where(has_end, ed, sd))
+            order = np.lexsort((np.array(eids), ev_starts))
+        else:
+            ev_starts = ev_ends = np.zeros(0)
+            order = np.array([], dtype=np.int64)
+        self._event_order = [eids[i] for i in order.tolist()]
+        #: the events in timeline order, built on access
+        self.events = _EventsView(etable, self._event_order)
         self._event_pos: dict[str, int] | None = {eid: i for i, eid in enumerate(self._event_order)}
-        # the ids of each kind, for filtering linked items by kind without touching every item
+        # the ids of each kind, for filtering linked items by kind without touching every item (events
+        # and passages: their tables)
         self._ids_of_kind: dict[str, set[str]] = {}
-        kind_of_type: dict[type, str] = {}
-        for iid, item in self.items.items():
-            cls = type(item)
-            kind = kind_of_type.get(cls)
-            if kind is None:
-                kind = kind_of_type[cls] = item.item_kind
-            members = self._ids_of_kind.get(kind)
-            if members is None:
-                members = self._ids_of_kind[kind] = set()
-            members.add(iid)
-        self._event_ids = self._ids_of_kind.get("event", set())
+        for kind in ("document", "theme", "entity", "expert", "relationship"):
+            self._ids_of_kind[kind] = set(corpus._store[kind])
+        self._ids_of_kind["event"] = etable  # type: ignore[assignment]
+        self._ids_of_kind["passage"] = ptable  # type: ignore[assignment]
+        self._event_ids = etable
         self.ev_start = ev_starts[order].astype(np.float64)
         self.ev_end = ev_ends[order].astype(np.float64)
 
@@ -175,15 +239,15 @@ class CorpusIndex:
 
         # an event's links (what it names, the documents of its evidence) are a tuple, built once: 80 bytes
         # where a set takes 700 (100k events: 60 MB less)
-        passages = self.passages
         event_ids = self._event_ids
-        for ev in corpus.events:
-            a = ev.id
-            refs = [r for r in (*ev.themes, *ev.actors, *ev.experts) if r in known and r != a]
-            for pid in ev.passages:
-                p = passages.get(pid)
-                if p is not None and p.document in known:
-                    refs.append(p.document)
+        p_rows, p_doc = ptable._rows, ptable.document
+        themes, actors, experts = etable.refs["themes"], etable.refs["actors"], etable.refs["experts"]
+        for a, row in etable._rows.items():
+            refs = [r for r in (*themes[row], *actors[row], *experts[row]) if r in known and r != a]
+            for pid in ev_passages[row]:
+                prow_ = p_rows.get(pid)
+                if prow_ is not None and p_doc[prow_] in known:
+                    refs.append(p_doc[prow_])
             if not refs:
                 continue
             mine = links[a] = tuple(dict.fromkeys(refs))
@@ -200,7 +264,7 @@ class CorpusIndex:
             if ex.organisation:
                 link(ex.id, ex.organisation)
         for pid, item_ids in self._passage_items.items():
-            doc = passages[pid].document
+            doc = p_doc[p_rows[pid]]
             for item_id in item_ids:
                 if item_id not in event_ids:  # events are linked to their documents above
                     link(item_id, doc)
@@ -233,11 +297,11 @@ class CorpusIndex:
         affected: set[str] = set(old_items) | set(new_items)
         # kinds
         for iid, item in old_items.items():
-            if iid not in new_items:
+            if iid not in new_items and item.item_kind not in _TABLE_KINDS:
                 self._ids_of_kind.get(item.item_kind, set()).discard(iid)
         for iid, item in new_items.items():
-            self._ids_of_kind.setdefault(item.item_kind, set()).add(iid)
-        self._event_ids = self._ids_of_kind.setdefault("event", set())
+            if item.item_kind not in _TABLE_KINDS:
+                self._ids_of_kind.setdefault(item.item_kind, set()).add(iid)
         # documents: their passage lists and folded texts
         for iid, item in old_items.items():
             if item.item_kind == "document":
@@ -259,11 +323,9 @@ class CorpusIndex:
                     affected.update(self._passage_items.get(iid, ()))
                     affected.add(item.document)
                 if new is None:
-                    self.passages.pop(iid, None)
                     self._passage_items.pop(iid, None)
         for iid, item in new_items.items():
             if item.item_kind == "passage":
-                self.passages[iid] = item
                 self._passage_items.setdefault(iid, [])
                 self._place_passage(item)
                 affected.add(item.document)
@@ -271,32 +333,33 @@ class CorpusIndex:
         for iid, item in old_items.items():
             if item.item_kind in ("document", "passage"):
                 continue
-            for pid in self._item_passages.pop(iid, ()):
+            # events keep their passages in the event table: the old item says which they were
+            old_pids = _evidence(item) if item.item_kind == "event" else self._item_passages.pop(iid, ())
+            for pid in old_pids:
                 owners = self._passage_items.get(pid)
                 if owners is not None and iid in owners:
                     owners.remove(iid)
                     if pid in self.passages:
-                        affected.add(self.passages[pid].document)
+                        affected.add(self.passages.document_of(pid))
         for iid, item in new_items.items():
             if item.item_kind in ("document", "passage"):
                 continue
             pids = _evidence(item)
-            self._item_passages[iid] = pids
+            if item.item_kind != "event":
+                self._item_passages[iid] = pids
             for pid in pids:
                 owners = self._passage_items.get(pid)
                 if owners is not None and iid not in owners:
                     owners.append(iid)
                 if pid in self.passages:
-                    affected.add(self.passages[pid].document)
+                    affected.add(self.passages.document_of(pid))
         # events in timeline order
         for iid, item in old_items.items():
             if item.item_kind == "event":
                 new = new_items.get(iid)
                 at = self._event_at(item)
-                if new is not None and new.start == item.start and new.end == item.end:
-                    self.events[at] = new  # same place in the order
-                else:
-                    self._remove_event(at)
+                if new is None or new.start != item.start or new.end != item.end:
+                    self._remove_event(at)  # (same dates: same place in the order)
         for iid, item in new_items.items():
             if item.item_kind == "event":
                 old = old_items.get(iid)
@@ -354,10 +417,10 @@ class CorpusIndex:
         elif kind == "expert" and item.organisation:
             out.add(item.organisation)
         if kind not in ("document", "passage"):
-            for pid in self._item_passages.get(item.id, ()):
-                p = self.passages.get(pid)
-                if p is not None:
-                    out.add(p.document)
+            passages = self.passages
+            for pid in self._evidence_ids(item.id):
+                if pid in passages:
+                    out.add(passages.document_of(pid))
         out.discard(item.id)
         return {i for i in out if i in self.items}
 
@@ -365,31 +428,34 @@ class CorpusIndex:
         item = self.items[item_id]
         out = self._contributions(item)
         for rid in refs.get(item_id, ()):  # items naming it (passages name documents, but do not link)
+            if rid in self.passages:
+                continue
             ref = self.items.get(rid)
-            if ref is not None and ref.item_kind != "passage" and item_id in self._contributions(ref):
+            if ref is not None and item_id in self._contributions(ref):
                 out.add(rid)
         if item.item_kind == "document":
-            for p in self._doc_passages.get(item_id, ()):
-                out.update(self._passage_items.get(p.id, ()))
+            for pid in self._doc_passages.get(item_id, ()):
+                out.update(self._passage_items.get(pid, ()))
         out.discard(item_id)
         return out
 
     def _place_passage(self, p) -> None:
         plist = self._doc_passages.setdefault(p.document, [])
-        keys = [(q.start, q.end) for q in plist]
+        span = self.passages.span
+        keys = [span(q) for q in plist if q != p.id]
+        plist[:] = [q for q in plist if q != p.id]
         at = bisect.bisect_right(keys, (p.start, p.end))
-        plist.insert(at, p)
-        self._doc_starts[p.document] = [q.start for q in plist]
+        plist.insert(at, p.id)
+        self._doc_starts[p.document] = [span(q)[0] for q in plist]
 
     def _unplace_passage(self, p) -> None:
         plist = self._doc_passages.get(p.document)
         if not plist:
             return
-        for i, q in enumerate(plist):
-            if q.id == p.id:
-                del plist[i]
-                break
-        self._doc_starts[p.document] = [q.start for q in plist]
+        if p.id in plist:
+            plist.remove(p.id)
+        span = self.passages.span
+        self._doc_starts[p.document] = [span(q)[0] for q in plist if q in self.passages]
 
     def _event_at(self, ev: Event) -> int:
         """Where an event (as indexed) is in timeline order: a binary search by its start, then its id among
@@ -404,7 +470,6 @@ class CorpusIndex:
         return at if at < len(self._event_order) and self._event_order[at] == ev.id else self.event_pos[ev.id]
 
     def _remove_event(self, at: int) -> None:
-        del self.events[at]
         del self._event_order[at]
         self.ev_start = np.delete(self.ev_start, at)
         self.ev_end = np.delete(self.ev_end, at)
@@ -415,7 +480,6 @@ class CorpusIndex:
         lo = int(np.searchsorted(self.ev_start, s, side="left"))
         hi = int(np.searchsorted(self.ev_start, s, side="right"))
         at = lo + bisect.bisect_left(self._event_order[lo:hi], ev.id)
-        self.events.insert(at, ev)
         self._event_order.insert(at, ev.id)
         self.ev_start = np.insert(self.ev_start, at, s)
         self.ev_end = np.insert(self.ev_end, at, e)
@@ -426,19 +490,26 @@ class CorpusIndex:
         """Passage ids that are evidence for an item (a passage is its own evidence)."""
         if item_id in self.passages:
             return [item_id]
-        return list(self._item_passages.get(item_id, []))
+        return list(self._evidence_ids(item_id))
+
+    def _evidence_ids(self, item_id: str) -> Sequence[str]:
+        if item_id in self._etable:
+            return self._etable.ref(item_id, "passages")
+        return self._item_passages.get(item_id, ())
 
     def items_of_passage(self, passage_id: str) -> list[str]:
         return list(self._passage_items.get(passage_id, []))
 
     def document_passages(self, doc_id: str) -> list:
-        return list(self._doc_passages.get(doc_id, []))
+        passages = self.passages
+        return [passages[pid] for pid in self._doc_passages.get(doc_id, [])]
 
     def passages_at(self, doc_id: str, offset: int) -> list:
         """Passages of a document that contain the character offset."""
         plist = self._doc_passages.get(doc_id, [])
         hi = bisect.bisect_right(self._doc_starts.get(doc_id, []), offset)
-        return [p for p in plist[:hi] if p.start <= offset < p.end]
+        span = self.passages.span
+        return [self.passages[pid] for pid in plist[:hi] if span(pid)[0] <= offset < span(pid)[1]]
 
     def items_at(self, doc_id: str, offset: int) -> list[str]:
         """Items (not passages) for which the text at this offset is evidence, most specific first."""
@@ -451,8 +522,7 @@ class CorpusIndex:
 
     # -- links ---------------------------------------------------------------------------------------
     def kind_of(self, item_id: str) -> str | None:
-        item = self.items.get(item_id)
-        return item.item_kind if item else None
+        return self.corpus.kind_of(item_id)
 
     def linked(self, item_id: str, kind: str | None = None) -> list[str]:
         """Items directly linked to an item (by reference or by being evidenced in a document)."""
@@ -500,17 +570,19 @@ class CorpusIndex:
             # the events linked to a document are those with a passage in it (see the links above)
             pos = self.event_pos
             return sorted((i for i in self._links.get(item_id, ()) if i in pos), key=pos.__getitem__)
-        out = self._links.get(item_id, set()) & self._event_ids
-        shared = set(self._item_passages.get(item_id, []))
+        event_ids = self._event_ids
+        out = {i for i in self._links.get(item_id, ()) if i in event_ids}
+        shared = set(self._evidence_ids(item_id))
         if kind == "relationship":
             ends = {item.source, item.target}
             if item.source in self._links and item.target in self._links:
                 # events naming both ends are linked to both: check only those, not every event
                 both = self._links[item.source] & self._links[item.target]
-                candidates = (self.items[i] for i in both if i in self.event_pos)
+                candidates = [i for i in both if i in self.event_pos]
             else:
-                candidates = iter(self.events)
-            out |= {e.id for e in candidates if ends <= set(e.actors) | set(e.experts)}
+                candidates = self._event_order
+            ref = self._etable.ref
+            out |= {e for e in candidates if ends <= set(ref(e, "actors")) | set(ref(e, "experts"))}
         for pid in shared:
             out |= {i for i in self._passage_items.get(pid, []) if self.kind_of(i) == "event"}
         ids = self._event_order  # all events: in timeline order
@@ -647,38 +719,54 @@ class _ItemFields:
     one string, so that a search is one C-level scan instead of a Python loop over the items."""
 
     def __init__(self, corpus: Corpus):
-        self.items: list[_Item] = []
+        # per item: its kind, id and label (events: read from the event table, no item built)
+        self.kinds: list[str] = []
+        self.ids: list[str] = []
+        self.labels: list[str] = []
         self.texts: list[str] = []  # the original text of each field
         starts: list[int] = []  # where each field starts in the haystack
         owner: list[int] = []  # the item (index into items) each field belongs to
         item_end: list[int] = []  # where the next item's fields start
         parts: list[str] = []
         pos = 0
-        for item in corpus.all_items():
-            if item.item_kind == "passage":
-                continue
-            k = len(self.items)
-            self.items.append(item)
-            for text in _item_texts(item, _label(item)):
+
+        def add(kind: str, item_id: str, label: str, texts: list[str]) -> None:
+            nonlocal pos
+            k = len(self.ids)
+            self.kinds.append(kind)
+            self.ids.append(item_id)
+            self.labels.append(label)
+            for text in texts:
                 self.texts.append(text)
                 starts.append(pos)
                 owner.append(k)
                 parts.append(text)
                 pos += len(text) + 1
             item_end.append(pos)
+
+        etable = corpus.event_table
+        titles, summaries = etable.text["title"], etable.text["summary"]
+        for kind in ("document", "theme", "entity", "expert", "event", "relationship"):
+            if kind == "event":  # an event's fields are its title (its label) and summary
+                for eid, row in etable._rows.items():
+                    title = titles[row]
+                    add("event", eid, title or eid, [t for t in (title or eid, summaries[row]) if t])
+                continue
+            for item in corpus.items_of(kind):
+                label = _label(item)
+                add(kind, item.id, label, _item_texts(item, label))
         self.starts = np.array(starts, dtype=np.int64)
         self.owner = np.array(owner, dtype=np.int64)
         self.item_end = np.array(item_end, dtype=np.int64)
         self.haystack = fold("\0".join(parts))
 
     def hit(self, k: int) -> tuple[str, str, str]:
-        item = self.items[k]
-        return item.item_kind, item.id, _label(item)
+        return self.kinds[k], self.ids[k], self.labels[k]
 
     def per_item(self):
         f = 0
         owner = self.owner.tolist()
-        for k in range(len(self.items)):
+        for k in range(len(self.ids)):
             texts = []
             while f < len(owner) and owner[f] == k:
                 texts.append(self.texts[f])

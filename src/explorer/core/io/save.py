@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 from pydantic import TypeAdapter
 
 from ..corpus import FILE_OF_KIND, KIND_ORDER, MODEL_OF_KIND, Corpus
+from ..gcpause import _gc_paused
 from ..model.types import CorpusInfo, Document
 
 INFO_FILE = "corpus.json"
@@ -50,6 +51,8 @@ TMP_SUFFIX = ".explorer-tmp"
 #: fields that are never written: the loader derives them
 _NOT_WRITTEN: dict[str, set[str]] = {"document": {"text"}, "passage": {"prefix", "suffix"}}
 _BOM = b"\xef\xbb\xbf"
+#: items serialised at a time
+_SAVE_CHUNK = 5000
 
 
 class SaveError(Exception):
@@ -108,14 +111,95 @@ def _adapter(kind: str) -> TypeAdapter:
 
 def canonical_bytes(kind: str, items: Iterable) -> bytes:
     """The canonical bytes of the annotation file of ``kind`` holding ``items`` (in the order given)."""
-    items = items if isinstance(items, list) else list(items)
-    if not items:
-        return b"[]\n"
+    from ..tables import EventTable, PassageTable, TableView
+
+    if isinstance(items, TableView) and isinstance(items._table, (EventTable, PassageTable)):
+        return _table_bytes(items._table, items.ids())  # straight from the columns (no item built)
     exclude = _NOT_WRITTEN.get(kind)
+    adapter = _adapter(kind)
+    exclude_arg = {"__all__": exclude} if exclude else None
     # pydantic-core writes the same bytes as json.dumps(model_dump(mode="json", exclude_defaults=True),
-    # indent=2, ensure_ascii=False), about four times faster (100k events: 0.45 s instead of 2.3 s)
-    return _adapter(kind).dump_json(items, indent=2, exclude_defaults=True,
-                                    exclude={"__all__": exclude} if exclude else None) + b"\n"
+    # indent=2, ensure_ascii=False), about four times faster (100k events: 0.45 s instead of 2.3 s). Events
+    # and passages are built from their tables as they are written: a chunk at a time (so that they are
+    # never all in memory at once), with the cyclic collector paused (it would walk them again and again)
+    parts: list[bytes] = []
+    chunk: list = []
+    with _gc_paused():
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= _SAVE_CHUNK:
+                parts.append(adapter.dump_json(chunk, indent=2, exclude_defaults=True, exclude=exclude_arg)[2:-2])
+                chunk.clear()
+        if chunk:
+            parts.append(adapter.dump_json(chunk, indent=2, exclude_defaults=True, exclude=exclude_arg)[2:-2])
+    if not parts:
+        return b"[]\n"
+    return b"[\n" + b",\n".join(parts) + b"\n]\n"
+
+
+_quote = json.encoder.encode_basestring  # the C encoder: escapes exactly as pydantic-core does
+
+
+def _date_text(y: int, m: int, d: int) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}" if d else (f"{y:04d}-{m:02d}" if m else f"{y:04d}")
+
+
+def _ref_list(name: str, refs: tuple) -> str:
+    return f'    "{name}": [\n      ' + ",\n      ".join(map(_quote, refs)) + "\n    ]"
+
+
+def _table_bytes(table, ids: list[str]) -> bytes:
+    """``canonical_bytes`` of events or passages written from their table's columns, byte for byte what
+    the pydantic path writes (tests/test_save.py compares them): 100k events in a third of the time,
+    without building 100k items."""
+    from ..tables import EventTable
+
+    if not ids:
+        return b"[]\n"
+    rows = [table.row_of(i) for i in ids]
+    out: list[str] = []
+    add = out.append
+    if isinstance(table, EventTable):
+        text, refs = table.text, table.refs
+        title, summary, date_text, conflict = text["title"], text["summary"], text["date_text"], text["conflict"]
+        sy, sm, sd, ey, em, ed, inferred = table.sy, table.sm, table.sd, table.ey, table.em, table.ed, table.inferred
+        themes, actors, experts, passages = refs["themes"], refs["actors"], refs["experts"], refs["passages"]
+        for iid, r in zip(ids, rows):
+            lines = [f'    "id": {_quote(iid)}', f'    "title": {_quote(title[r])}']
+            if summary[r]:
+                lines.append(f'    "summary": {_quote(summary[r])}')
+            lines.append(f'    "start": "{_date_text(sy[r], sm[r], sd[r])}"')
+            if ey[r]:
+                lines.append(f'    "end": "{_date_text(ey[r], em[r], ed[r])}"')
+            if inferred[r]:
+                lines.append('    "inferred": true')
+            if date_text[r] is not None:
+                lines.append(f'    "date_text": {_quote(date_text[r])}')
+            for name, col in (("themes", themes), ("actors", actors), ("experts", experts),
+                              ("passages", passages)):
+                if col[r]:
+                    lines.append(_ref_list(name, col[r]))
+            if conflict[r] is not None:
+                lines.append(f'    "conflict": {_quote(conflict[r])}')
+            add("  {\n" + ",\n".join(lines) + "\n  }")
+    else:
+        document, start, end, pinned = table.document, table.start, table.end, table.pinned
+        for iid, r in zip(ids, rows):
+            s, e = start[r], end[r]
+            pins = pinned.get(r)
+            if pins and "quote" in pins:
+                quote = pins["quote"]
+            else:
+                doc_text = table.text_of(document[r])
+                quote = doc_text[s:e] if doc_text is not None and s >= 0 and e >= 0 else table.get(iid).quote
+            lines = [f'    "id": {_quote(iid)}', f'    "document": {_quote(document[r])}']
+            if s >= 0:
+                lines.append(f'    "start": {s}')
+            if e >= 0:
+                lines.append(f'    "end": {e}')
+            lines.append(f'    "quote": {_quote(quote)}')
+            add("  {\n" + ",\n".join(lines) + "\n  }")
+    return ("[\n" + ",\n".join(out) + "\n]\n").encode("utf-8")
 
 
 def canonical_info_bytes(info: CorpusInfo) -> bytes:

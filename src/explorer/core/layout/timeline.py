@@ -107,17 +107,39 @@ class TimelineData:
                  theme_colors: Sequence[str] = (), kind_colors: Mapping[str, str] | None = None):
         self.mode = mode
         kind_colors = kind_colors or {}
-        events = list(index.events) if index is not None else []
-        self.events = events
-        n = len(events)
-        self.ids = [e.id for e in events]
+        view = index.events if index is not None else []
+        table = getattr(view, "table", None)
+        if table is not None:  # read the event columns directly: no 100k items built
+            self.ids = list(view.ids())
+            n = len(self.ids)
+            rows = view.rows()
+            sy, sm, sd, ey, em, ed = table.dates(rows)
+            span = (ey > 0) & ((ey != sy) | (em != sm) | (ed != sd))
+            self.ev_kind = np.where(span, SPAN, np.where(sd > 0, DAY, APPROX)).astype(np.int8)
+            self.ev_inferred = table.flags(rows) if n else np.zeros(0, dtype=bool)
+            rl = rows.tolist()
+            conflict, titles = table.text["conflict"], table.text["title"]
+            themes_col, actors_col = table.refs["themes"], table.refs["actors"]
+            self.ev_conflict = np.array([bool(conflict[r]) for r in rl], dtype=bool)
+            self.titles = [titles[r] for r in rl]
+            ev_themes = [themes_col[r] for r in rl]
+            ev_actors = [actors_col[r] for r in rl]
+            self.events = view  # items built on access (a tooltip, a patch)
+        else:
+            events = list(view)
+            self.events = events
+            n = len(events)
+            self.ids = [e.id for e in events]
+            self.ev_kind = np.array([SPAN if e.is_span else (DAY if e.start.precision == Precision.DAY else APPROX)
+                                     for e in events], dtype=np.int8)
+            self.ev_inferred = np.array([bool(e.inferred) for e in events], dtype=bool)
+            self.ev_conflict = np.array([bool(e.conflict) for e in events], dtype=bool)
+            self.titles = [e.title for e in events]
+            ev_themes = [e.themes for e in events]
+            ev_actors = [e.actors for e in events]
         self.pos = {eid: i for i, eid in enumerate(self.ids)}
         self.ev_x0 = (np.array(index.ev_start, dtype=np.float64) if n else np.zeros(0))
         self.ev_x1 = (np.array(index.ev_end, dtype=np.float64) if n else np.zeros(0))
-        self.ev_kind = np.array([SPAN if e.is_span else (DAY if e.start.precision == Precision.DAY else APPROX)
-                                 for e in events], dtype=np.int8)
-        self.ev_inferred = np.array([bool(e.inferred) for e in events], dtype=bool)
-        self.ev_conflict = np.array([bool(e.conflict) for e in events], dtype=bool)
 
         # colours: one per theme, in corpus order; events take the colour of their first theme
         corpus = index.corpus if index is not None else None
@@ -128,8 +150,7 @@ class TimelineData:
             theme_color[t.id] = len(self.colors)
             fallback = theme_colors[i % len(theme_colors)] if theme_colors else OTHER_COLOR
             self.colors.append(t.color or fallback)
-        self.ev_color = np.array([theme_color.get(e.themes[0], 0) if e.themes else 0 for e in events],
-                                 dtype=np.int16)
+        self.ev_color = np.array([theme_color.get(t[0], 0) if t else 0 for t in ev_themes], dtype=np.int16)
         self.theme_names = {t.id: t.name for t in themes}
 
         # lanes and instances
@@ -137,8 +158,8 @@ class TimelineData:
         pairs: list[tuple[int, int]] = []  # (event index, lane index)
         if mode == "actor":
             counts: dict[str, int] = {}
-            for e in events:
-                for a in dict.fromkeys(e.actors):
+            for actors in ev_actors:
+                for a in dict.fromkeys(actors):
                     counts[a] = counts.get(a, 0) + 1
 
             def label(a: str) -> str:
@@ -153,9 +174,9 @@ class TimelineData:
                 lane_of[a] = len(lanes)
                 lanes.append(Lane(a, label(a), kind_colors.get(kind or "", ACTOR_LANE_COLOR)))
             other = none = None
-            for i, e in enumerate(events):
+            for i, actors in enumerate(ev_actors):
                 targets = []
-                for a in dict.fromkeys(e.actors):
+                for a in dict.fromkeys(actors):
                     if a in lane_of:
                         targets.append(lane_of[a])
                     else:
@@ -174,7 +195,7 @@ class TimelineData:
             order = sorted(range(len(lanes)), key=lambda k: (lanes[k].key in (OTHER_ACTORS, NO_ACTOR),
                                                              lanes[k].key == NO_ACTOR, k))
         else:
-            first = [e.themes[0] if e.themes else OTHER_THEME for e in events]
+            first = [t[0] if t else OTHER_THEME for t in ev_themes]
             used = set(first)
             lane_of = {}
             for t in themes:
@@ -263,7 +284,7 @@ class TimelineData:
         return rows, natural
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.ids)
 
     def patch(self, old_new: Sequence[tuple]) -> bool:
         """Follow an edit of events in place when it moves nothing: same dates, same themes (and actors,
@@ -277,7 +298,9 @@ class TimelineData:
                 return False
             at.append((i, new))
         for i, new in at:
-            self.events[i] = new
+            if isinstance(self.events, list):
+                self.events[i] = new
+            self.titles[i] = new.title
             self.ev_inferred[i] = bool(new.inferred)
             self.ev_conflict[i] = bool(new.conflict)
         return True
@@ -622,7 +645,7 @@ class EventsLayout:
 
         def try_place(p: int, must: bool) -> Label | None:
             j = g[p]
-            title = d.events[int(ev[j])].title
+            title = d.titles[int(ev[j])]
             bold = prio[p] == 2
             w = metrics.advance(title, bold)
             k = int(kind[j])

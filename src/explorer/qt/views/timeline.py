@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.layout.timeline import APPROX, DAY, ROW_MAX_PX, SPAN, TimelineData, emphasis_for
+from ...core.filters import visible_events
 from ..bridge import AppState
 from . import style
 from .base import View
@@ -297,7 +298,8 @@ class TimelineView(View):
     def _compute_visible(self) -> np.ndarray:
         if not self.state.filters.active:
             return np.ones(len(self._data), dtype=bool)
-        return np.array([self.state.is_visible(eid) for eid in self._data.ids], dtype=bool)
+        d = self._data
+        return visible_events(self.state.filters, self.state.index, d.ids, d.ev_x0, d.ev_x1)
 
     def _update_y_range(self, *_args) -> None:
         if self._closed:
@@ -592,7 +594,7 @@ class TimelineView(View):
         if lay is None:
             return []
         evs = sorted({int(self._data.inst_ev[lab.inst]) for lab in lay.labels})
-        return [self._data.events[i].title for i in evs]
+        return [self._data.titles[i] for i in evs]
 
     def event_extent(self, event_id: str) -> tuple[float, float, str]:
         """(x0, x1, mark) of an event as drawn: its covered interval in POSIX seconds and 'day', 'approx'

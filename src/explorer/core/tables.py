@@ -1,0 +1,429 @@
+"""Events and passages in columns: the corpus's store for its two large kinds. Pure Python + numpy, no Qt.
+
+A pydantic ``Event`` or ``Passage`` costs about 2 KB (its ``__dict__``, lists, a fields set); at 100k events
+that is most of the app's memory. A ``Table`` keeps one row per item instead: ids and texts as (interned)
+strings in lists, dates, flags and offsets in ``array.array`` columns (numpy reads them without a copy), and
+references as tuples of interned ids. The frozen pydantic item is built on demand (``get``), from the stored
+values only, so an item built twice compares equal, and equal to the item that was put; a small bounded
+cache keeps the items asked for last.
+
+A passage stores neither its quote nor its prefix and suffix: they are its document's text at its offsets
+(the corpus checks that a quote is, and the loader derives prefix and suffix). Only a value that differs
+from what the text gives (a prefix given by hand, or the old context of a passage whose document's text
+changed around it) is kept, in a sparse map.
+
+A table behaves as the ``dict`` of id -> item it replaces (in corpus order): ``get``, ``[]``, ``in``, ``len``,
+iteration over ids, ``values``, ``items``, plus ``put``, ``remove`` and ``insert``.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from operator import itemgetter
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from .model.dates import PartialDate
+from .model.types import Event, Passage, _Item
+
+#: how much text around a passage is its prefix/suffix context
+CONTEXT_CHARS = 32
+
+_intern = sys.intern
+_DATES: dict[tuple[int, int, int], PartialDate] = {}
+_CACHE_SIZE = 256
+
+
+def _date(y: int, m: int, d: int) -> PartialDate | None:
+    if not y:
+        return None
+    key = (y, m, d)
+    found = _DATES.get(key)
+    if found is None:
+        found = _DATES[key] = PartialDate(y, m or None, d or None)
+    return found
+
+
+def _fresh(text):
+    """A copy of a string in new memory: what a table keeps must not sit among the loader's temporary objects
+    (their memory could not go back to the system while one string in it is alive)."""
+    return (text + "\0")[:-1] if type(text) is str and len(text) < 512 else text
+
+
+def _ids(refs) -> tuple:
+    return tuple(_intern(r) for r in refs) if refs else ()
+
+
+def _make(model: type[_Item], values: dict, fields_set: set) -> _Item:
+    """A model instance with these field values, without validation (they were validated when put)."""
+    obj = model.__new__(model)
+    setattr_ = object.__setattr__
+    setattr_(obj, "__dict__", values)
+    setattr_(obj, "__pydantic_fields_set__", fields_set)
+    setattr_(obj, "__pydantic_extra__", None)
+    setattr_(obj, "__pydantic_private__", None)
+    return obj
+
+
+class Table:
+    """The rows of one kind, in corpus order. Subclasses say how an item is written to and read from a row."""
+
+    model: type[_Item] = _Item
+    kind = ""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, int] = {}  # id -> row, in corpus order
+        self._ids: list[str | None] = []  # row -> id (None: a free row)
+        self._free: list[int] = []
+        self._cache: dict[str, _Item] = {}
+        self._order: list[str] | None = None
+        self._fields_set = set(self.model.model_fields)
+
+    # -- the dict interface -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._rows
+
+    def keys(self):
+        return self._rows.keys()
+
+    def get(self, item_id: str, default=None):
+        found = self._cache.get(item_id)
+        if found is not None:
+            return found
+        row = self._rows.get(item_id)
+        if row is None:
+            return default
+        item = self._read(row)
+        cache = self._cache
+        if len(cache) >= _CACHE_SIZE:
+            del cache[next(iter(cache))]
+        cache[item_id] = item
+        return item
+
+    def __getitem__(self, item_id: str) -> _Item:
+        item = self.get(item_id)
+        if item is None:
+            raise KeyError(item_id)
+        return item
+
+    def values(self) -> Iterator[_Item]:
+        """Every item, built one after the other (nothing is kept)."""
+        return self.iter_items(self.ids())
+
+    def iter_items(self, ids: Sequence[str], chunk: int = 4096) -> Iterator[_Item]:
+        """The items with these ids, built from columns read a chunk of rows at a time (several times
+        quicker than ``get`` one by one; nothing is cached)."""
+        rows = self._rows
+        for at in range(0, len(ids), chunk):
+            part = [rows[i] for i in ids[at:at + chunk]]
+            yield from self._read_many(part)
+
+    def _read_many(self, rows: list[int]) -> Iterator[_Item]:
+        return map(self._read, rows)
+
+    def items(self) -> Iterator[tuple[str, _Item]]:
+        read = self._read
+        for iid, row in list(self._rows.items()):
+            yield iid, read(row)
+
+    def ids(self) -> list[str]:
+        """The ids in corpus order (a list kept until the next change)."""
+        if self._order is None:
+            self._order = list(self._rows)
+        return self._order
+
+    def row_of(self, item_id: str) -> int | None:
+        return self._rows.get(item_id)
+
+    def rows(self, ids: Sequence[str]) -> np.ndarray:
+        rows = self._rows
+        return np.fromiter((rows[i] for i in ids), dtype=np.int64, count=len(ids))
+
+    # -- changing -----------------------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.__init__()
+
+    def put(self, item: _Item) -> None:
+        """Replace the item with this id in place, or add it at the end."""
+        iid = item.id
+        row = self._rows.get(iid)
+        if row is None:
+            iid = _intern(_fresh(iid))
+        self._cache.pop(iid, None)
+        if row is None:
+            if self._free:
+                row = self._free.pop()
+                self._ids[row] = iid
+            else:
+                row = len(self._ids)
+                self._ids.append(iid)
+                self._grow()
+            self._rows[iid] = row
+            self._order = None
+        self._write(row, item)
+
+    __setitem__ = lambda self, item_id, item: self.put(item)  # noqa: E731
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.put(item)
+
+    def remove(self, item_id: str) -> None:
+        row = self._rows.pop(item_id)
+        self._cache.pop(item_id, None)
+        self._ids[row] = None
+        self._clear(row)
+        self._free.append(row)
+        self._order = None
+
+    __delitem__ = remove
+
+    def insert(self, item: _Item, position: int) -> None:
+        """Add an item at a position of the corpus order (an undone delete): the order is rebuilt."""
+        self.put(item)
+        iid = _intern(item.id)
+        keys = list(self._rows)
+        keys.remove(iid)
+        keys.insert(max(0, position), iid)
+        rows = self._rows
+        self._rows = {k: rows[k] for k in keys}
+        self._order = None
+
+    def position(self, item_id: str) -> int:
+        return self.ids().index(item_id)
+
+    # -- per kind -----------------------------------------------------------------------------------------
+    def _grow(self) -> None:
+        raise NotImplementedError
+
+    def _write(self, row: int, item: _Item) -> None:
+        raise NotImplementedError
+
+    def _clear(self, row: int) -> None:
+        raise NotImplementedError
+
+    def _read(self, row: int) -> _Item:
+        raise NotImplementedError
+
+
+class EventTable(Table):
+    """Events: ``sy sm sd`` / ``ey em ed`` the start and end dates (0: no month, day; ``ey`` 0: no end),
+    ``inferred`` a flag, texts and references in lists."""
+
+    model = Event
+    kind = "event"
+    _TEXTS = ("title", "summary", "date_text", "conflict")
+    _REFS = ("themes", "actors", "experts", "passages")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sy, self.sm, self.sd = array("h"), array("b"), array("b")
+        self.ey, self.em, self.ed = array("h"), array("b"), array("b")
+        self.inferred = array("b")
+        self.text: dict[str, list] = {name: [] for name in self._TEXTS}
+        self.refs: dict[str, list] = {name: [] for name in self._REFS}
+
+    def _grow(self) -> None:
+        for col in (self.sy, self.sm, self.sd, self.ey, self.em, self.ed, self.inferred):
+            col.append(0)
+        for col in self.text.values():
+            col.append(None)
+        for col in self.refs.values():
+            col.append(())
+
+    def _write(self, row: int, item: _Item) -> None:
+        v = item.__dict__
+        s, e = v["start"], v["end"]
+        self.sy[row], self.sm[row], self.sd[row] = s.year, s.month or 0, s.day or 0
+        if e is None:
+            self.ey[row] = self.em[row] = self.ed[row] = 0
+        else:
+            self.ey[row], self.em[row], self.ed[row] = e.year, e.month or 0, e.day or 0
+        self.inferred[row] = 1 if v["inferred"] else 0
+        for name, col in self.text.items():
+            col[row] = _fresh(v[name])
+        for name, col in self.refs.items():
+            col[row] = _ids(v[name])
+
+    def _clear(self, row: int) -> None:
+        for col in self.text.values():
+            col[row] = None
+        for col in self.refs.values():
+            col[row] = ()
+
+    def _read_many(self, rows: list[int]) -> Iterator[Event]:
+        if len(rows) == 1:
+            yield self._read(rows[0])
+            return
+        take = itemgetter(*rows)
+        text, refs = self.text, self.refs
+        fs = self._fields_set
+        cols = [take(self._ids), take(text["title"]), take(text["summary"]),
+                take(self.sy), take(self.sm), take(self.sd), take(self.ey), take(self.em), take(self.ed),
+                take(self.inferred), take(text["date_text"]), take(refs["themes"]), take(refs["actors"]),
+                take(refs["experts"]), take(refs["passages"]), take(text["conflict"])]
+        dates = _DATES
+        for (iid, title, summary, sy, sm, sd, ey, em, ed, inferred, date_text, themes, actors, experts, passages,
+             conflict) in zip(*cols):
+            start = dates.get((sy, sm, sd)) or _date(sy, sm, sd)
+            end = (dates.get((ey, em, ed)) or _date(ey, em, ed)) if ey else None
+            yield _make(Event, {"id": iid, "title": title, "summary": summary, "start": start, "end": end,
+                                "inferred": bool(inferred), "date_text": date_text, "themes": list(themes),
+                                "actors": list(actors), "experts": list(experts), "passages": list(passages),
+                                "conflict": conflict}, fs)
+
+    def _read(self, row: int) -> Event:
+        text, refs = self.text, self.refs
+        values = {"id": self._ids[row], "title": text["title"][row], "summary": text["summary"][row],
+                  "start": _date(self.sy[row], self.sm[row], self.sd[row]),
+                  "end": _date(self.ey[row], self.em[row], self.ed[row]),
+                  "inferred": bool(self.inferred[row]), "date_text": text["date_text"][row],
+                  "themes": list(refs["themes"][row]), "actors": list(refs["actors"][row]),
+                  "experts": list(refs["experts"][row]), "passages": list(refs["passages"][row]),
+                  "conflict": text["conflict"][row]}
+        return _make(Event, values, self._fields_set)
+
+    # -- read directly (no item built) -------------------------------------------------------------------
+    def ref(self, item_id: str, name: str) -> tuple:
+        """The ids in one reference field of an event (``themes``, ``actors``, ``experts``, ``passages``)."""
+        return self.refs[name][self._rows[item_id]]
+
+    def dates(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """(sy, sm, sd, ey, em, ed) as int64 arrays, for the given rows (default: every row)."""
+        out = []
+        for col in (self.sy, self.sm, self.sd, self.ey, self.em, self.ed):
+            a = np.frombuffer(col, dtype=np.int16 if col.typecode == "h" else np.int8) if len(col) else \
+                np.zeros(0, dtype=np.int8)
+            out.append((a if rows is None else a[rows]).astype(np.int64))
+        return tuple(out)
+
+    def flags(self, rows: np.ndarray) -> np.ndarray:
+        a = np.frombuffer(self.inferred, dtype=np.int8) if len(self.inferred) else np.zeros(0, dtype=np.int8)
+        return a[rows].astype(bool)
+
+
+class PassageTable(Table):
+    """Passages: the document (an interned id) and offsets (``start``/``end``, -1: none). The quote, prefix
+    and suffix are read from the document's text (``text_of``, set by the corpus); a value that differs
+    from it is kept in ``pinned``."""
+
+    model = Passage
+    kind = "passage"
+
+    def __init__(self, text_of: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.text_of = text_of or (lambda doc_id: None)
+        self.document: list[str | None] = []
+        self.start, self.end = array("q"), array("q")
+        #: row -> {field: value} for a quote, prefix or suffix that is not what the text says
+        self.pinned: dict[int, dict[str, str]] = {}
+
+    def clear(self) -> None:
+        text_of = self.text_of
+        self.__init__(text_of)
+
+    def _grow(self) -> None:
+        self.document.append(None)
+        self.start.append(-1)
+        self.end.append(-1)
+
+    def _derived(self, text: str | None, s: int, e: int) -> dict[str, str] | None:
+        if text is None or s < 0 or e < 0:
+            return None
+        return {"quote": text[s:e], "prefix": text[max(0, s - CONTEXT_CHARS):s], "suffix": text[e:e + CONTEXT_CHARS]}
+
+    def _write(self, row: int, item: _Item) -> None:
+        v = item.__dict__
+        doc = self.document[row] = _intern(v["document"])
+        s = v["start"] if v["start"] is not None else -1
+        e = v["end"] if v["end"] is not None else -1
+        self.start[row], self.end[row] = s, e
+        derived = self._derived(self.text_of(doc), s, e)
+        pins = {name: v[name] for name in ("quote", "prefix", "suffix")
+                if derived is None or derived[name] != v[name]}
+        if pins:
+            self.pinned[row] = pins
+        else:
+            self.pinned.pop(row, None)
+
+    def _clear(self, row: int) -> None:
+        self.document[row] = None
+        self.pinned.pop(row, None)
+
+    def _read(self, row: int) -> Passage:
+        s, e = self.start[row], self.end[row]
+        doc = self.document[row]
+        pins = self.pinned.get(row)
+        derived = self._derived(self.text_of(doc), s, e) if pins is None or len(pins) < 3 else None
+        if pins:
+            derived = {**(derived or {}), **pins}
+        values = {"id": self._ids[row], "document": doc, "start": s if s >= 0 else None,
+                  "end": e if e >= 0 else None, "quote": derived["quote"], "prefix": derived["prefix"],
+                  "suffix": derived["suffix"]}
+        return _make(Passage, values, self._fields_set)
+
+    # -- read directly -----------------------------------------------------------------------------------
+    def document_of(self, item_id: str) -> str:
+        return self.document[self._rows[item_id]]
+
+    def span(self, item_id: str) -> tuple[int, int]:
+        row = self._rows[item_id]
+        return self.start[row], self.end[row]
+
+    def rows_of_document(self, doc_id: str) -> list[int]:
+        return [row for row, d in enumerate(self.document) if d == doc_id]
+
+    def text_changes(self, doc_id: str, old_text: str, new_text: str) -> None:
+        """Before a document's text changes: keep what its passages say now where the new text would
+        change it (the corpus checks that quotes still match; prefixes and suffixes may not)."""
+        for row in self.rows_of_document(doc_id):
+            s, e = self.start[row], self.end[row]
+            old = self._derived(old_text, s, e)
+            new = self._derived(new_text, s, e)
+            if old is None or new is None:
+                continue
+            pins = self.pinned.get(row, {})
+            for name in ("quote", "prefix", "suffix"):
+                if name not in pins and old[name] != new[name]:
+                    pins[name] = old[name]
+            if pins:
+                self.pinned[row] = pins
+            self._cache.pop(self._ids[row], None)
+
+
+class TableView(Sequence):
+    """A table's items in corpus order, as a read-only sequence that builds each item when asked."""
+
+    def __init__(self, table: Table, ids: list[str] | None = None):
+        self._table = table
+        self._ids = table.ids() if ids is None else ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._table[iid] for iid in self._ids[i]]
+        return self._table[self._ids[i]]
+
+    def __iter__(self) -> Iterator[_Item]:
+        return self._table.iter_items(self._ids)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, TableView)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self._table.kind}s>"
+
+    def ids(self) -> list[str]:
+        return self._ids
