@@ -41,10 +41,18 @@ class build_py_with_data(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return
+        for target in MAPPED.values():  # no stale copy of a file since removed (pip builds in build/)
+            self.remove_tree_quietly(Path(self.build_lib) / target)
         for source, target in _mapped_files():
             dest = Path(self.build_lib) / target
             self.mkpath(str(dest.parent))
             self.copy_file(str(source), str(dest), preserve_mode=False)
+
+    @staticmethod
+    def remove_tree_quietly(path: Path) -> None:
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
         outputs = list(super().get_outputs(include_bytecode))

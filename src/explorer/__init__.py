@@ -160,6 +160,16 @@ def shipped() -> list[tuple[str, str, str]]:
     return out
 
 
+def licences_path() -> Path:
+    """The licence texts: the standalone bundle's licenses/ (every shipped package's own, Python's, Qt's
+    LGPL, the font's OFL), else resources/licenses (Qt's LGPL and the GPL it supplements; each Python
+    package carries its own in its dist-info, the font's OFL is in resources/fonts)."""
+    root = install_dir()
+    if getattr(sys, "frozen", False) and root is not None and (root / "licenses").is_dir():
+        return root / "licenses"
+    return resources_path() / "licenses"
+
+
 def version_text() -> str:
     """What `explorer --version` prints: the versions, then what is shipped under which licence."""
     v = versions()
@@ -168,6 +178,6 @@ def version_text() -> str:
     width = max(len(f"{name} {version}".strip()) for name, version, _ in shipped())
     for name, version, licence in shipped():
         lines.append(f"  {f'{name} {version}'.strip():<{width}}  {licence}")
-    where = resources_path() / "licenses"
+    where = licences_path()
     lines.append(f"Licence texts: {where}" + ("" if where.is_dir() else " (missing)"))
     return "\n".join(lines)

@@ -574,7 +574,7 @@ class MainWindow(QMainWindow):
     def about_html(self) -> str:
         """Help ▸ About, below its heading: the corpus and its sources, what is shipped under which licence
         (the same list as `explorer --version`), and where the user's own files go."""
-        from ... import resources_path, shipped
+        from ... import licences_path, resources_path, shipped
         from ...core.io.journal import journal_dir
         from ..views.style import esc
 
@@ -604,7 +604,7 @@ class MainWindow(QMainWindow):
         lines.append("<p>Qt, PySide6 and shiboken6 are used under the GNU Lesser General Public License v3 "
                      "(LGPL-3.0); Chinese names are set in Noto Sans CJK SC, bundled as a subset under the SIL "
                      "Open Font License 1.1 (OFL-1.1). The licence texts are in "
-                     f"{esc(str(resources_path() / 'licenses'))} and {esc(str(resources_path() / 'fonts'))}"
+                     f"{esc(str(licences_path()))} and {esc(str(resources_path() / 'fonts'))}"
                      ".</p>")
         lines.append("<h4>Your files</h4><p>Explorer never writes into its installation. Settings: "
                      f"{esc(QSettings().fileName())}<br>Unsaved edits are journalled in "
@@ -625,7 +625,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QHBoxLayout, QTextBrowser
 
         if self.about_box is not None:
-            self.about_box.raise_()
+            if QApplication.platformName() != "offscreen":  # which cannot raise windows
+                self.about_box.raise_()
+                self.about_box.activateWindow()
             return
         dialog = QDialog(self)
         dialog.setWindowTitle("About Explorer")
