@@ -102,7 +102,7 @@ SHIPPED: tuple[tuple[str, str | None, str | None, str], ...] = (
     ("numpy", "numpy", "numpy", "BSD-3-Clause (with OpenBLAS: BSD-3-Clause, GCC runtime: GPL-3.0+ with "
                                 "its runtime exception)"),
     ("networkx", "networkx", "networkx", "BSD-3-Clause"),
-    ("Noto Sans CJK SC (subset)", None, None, "OFL-1.1"),
+    ("Noto Sans CJK SC", None, None, "OFL-1.1"),
     ("Python", None, None, "PSF-2.0"),
 )
 
@@ -153,7 +153,7 @@ def shipped() -> list[tuple[str, str, str]]:
                 continue  # a wheel runs on the user's own Python
             version = sys.version.split()[0]
         elif name.startswith("Noto"):
-            version = "20220127, subset"
+            version = "20220127 (subset)"
         else:
             version = _version_of(dist, module)
         out.append((name, version, licence))
