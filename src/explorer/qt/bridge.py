@@ -54,6 +54,7 @@ class AppState(QObject):
     # -- corpus ----------------------------------------------------------------------------------
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
         self.workspace.set_corpus(corpus, index)
+        self._selection_shown, self._filters_shown = None, self.filters
         self.corpusChanged.emit()
         self.selectionChanged.emit(None)
         self.historyChanged.emit()
