@@ -4,6 +4,7 @@ saved and reloaded, the edited corpus is the same."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from hypothesis import HealthCheck, given, settings
@@ -87,8 +88,12 @@ def draw_command(data, ws: Workspace):
     return SetNodePositions({pick(): data.draw(st.sampled_from([(0.0, 1.0), (2.5, -3.0), None]))})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
+#: more examples with EXPLORER_PROPERTY_EXAMPLES=600 (600 pass, 30 s)
+EXAMPLES = int(os.environ.get("EXPLORER_PROPERTY_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                       HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_commands_undo_and_redo_exactly(tmp_path_factory, data):
     folder = write_mini_corpus(tmp_path_factory.mktemp("prop") / "mini")
