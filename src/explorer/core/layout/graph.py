@@ -12,8 +12,8 @@
 - following edits (``layout_for``): given the positions of the nodes before an edit, nodes that still
   exist keep them, new nodes go next to their neighbours (or, unconnected, below the picture), so a small
   edit does not reshuffle the whole graph (``touches_graph`` tells whether a ChangeSet changes it);
-- the fit of a set of points with labels to a canvas (``fit_rect``) and segment tests on plain numbers
-  (``segments_hit``, ``segment_distance``).
+- the fit of a set of points with labels to a canvas (``fit_rect``), segment tests on plain numbers
+  (``segments_hit``, ``segment_distance``) and a spatial index of points and segments (``SpatialGrid``).
 
 networkx is imported when a layout is first computed, not at start-up. No Qt here.
 """
@@ -677,3 +677,120 @@ def segment_distance(px: float, py: float, ax: float, ay: float, bx: float, by: 
         return math.hypot(px - ax, py - ay)
     t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / den))
     return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+# -- spatial index ----------------------------------------------------------------------------------------
+class SpatialGrid:
+    """Points and segments bucketed in a uniform grid, to find what lies near a point or in a rectangle
+    without looking at everything: the graph's hit-testing asks it for candidates, then tests those
+    exactly. Coordinates are plain numbers in any one system (the graph keeps one in layout units,
+    which do not change while the view pans or zooms).
+
+    ``points`` is an (n, 2) array, ``segments`` an (m, 4) array of x0, y0, x1, y1. A segment is entered
+    in every cell its line passes through; a query returns a superset of what is within reach (never
+    fewer), in index order."""
+
+    def __init__(self, points: np.ndarray | None = None, segments: np.ndarray | None = None,
+                 cell: float | None = None):
+        pts = np.asarray(points if points is not None else np.zeros((0, 2)), dtype=float).reshape(-1, 2)
+        seg = np.asarray(segments if segments is not None else np.zeros((0, 4)), dtype=float).reshape(-1, 4)
+        self.n_points, self.n_segments = len(pts), len(seg)
+        coords = np.concatenate([pts, seg[:, :2], seg[:, 2:]]) if (len(pts) or len(seg)) else np.zeros((1, 2))
+        coords = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
+        if not len(coords):
+            coords = np.zeros((1, 2))
+        lo, hi = coords.min(axis=0), coords.max(axis=0)
+        w, h = float(hi[0] - lo[0]), float(hi[1] - lo[1])
+        span = max(w, h, 1e-9)
+        if cell is None:  # about one point per cell (at most n cells), however long and thin the picture
+            n = max(len(pts), len(seg) // 2, 1)
+            cell = max(math.sqrt(w * h / n), span / n)
+        self.cell = float(max(cell, span / 4096.0, 1e-12))
+        self.origin = (float(lo[0]), float(lo[1]))
+        self.nx = int((hi[0] - lo[0]) / self.cell) + 1
+        self.ny = int((hi[1] - lo[1]) / self.cell) + 1
+        self._pt_cells, self._pt_ids = self._bucket(self._cells_of_points(pts), np.arange(len(pts)))
+        cells, owners = self._cells_of_segments(seg)
+        self._seg_cells, self._seg_ids = self._bucket(cells, owners)
+
+    def _cell_xy(self, x, y):
+        ix = np.clip(np.floor((np.asarray(x) - self.origin[0]) / self.cell), 0, self.nx - 1).astype(np.int64)
+        iy = np.clip(np.floor((np.asarray(y) - self.origin[1]) / self.cell), 0, self.ny - 1).astype(np.int64)
+        return ix, iy
+
+    def _cells_of_points(self, pts: np.ndarray) -> np.ndarray:
+        if not len(pts):
+            return np.zeros(0, dtype=np.int64)
+        ok = np.isfinite(pts).all(axis=1)
+        ix, iy = self._cell_xy(np.where(ok, pts[:, 0], self.origin[0]), np.where(ok, pts[:, 1], self.origin[1]))
+        return np.where(ok, iy * self.nx + ix, -1)
+
+    def _cells_of_segments(self, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(cell, segment) pairs: each segment sampled a cell's length apart (so that consecutive samples
+        are in the same or neighbouring cells), each sample's cell and the two cells beside it towards the
+        next one (which a line going diagonally from cell to cell may cross)."""
+        if not len(seg):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        ok = np.isfinite(seg).all(axis=1)
+        seg = np.where(ok[:, None], seg, 0.0)
+        length = np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1])
+        steps = np.where(ok, np.ceil(length / self.cell).astype(np.int64) + 1, 0)
+        owners = np.repeat(np.arange(len(seg)), steps)
+        if not len(owners):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        first = np.repeat(np.cumsum(steps) - steps, steps)
+        k = np.arange(len(owners)) - first
+        t = k / np.maximum(steps[owners] - 1, 1)
+        x = seg[owners, 0] + t * (seg[owners, 2] - seg[owners, 0])
+        y = seg[owners, 1] + t * (seg[owners, 3] - seg[owners, 1])
+        ix, iy = self._cell_xy(x, y)
+        # a line passing a cell's corner between two samples touches the diagonal neighbours: add the
+        # cells beside each sample's cell towards the next sample
+        jx = np.clip(ix + np.sign(seg[owners, 2] - seg[owners, 0]).astype(np.int64), 0, self.nx - 1)
+        jy = np.clip(iy + np.sign(seg[owners, 3] - seg[owners, 1]).astype(np.int64), 0, self.ny - 1)
+        cells = np.concatenate([iy * self.nx + ix, iy * self.nx + jx, jy * self.nx + ix])
+        return cells, np.concatenate([owners, owners, owners])
+
+    @staticmethod
+    def _bucket(cells: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (cell, id) pairs without repeats, sorted by cell then id."""
+        keep = cells >= 0
+        if not keep.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        width = int(ids.max()) + 1
+        keys = np.sort(cells[keep].astype(np.int64) * width + ids[keep].astype(np.int64))
+        if len(keys) > 1:
+            keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+        return keys // width, keys % width
+
+    def _query(self, cells: np.ndarray, ids: np.ndarray, left: float, top: float, right: float,
+               bottom: float) -> np.ndarray:
+        if not len(cells):
+            return np.zeros(0, dtype=np.int64)
+        (x0, x1), (y0, y1) = self._cell_xy([left, right], [top, bottom])
+        x0, x1, y0, y1 = int(x0), int(x1), int(y0), int(y1)
+        out = []
+        for iy in range(y0, y1 + 1):
+            a = np.searchsorted(cells, iy * self.nx + x0, side="left")
+            b = np.searchsorted(cells, iy * self.nx + x1, side="right")
+            if b > a:
+                out.append(ids[a:b])
+        if not out:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(out))
+
+    def points_in(self, left: float, top: float, right: float, bottom: float) -> np.ndarray:
+        """Indices of the points that may lie in the rectangle (a superset; sorted)."""
+        return self._query(self._pt_cells, self._pt_ids, min(left, right), min(top, bottom),
+                           max(left, right), max(top, bottom))
+
+    def segments_in(self, left: float, top: float, right: float, bottom: float) -> np.ndarray:
+        """Indices of the segments that may cross the rectangle (a superset; sorted)."""
+        return self._query(self._seg_cells, self._seg_ids, min(left, right), min(top, bottom),
+                           max(left, right), max(top, bottom))
+
+    def points_near(self, x: float, y: float, r: float) -> np.ndarray:
+        return self.points_in(x - r, y - r, x + r, y + r)
+
+    def segments_near(self, x: float, y: float, r: float) -> np.ndarray:
+        return self.segments_in(x - r, y - r, x + r, y + r)
