@@ -25,6 +25,7 @@ Pure Python: nothing here knows about Qt.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -213,23 +214,125 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_with_stat(path: Path) -> tuple[bytes, os.stat_result] | None:
-    """A file's bytes and its stat, read through one descriptor (None: there is no such file)."""
+# -- reading files safely (the loader reads through these too) ---------------------------------------------
+
+#: the largest JSON file (``corpus.json``, an annotation file) that is read, in bytes; see README.md, "What a
+#: corpus may hold": almost four times the 100k-event benchmark's largest file (events.json, 33 MiB), the
+#: scale explorer is built for; a loaded corpus takes about ten times its JSON's size in memory
+MAX_JSON_BYTES = 128 * 1024 * 1024
+#: the largest document text file that is read, in bytes: a long book is 1-5 MiB, the benchmark's largest
+#: document 1 MiB
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+class NotARegularFile(OSError):
+    """The path names a folder, a FIFO, a device or a socket: it is not opened for reading (a FIFO would
+    wait for a writer for ever, a device could give anything). ``kind`` says which, e.g. "a folder"."""
+
+    def __init__(self, path: Path | str, kind: str):
+        self.kind = kind
+        super().__init__(errno.EISDIR if kind == "a folder" else errno.EINVAL, f"it is {kind}, not a regular file",
+                         str(path))
+
+
+class FileTooLarge(OSError):
+    """The file holds more than the reader's limit (``limit`` bytes): ``size`` bytes, or None when the system
+    did not say (it was read up to the limit to find out)."""
+
+    def __init__(self, path: Path | str, size: int | None, limit: int):
+        self.size, self.limit = size, limit
+        held = f"{size:,} bytes" if size is not None else "more bytes"
+        super().__init__(errno.EFBIG, f"it holds {held} than the limit of {limit:,} allows" if size is None else
+                         f"it holds {held}, more than the limit of {limit:,}", str(path))
+
+
+def file_kind(mode: int) -> str:
+    """What a stat mode names, in words: "a regular file", "a folder", "a named pipe (FIFO)"..."""
+    if stat_module.S_ISREG(mode):
+        return "a regular file"
+    if stat_module.S_ISDIR(mode):
+        return "a folder"
+    if stat_module.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat_module.S_ISCHR(mode):
+        return "a character device"
+    if stat_module.S_ISBLK(mode):
+        return "a block device"
+    if stat_module.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _open_regular(path: Path | str, limit: int | None) -> tuple[int, os.stat_result]:
+    """A descriptor open for reading on a regular file, never blocking: the path is stat'ed first, so that a
+    special file is never opened (opening a FIFO waits for a writer, or wakes one up), and opened without
+    blocking in case it was swapped meanwhile, then checked again through the descriptor."""
     try:
-        f = open(path, "rb")
+        st = os.stat(path)
+    except ValueError:  # a NUL in the name
+        raise FileNotFoundError(errno.ENOENT, "not a valid file name (it holds a NUL character)", str(path)) \
+            from None
+    if not stat_module.S_ISREG(st.st_mode):
+        raise NotARegularFile(path, file_kind(st.st_mode))
+    if limit is not None and st.st_size > limit:
+        raise FileTooLarge(path, st.st_size, limit)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode):
+            raise NotARegularFile(path, file_kind(st.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular_file(path: Path | str, limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its stat, read through one descriptor. Raises ``NotARegularFile``
+    for anything else (without opening it), ``FileTooLarge`` past ``limit`` bytes (never reading more than
+    ``limit + 1``, even from a file that grows or whose size the system does not know), and the usual
+    ``OSError`` (``FileNotFoundError`` also for a name that holds a NUL)."""
+    fd, st = _open_regular(path, limit)
+    with open(fd, "rb", buffering=0) as f:
+        if limit is None:
+            return f.readall(), st
+        chunks: list[bytes] = []
+        total = 0
+        size = min(st.st_size + 1 if st.st_size else 1 << 16, limit + 1)
+        while total <= limit:
+            chunk = f.read(min(size, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            size = max(size, 1 << 20)
+    if total > limit:
+        raise FileTooLarge(path, None, limit)
+    return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), st
+
+
+def _read_with_stat(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes and its stat, read through one descriptor (None: there is no such file). A folder,
+    FIFO or device raises ``NotARegularFile``: a save never writes over one, nor waits on it."""
+    try:
+        return read_regular_file(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    with f:
-        st = os.fstat(f.fileno())
-        return f.read(), st
 
 
 def stamp_of(path: Path | str) -> FileStamp | None:
-    found = _read_with_stat(Path(path))
-    if found is None:
+    """The stamp of a regular file (None: there is none; a special file has none either, and is never
+    opened). The bytes are hashed as they are read, so a huge file does not fill the memory."""
+    try:
+        fd, st = _open_regular(path, None)
+    except (FileNotFoundError, NotADirectoryError, NotARegularFile):
         return None
-    data, st = found
-    return FileStamp(st.st_size, st.st_mtime_ns, _sha(data))
+    with open(fd, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    return FileStamp(st.st_size, st.st_mtime_ns, digest)
 
 
 def _safe_relative(root: Path, rel: str) -> bool:
@@ -246,8 +349,8 @@ def _document_files_on_disk(root: Path) -> list[str]:
     """The text files documents.json names (as written there), without validating anything else."""
     path = root / "documents.json"
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_file(path, MAX_JSON_BYTES)[0].decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):  # the loader says what is wrong with it
         return []
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
         data = data["documents"]
@@ -264,15 +367,15 @@ def _document_files_on_disk(root: Path) -> list[str]:
 def read_stamps(root: Path | str) -> dict[str, FileStamp]:
     """Stamps of ``corpus.json``, every annotation file and every document text file present in a corpus
     folder. Take them *before* loading and keep them in ``corpus.file_stamps``: a save then refuses to
-    overwrite what someone else changed since."""
+    overwrite what someone else changed since. A file that is not a regular file, or cannot be read, has no
+    stamp (the loader says what is wrong with it; a save that would write it stops, as it cannot read it)."""
     root = Path(root)
     out: dict[str, FileStamp] = {}
-    for name in JSON_FILES:
-        found = stamp_of(root / name)
-        if found is not None:
-            out[name] = found
-    for rel in _document_files_on_disk(root):
-        found = stamp_of(root / rel)
+    for rel in [*JSON_FILES, *_document_files_on_disk(root)]:
+        try:
+            found = stamp_of(root / rel)
+        except OSError:
+            continue
         if found is not None:
             out[rel] = found
     return out
@@ -418,6 +521,8 @@ def _same_content(on_disk: bytes | None, data: bytes, rel: str) -> bool:
 
 
 def _describe_os_error(exc: OSError) -> str:
+    if isinstance(exc, (NotARegularFile, FileTooLarge)):
+        return exc.strerror  # already in words, and with a name (FIFO) in capitals
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
@@ -586,8 +691,12 @@ def finish_interrupted_save(root: Path | str) -> list[str]:
     manifest: dict = {}
     if MANIFEST in entries:
         try:
-            manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            manifest = json.loads(read_regular_file(root / MANIFEST, MAX_JSON_BYTES)[0].decode("utf-8"))
+        except NotARegularFile:  # not one explorer wrote (a FIFO, say): left alone, never opened
+            entries = [e for e in entries if e != MANIFEST]
+            if not temps:
+                return []
+        except (OSError, ValueError, RecursionError):
             manifest = {}
         if not isinstance(manifest, dict):
             manifest = {}
