@@ -20,13 +20,23 @@ The loader is meant to be forgiving with corpora written by hand, and to give on
 
 ``Corpus.skipped`` (set by ``load_corpus``) counts the items that were skipped, by plural kind;
 ``skipped_summary`` says it in words.
+
+Whatever a folder holds, loading it never raises (but ``NotACorpusError``) and never waits: only regular
+files are read (a FIFO, device, socket or folder in a file's place is one problem, and is never opened),
+JSON files up to ``MAX_JSON_BYTES`` and document texts up to ``MAX_TEXT_BYTES``, JSON nested at most
+``MAX_NESTING`` deep; every OS or decoding error is a problem naming its file. Problem texts are printable
+(``printable``): lone surrogates, control and bidirectional-override characters from the input are written
+as backslash escapes, so a problem is one line that any terminal or widget shows as it is.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import json
+import os
 import re
+import stat
 import typing
 from bisect import bisect_right
 from collections import Counter
@@ -39,14 +49,69 @@ from pydantic_core import from_json
 from ..corpus import Corpus
 from ..gcpause import _gc_paused
 from .problems import NotACorpusError, Problem
+from .save import (MAX_JSON_BYTES, MAX_TEXT_BYTES, FileTooLarge, NotARegularFile, finish_interrupted_save,
+                   read_regular_file)
 from ..model.dates import PartialDate
 from ..model.types import (MODEL_FOR_FILE, PATTERN_WORDS, CorpusInfo, Document, Entity, Event, Expert, Passage,
                            Relationship, Theme, _Evidenced, _Item)
 
-__all__ = ["load_corpus", "NotACorpusError", "Problem", "is_corpus_folder", "CONTEXT_CHARS", "skipped_summary"]
+__all__ = ["load_corpus", "NotACorpusError", "Problem", "is_corpus_folder", "check_corpus_folder", "CONTEXT_CHARS",
+           "skipped_summary", "printable", "MAX_JSON_BYTES", "MAX_TEXT_BYTES", "MAX_NESTING"]
 
 #: how much text around a passage is kept as prefix/suffix context
 CONTEXT_CHARS = 32
+
+#: how deep lists and objects may nest in a JSON file (the outer list is 1; a corpus file needs 5: an
+#: expert's positions' passages). Deeper is refused before anything recurses into it, far below Python's
+#: recursion limit, wherever the load runs
+MAX_NESTING = 100
+
+#: characters a problem text writes as a backslash escape: lone surrogates (not characters at all), C0 and
+#: C1 control characters (a newline would split the line, an escape could drive the terminal) and the
+#: invisible marks that reorder text (bidirectional overrides, isolates and marks), a byte-order mark
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+                          "\ufff9-\ufffb\ud800-\udfff]")
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could not be printed as it is, or would garble the line, as a
+    backslash escape (``\\ud800``, ``\\x1b``, ``\\u202e``); other text, Chinese or Arabic say, as it is."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def _printable_problem(p: Problem) -> Problem:
+    where, what = printable(p.where), printable(p.what)
+    return p if where is p.where and what is p.what else Problem(p.file, where, what)
+
+
+def _too_large(exc: FileTooLarge, what: str) -> str:
+    """ "is too large to read (...)": more than the limit for ``what``, with its size when it is known."""
+    size = f"{exc.size:,} bytes; " if exc.size is not None else ""
+    return f"is too large to read ({size}the limit for {what} is {exc.limit // (1024 * 1024)} MiB)"
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` deep in ``value`` (itself at depth 1), level by
+    level, without recursion."""
+    level = [value] if type(value) in (list, dict) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        below: list[Any] = []
+        extend = below.extend
+        for v in level:
+            extend([x for x in (v.values() if type(v) is dict else v) if type(x) is list or type(x) is dict])
+        level = below
+    return False
 
 
 #: the partial-date fields of each model, parsed once per distinct string (see ``_Loader.validate_list``)
@@ -71,8 +136,62 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
     return adapter
 
 
+def _reason(exc: OSError) -> str:
+    """An OSError in a few plain words: "permission denied", "input/output error"..."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
+def _check_folder(root: Path) -> None:
+    """Raise ``NotACorpusError`` unless ``root`` is a folder whose files can be looked at."""
+    try:
+        st = os.stat(root)
+    except (FileNotFoundError, NotADirectoryError):
+        raise NotACorpusError(f"{root}: does not exist") from None
+    except ValueError:
+        raise NotACorpusError(f"{root}: is not a valid path (it holds a NUL character)") from None
+    except OSError as exc:
+        raise NotACorpusError(f"{root}: cannot be read ({_reason(exc)})") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotACorpusError(f"{root}: is not a folder")
+    _has_corpus_file(root)
+
+
+def _has_corpus_file(root: Path) -> bool:
+    """Whether the folder holds a ``documents.json`` or ``corpus.json`` (of any kind but a folder: the loader
+    says what is wrong with one that is not a regular file). Raises ``NotACorpusError`` when the folder
+    cannot be looked into (no permission)."""
+    found = False
+    for name in ("documents.json", "corpus.json"):
+        try:
+            st = os.stat(root / name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a loop of symbolic links: there, and the loader says so
+                found = True
+                continue
+            raise NotACorpusError(f"{root}: the folder cannot be read ({_reason(exc)})") from None
+        found = found or not stat.S_ISDIR(st.st_mode)
+    return found
+
+
+def check_corpus_folder(path: str | Path) -> None:
+    """Raise ``NotACorpusError``, with one line that names the folder, unless ``path`` is a corpus folder
+    that can be read; never an ``OSError``."""
+    root = Path(path)
+    _check_folder(root)
+    if not _has_corpus_file(root):
+        raise NotACorpusError(f"{root}: is not a corpus folder (it has neither documents.json nor corpus.json)")
+
+
 def is_corpus_folder(path: Path) -> bool:
-    return path.is_dir() and ((path / "documents.json").is_file() or (path / "corpus.json").is_file())
+    try:
+        check_corpus_folder(path)
+    except NotACorpusError:
+        return False
+    return True
 
 
 def _json_where(loc: tuple[Any, ...], index: int | None) -> str:
@@ -94,8 +213,11 @@ def _show(value: Any, limit: int = 40) -> str:
     """A value as it is written in JSON, shortened."""
     try:
         text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        try:
+            text = repr(value)
+        except RecursionError:  # cannot happen within MAX_NESTING; never a reason to fail
+            text = f"a {type(value).__name__} nested too deeply to show"
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -169,6 +291,8 @@ def _describe_error(err: dict[str, Any], model: type[BaseModel] | None = None) -
         msg = f"is too long (at most {ctx.get('max_length')} characters)"
     elif kind == "string_type":
         msg = f"must be a string, in double quotes, not {_show(value)}"
+    elif kind == "string_unicode":
+        msg = _surrogate_message(value, field_name=not loc)
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         msg = f"must be a whole number, not {_show(value)}"
     elif kind == "greater_than_equal":
@@ -179,6 +303,58 @@ def _describe_error(err: dict[str, Any], model: type[BaseModel] | None = None) -
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         msg = f"must be an object ({{...}}), not {_show(value)}"
     return msg[0].upper() + msg[1:] if msg else msg
+
+
+def _escape_surrogates(value: Any) -> Any:
+    """``value`` (JSON data, at most MAX_NESTING deep) with every lone surrogate in its strings and field
+    names written as a backslash escape."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: _escape(m.group()), value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_escape_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_escape_surrogates(k): _escape_surrogates(v) for k, v in value.items()}
+    return value
+
+
+class _Invalid(Exception):
+    """What pydantic found wrong with one item: its ``errors()`` and the ``data`` they are about."""
+
+    def __init__(self, errors: list[dict], data: Any):
+        super().__init__(errors)
+        self.errors, self.data = errors, data
+
+
+def _validate(model: type[BaseModel], raw: Any) -> Any:
+    """``model.model_validate(raw)``, or ``_Invalid``. A validator whose message quotes a lone surrogate (a
+    date such as "\\ud800") makes pydantic raise UnicodeEncodeError, as it cannot carry the message: the
+    item is then validated again with its surrogates escaped, which names the same problems in printable
+    words, and is about that escaped copy. An item that held such a value is never returned."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise _Invalid(exc.errors(), raw) from None
+    except UnicodeEncodeError:
+        escaped = _escape_surrogates(raw)
+    try:
+        model.model_validate(escaped)
+    except ValidationError as exc:
+        raise _Invalid(exc.errors(), escaped) from None
+    raise _Invalid([{"type": "string_unicode", "loc": (), "msg": "", "input": escaped}], escaped)
+
+
+def _surrogate_message(value: Any, field_name: bool) -> str:
+    """What is wrong with a string that holds a lone surrogate (valid JSON, as \\ud800, but not text);
+    ``field_name``: it is the name of a field, not a value."""
+    found = _SURROGATE.search(value) if isinstance(value, str) else None
+    if found is None:
+        return "must be text (it holds a lone surrogate, half of a UTF-16 pair)"
+    what = "the field name " if field_name else ""
+    return f"{what}{_show(value)} is not text (it holds the lone surrogate {_escape(found.group())}, half of a " \
+           f"UTF-16 pair)"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # -- JSON syntax errors in plain words -------------------------------------------------------------------
@@ -250,6 +426,20 @@ def _diagnose_json(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     if msg.startswith("Expecting property name") and ch and ch not in '"':
         return pos, f"a field name must be in double quotes, e.g. \"id\" (found {ch})"
     return pos, msg
+
+
+def _too_deep_at(text: str, limit: int) -> int:
+    """Where lists and objects first nest more than ``limit`` deep in a JSON text (strings skipped), or -1."""
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif token in "]}":
+            depth -= 1
+    return -1
 
 
 def _line_col(text: str, pos: int) -> str:
@@ -367,6 +557,7 @@ class _Loader:
         self._why: dict[str, str] = {}  # unreadable file -> "could not be read" or "is missing"
         self._ids_of: dict[tuple[str, ...], list[str]] = {}  # kinds -> the ids of those kinds (for suggestions)
         self._passage_problems: list[tuple[int, Problem]] = []  # (index in passages.json, problem)
+        self._raw: dict[str, bytes] = {}  # file -> its bytes, read by the fast path that found a problem
 
     def problem(self, file: str, where: str, what: str) -> None:
         self.problems.append(Problem(file, where, what))
@@ -407,19 +598,26 @@ class _Loader:
 
     # -- reading ---------------------------------------------------------------------------------
     def read_json(self, name: str, required: bool) -> Any:
-        path = self.root / name
-        if not path.exists():
-            if required:
-                self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents",
-                                 "is missing")
-            else:
-                self.absent.add(name)
-            return None
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.cannot_read(name, "", f"cannot be read ({exc.strerror or exc})")
-            return None
+        raw = self._raw.pop(name, None)
+        if raw is None:
+            try:
+                raw, _ = read_regular_file(self.root / name, MAX_JSON_BYTES)
+            except (FileNotFoundError, NotADirectoryError):
+                if required:
+                    self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents",
+                                     "is missing")
+                else:
+                    self.absent.add(name)
+                return None
+            except NotARegularFile as exc:
+                self.cannot_read(name, "", f"is {exc.kind}, not a regular file; it is not read")
+                return None
+            except FileTooLarge as exc:
+                self.cannot_read(name, "", _too_large(exc, "a JSON file"))
+                return None
+            except OSError as exc:
+                self.cannot_read(name, "", f"cannot be read ({_reason(exc)})")
+                return None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -430,19 +628,30 @@ class _Loader:
             return None
         try:
             # pydantic-core's JSON parser is faster and gives the same values for everything it accepts;
-            # it is stricter about lone surrogates, so on any refusal the standard parser decides
-            return from_json(text)
+            # it is stricter about lone surrogates and nesting (it refuses 200 deep), so on any refusal the
+            # standard parser decides, and then (or when it is deep but within pydantic-core's limit) the
+            # nesting is checked
+            data = from_json(text)
         except ValueError:
-            pass
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            pos, what = _diagnose_json(text, exc)
-            self.cannot_read(name, _line_col(text, pos), f"malformed JSON: {what}")
-            return None
-        except RecursionError:
-            self.cannot_read(name, "", "malformed JSON: lists or objects nested too deeply")
-            return None
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                pos, what = _diagnose_json(text, exc)
+                self.cannot_read(name, _line_col(text, pos), f"malformed JSON: {what}")
+                return None
+            except RecursionError:  # nested hundreds deep: as the check below says
+                return self.too_deep(name, text)
+        # at most 5 deep in a corpus file; a count of brackets is enough to tell in all but the largest
+        if text.count("[") + text.count("{") > MAX_NESTING and _deeper_than(data, MAX_NESTING):
+            return self.too_deep(name, text)
+        return data
+
+    def too_deep(self, name: str, text: str) -> None:
+        pos = _too_deep_at(text, MAX_NESTING)
+        self.cannot_read(name, _line_col(text, pos) if pos >= 0 else "",
+                         f"lists or objects nested more than {MAX_NESTING} deep (a corpus file needs 5 at most); "
+                         f"the file is not read")
+        return None
 
     def validate_file_fast(self, name: str, model: type[BaseModel]) -> list[tuple[int, Any]] | None:
         """The whole file parsed and validated in one call into pydantic-core, straight from its bytes:
@@ -452,14 +661,14 @@ class _Loader:
         go through it again and report each problem."""
         if model is Document:
             return None
-        path = self.root / name
         try:
-            raw = path.read_bytes()
+            raw, _ = read_regular_file(self.root / name, MAX_JSON_BYTES)
         except OSError:
             return None
         try:
             models = _list_adapter(model).validate_json(raw)
         except (ValidationError, ValueError):
+            self._raw[name] = raw  # for read_json, which says what is wrong
             return None
         return list(enumerate(models))
 
@@ -504,7 +713,7 @@ class _Loader:
         if all_objects:
             try:
                 models = _list_adapter(model).validate_python([raw for _, raw in prepared])
-            except ValidationError:
+            except (ValidationError, UnicodeEncodeError):  # the latter: see _validate
                 pass
             else:
                 for i in text_given:
@@ -521,9 +730,9 @@ class _Loader:
             if i in inline_text:
                 self.problem(name, f"[{i}].text", "document text belongs in the file named by 'file'")
             try:
-                items.append((i, model.model_validate(raw)))
-            except ValidationError as exc:
-                self.report_invalid(name, i, raw, model, exc.errors())
+                items.append((i, _validate(model, raw)))
+            except _Invalid as exc:
+                self.report_invalid(name, i, exc.data, model, exc.errors)
                 self.skip(kind, raw.get("id"))
         return items
 
@@ -551,43 +760,68 @@ class _Loader:
         if not isinstance(data, dict):
             self.problem("corpus.json", "", f"expected a JSON object, found {type(data).__name__}")
             return None
-        try:
-            return CorpusInfo.model_validate(data)
-        except ValidationError as exc:
-            errors = exc.errors()
-        bad = set()
-        for err in errors:
-            loc = tuple(err["loc"])
-            what = _describe_error(err, CorpusInfo)
-            what += "; it is ignored"  # the rest of corpus.json still loads
-            self.problem("corpus.json", _json_where(loc, None), what)
-            if loc:
-                bad.add(loc[0])
-        try:  # the rest of the description still loads
-            return CorpusInfo.model_validate({k: v for k, v in data.items() if k not in bad})
-        except ValidationError:
-            return None
+        # each field that is wrong is said and ignored; the rest of the description still loads
+        bad: set[str] = set()
+        for _ in range(len(data) + 1):
+            try:
+                return _validate(CorpusInfo, {k: v for k, v in data.items() if k not in bad})
+            except _Invalid as exc:
+                errors, given = exc.errors, exc.data
+            kept = [k for k in data if k not in bad]
+            original = dict(zip(given, kept)) if len(given) == len(kept) else {}  # escaped name -> as given
+            found = set()
+            for err in errors:
+                loc = tuple(err["loc"])
+                self.problem("corpus.json", _json_where(loc, None),
+                             _describe_error(err, CorpusInfo) + "; it is ignored")
+                key = loc[0] if loc else err.get("input")  # no place: a field name that is not text
+                if isinstance(key, str):
+                    found.add(original.get(key, key))
+            if not found - bad:
+                return None
+            bad |= found
+        return None
 
     # -- documents -------------------------------------------------------------------------------
     def load_document_text(self, i: int, doc: Document) -> Document | None:
         where = f"[{i}].file"
+        if "\x00" in doc.file:
+            self.problem("documents.json", where, f"{_show(doc.file)} is not a file name (it holds a NUL "
+                                                  f"character); document {doc.id} skipped")
+            return None
         rel = Path(doc.file)
         if rel.is_absolute():
             self.problem("documents.json", where, f"'{doc.file}' is an absolute path; it must be relative "
                                                   f"to the corpus folder; document {doc.id} skipped")
             return None
-        target = (self.root / rel).resolve()
+        try:
+            target = (self.root / rel).resolve()
+        except (OSError, RuntimeError) as exc:  # a loop of symbolic links (RuntimeError before Python 3.13)
+            why = _reason(exc) if isinstance(exc, OSError) else "a loop of symbolic links"
+            self.problem(doc.file, "", f"cannot be read ({why}); document {doc.id} skipped")
+            return None
         if not target.is_relative_to(self.resolved_root):
             self.problem("documents.json", where, f"'{doc.file}' points outside the corpus folder; "
                                                   f"document {doc.id} skipped")
             return None
-        if not target.is_file():
+        try:
+            raw, _ = read_regular_file(target, MAX_TEXT_BYTES)
+        except (FileNotFoundError, NotADirectoryError):
             self.problem("documents.json", where, f"'{doc.file}' does not exist; document {doc.id} skipped")
             return None
-        try:
-            raw = target.read_bytes()
+        except NotARegularFile as exc:
+            if exc.kind == "a folder":
+                self.problem("documents.json", where, f"'{doc.file}' is a folder, not a text file; "
+                                                      f"document {doc.id} skipped")
+            else:
+                self.problem(doc.file, "", f"is {exc.kind}, not a regular file; it is not read; "
+                                           f"document {doc.id} skipped")
+            return None
+        except FileTooLarge as exc:
+            self.problem(doc.file, "", f"{_too_large(exc, 'a document')}; document {doc.id} skipped")
+            return None
         except OSError as exc:
-            self.problem(doc.file, "", f"cannot be read ({exc.strerror or exc}); document {doc.id} skipped")
+            self.problem(doc.file, "", f"cannot be read ({_reason(exc)}); document {doc.id} skipped")
             return None
         if b"\x00" in raw:
             self.problem(doc.file, "", f"is not a text file; document {doc.id} skipped")
@@ -1045,7 +1279,7 @@ class _Loader:
         corpus.relationships = rels
 
         self.follow_on_lines()
-        corpus.problems = self.problems
+        corpus.problems = [_printable_problem(p) for p in self.problems]
         corpus.skipped = {_PLURALS[k]: self.skipped[k] for k in _SKIPPED_ORDER if self.skipped.get(k)}
         return corpus
 
@@ -1063,18 +1297,14 @@ def load_corpus(path: str | Path) -> Corpus:
     every other problem is collected in ``Corpus.problems`` and the valid rest is loaded. ``Corpus.skipped``
     counts the items skipped, by plural kind (``skipped_summary`` says it in words)."""
     root = Path(path)
-    if not root.exists():
-        raise NotACorpusError(f"{root}: does not exist")
-    if not root.is_dir():
-        raise NotACorpusError(f"{root}: is not a folder")
+    _check_folder(root)  # there, a folder, and one that can be looked into
     # a save that was interrupted is completed (or rolled back) first, so that what loads is never a mix
-    from .save import finish_interrupted_save
-
     try:
         notes = finish_interrupted_save(root)
     except OSError as exc:  # a read-only folder: load what is there, and say why the save is not finished
         notes = [f"an interrupted save could not be finished ({exc.strerror or exc})"]
-    if not is_corpus_folder(root):
+    notes = [printable(note) for note in notes]
+    if not _has_corpus_file(root):
         raise NotACorpusError(f"{root}: is not a corpus folder (it has neither documents.json nor corpus.json)")
     with _gc_paused():
         corpus = _Loader(root).load()
