@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import json
+import stat
 import sys
 from pathlib import Path
 
@@ -21,8 +22,30 @@ from . import default_corpus_path, is_in_install
 COMMANDS = ("validate", "dump", "export", "open", "new")
 
 
+def _printable(text: str) -> str:
+    """A line that any terminal prints as it is: lone surrogates, control and bidirectional-override
+    characters that came from the corpus written as backslash escapes (see ``load.printable``)."""
+    from .core.io.load import printable
+
+    return printable(text)
+
+
+def _out(msg: str) -> None:
+    print(_printable(msg))
+
+
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    print(_printable(msg), file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """Whatever the encoding of stdout and stderr, a character it cannot encode is written as a backslash
+    escape rather than raising UnicodeEncodeError half-way through the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 def _load(path: str | None):
@@ -45,10 +68,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if corpus is None:
         return 2
     for note in getattr(corpus, "notes", []):  # an interrupted save that was completed or rolled back
-        print(f"note: {note}", file=sys.stderr)
+        _err(f"note: {note}")
     if corpus.problems:
         for problem in corpus.problems:
-            print(problem)
+            _out(str(problem))
         skipped = skipped_summary(corpus)
         print(f"{len(corpus.problems)} problem(s); valid part: {corpus.summary()}"
               + (f"; {skipped}" if skipped else ""), file=sys.stderr)
@@ -67,6 +90,7 @@ def _fixable_files(corpus) -> tuple[set[str], dict[str, list[str]]]:
     from pydantic import TypeAdapter, ValidationError
 
     from .core.corpus import FILE_OF_KIND, KIND_ORDER, MODEL_OF_KIND
+    from .core.io.save import MAX_JSON_BYTES, read_regular_file
     from .core.model.types import CorpusInfo
 
     root = Path(corpus.root)
@@ -74,19 +98,25 @@ def _fixable_files(corpus) -> tuple[set[str], dict[str, list[str]]]:
     notes: dict[str, list[str]] = {}
 
     def raw_json(name: str):
-        return json.loads((root / name).read_bytes().decode("utf-8-sig"))
+        return json.loads(read_regular_file(root / name, MAX_JSON_BYTES)[0].decode("utf-8-sig"))
 
-    if (root / "corpus.json").is_file():
+    def is_file(name: str) -> bool:
+        try:
+            return stat.S_ISREG(os.stat(root / name).st_mode)
+        except (OSError, ValueError):
+            return False
+
+    if is_file("corpus.json"):
         try:
             if CorpusInfo.model_validate(raw_json("corpus.json")) == corpus.info:
                 safe.add("corpus.json")
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass
     for kind in KIND_ORDER:
         name = FILE_OF_KIND[kind]
         loaded = corpus.items_of(kind)
-        if not (root / name).is_file():
-            if kind == "document" and not loaded:
+        if not is_file(name):
+            if kind == "document" and not loaded and not os.path.lexists(root / name):
                 safe.add(name)
                 notes[name] = ["created"]
             continue
@@ -99,7 +129,7 @@ def _fixable_files(corpus) -> tuple[set[str], dict[str, list[str]]]:
             if kind == "document" and any(isinstance(r, dict) and "text" in r for r in raw):
                 continue  # inline text is dropped by the loader
             items = TypeAdapter(list[MODEL_OF_KIND[kind]]).validate_python(raw)
-        except (OSError, ValueError, ValidationError):
+        except (OSError, ValueError, RecursionError, ValidationError):
             continue
         anchored = False
         same = True
@@ -123,7 +153,7 @@ def _fixable_files(corpus) -> tuple[set[str], dict[str, list[str]]]:
 def cmd_fix(args: argparse.Namespace) -> int:
     """`validate --fix`: load, then write back what the loader repaired (passage offsets re-anchored by
     their quote, a missing documents.json) and the canonical layout, atomically; then report what is left."""
-    from .core.io.load import NotACorpusError, is_corpus_folder, load_corpus
+    from .core.io.load import NotACorpusError, check_corpus_folder, load_corpus
     from .core.io.save import (JSON_FILES, SaveError, all_files, finish_interrupted_save, read_stamps,
                                save_corpus)
 
@@ -132,14 +162,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
         _err(f"explorer: {target} is the corpus that comes with explorer, inside its installation, and is "
              f"never changed; copy it elsewhere to fix it there")
         return 2
-    if target.is_dir() and is_corpus_folder(target):
+    try:
+        check_corpus_folder(target)
+    except NotACorpusError:
+        pass  # load_corpus says why (after finishing an interrupted save, which may be what makes it one)
+    else:
         for note in finish_interrupted_save(target):
             _err(f"explorer: {note}")
-    try:
-        stamps = read_stamps(target) if target.is_dir() else {}
-    except OSError as exc:
-        _err(f"explorer: {target}: cannot be read ({exc.strerror or exc})")
-        return 2
+    stamps = read_stamps(target)  # a file that cannot be read has none; the load says what is wrong with it
     try:
         corpus = load_corpus(target)
     except NotACorpusError as exc:
@@ -154,9 +184,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         return 2
     for name in result.written:
         if "created" in notes.get(name, []):
-            print(f"wrote {name} (it was missing)")
+            _out(f"wrote {name} (it was missing)")
         else:
-            print(f"rewrote {name} ({', '.join([*notes.get(name, []), 'canonical layout'])})")
+            _out(f"rewrote {name} ({', '.join([*notes.get(name, []), 'canonical layout'])})")
     left = corpus.problems
     if result.written and left:
         try:
@@ -165,7 +195,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             pass
     if left:
         for problem in left:
-            print(problem)
+            _out(str(problem))
         kept = [n for n in all_files(corpus) if n in JSON_FILES and n not in safe]
         _err(f"{len(left)} problem(s) that --fix cannot repair" + (f"; left unchanged: {', '.join(kept)}" if kept else ""))
         return 1
@@ -234,7 +264,15 @@ def cmd_dump(args: argparse.Namespace) -> int:
     for problem in corpus.problems:
         _err(f"warning: {problem}")
     out = corpus_to_json(corpus, indent=None if args.compact else 2)
-    sys.stdout.buffer.write(out.encode("utf-8") + b"\n")
+    # a lone surrogate cannot reach the models, but were one there it would be written as the JSON escape
+    # it came from (\ud800), not raise half-way through the output
+    data = out.encode("utf-8", "backslashreplace") + b"\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(data)
+    else:  # a stdout replaced by text-only one (tests, embedding)
+        sys.stdout.write(data.decode("utf-8"))
     sys.stdout.flush()
     return 0
 
@@ -311,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         argv.insert(0, "open")
     parser = build_parser()
