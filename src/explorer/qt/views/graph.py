@@ -18,6 +18,12 @@
   dragged nodes keep their place (the workspace's ``node_positions``, undoable like any edit);
 - fitting (``fit_rect``, in the core) keeps room for the labels beside the nodes at the right edge;
 - click a node or edge to select it; the selection's neighbourhood is emphasised, the rest dimmed;
+- interaction costs what the screen shows, not what the graph holds: the visible graph is kept as arrays
+  (``_Layout``, per layout version, with a spatial index in layout units that hit-testing asks for the few
+  nodes and edges near the pointer) and in viewport pixels (``_Screen``, per transform); on screen the
+  picture is kept (``_Frame``: edges, then nodes and labels, a margin wider than the viewport) so that a
+  hover draws only the hovered item over it, a pan drag shifts it and a wheel zoom scales it until they
+  end; exports always draw directly (vector stays vector);
 - relationships with a period show only when active in the timeline window (toggle; a start without an
   end is open-ended, an end without a start too), nodes obey the filters (``state.is_visible``), and
   an edge shows only when both its ends do.
@@ -28,15 +34,19 @@ from __future__ import annotations
 import itertools
 import math
 import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
+    QImage,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -44,6 +54,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -64,6 +75,7 @@ from ...core.layout.graph import (
     NODE_KIND_LABELS,
     ROW_H,
     GraphEdge,
+    SpatialGrid,
     compute_layout,
     fit_rect,
     graph_model,
@@ -120,9 +132,195 @@ class _Placed:
     edge: bool = False
 
 
+class _Layout:
+    """The visible graph in layout units, for one layout version (rebuilt only when nodes move, appear or
+    hide): positions, sizes and the edges' ends as arrays, and a spatial index of nodes and edges that
+    hit-testing asks for the few candidates near the pointer. Layout units do not change while the view
+    pans or zooms, so neither does the index."""
+
+    def __init__(self, view: GraphView, version: int):
+        self.version = version
+        self.ids: list[str] = [n for n in view._visible_nodes if n in view._pos]
+        self.index = index = {n: i for i, n in enumerate(self.ids)}
+        self.pos = np.array([view._pos[n] for n in self.ids], dtype=float).reshape(-1, 2)
+        self.radius = np.array([view.node_radius(n) for n in self.ids], dtype=float)
+        self.half = np.array([view.node_half_size(n) for n in self.ids], dtype=float).reshape(-1, 2)
+        self.label_width = np.array([view.label_width(n) for n in self.ids], dtype=float)
+        self.edges: list[GraphEdge] = [e for e in view._visible_edges if e.source in index and e.target in index]
+        m = len(self.edges)
+        self.src = np.fromiter((index[e.source] for e in self.edges), dtype=np.int64, count=m)
+        self.tgt = np.fromiter((index[e.target] for e in self.edges), dtype=np.int64, count=m)
+        # several edges between the same two nodes fan out as curves from the straight line (a -> b, the
+        # pair in canonical order), 18 px apart; the middle one of an odd number stays straight
+        groups: dict[tuple[str, str], list[int]] = {}
+        for k, e in enumerate(self.edges):
+            groups.setdefault(tuple(sorted((e.source, e.target))), []).append(k)
+        self.a = np.zeros(m, dtype=np.int64)
+        self.b = np.zeros(m, dtype=np.int64)
+        self.off = np.zeros(m, dtype=float)
+        for (a_id, b_id), ks in groups.items():
+            n = len(ks)
+            for i, k in enumerate(sorted(ks, key=lambda k: self.edges[k].id)):
+                self.a[k], self.b[k] = index[a_id], index[b_id]
+                self.off[k] = (i - (n - 1) / 2) * 18.0 if n > 1 else 0.0
+        self.curved = self.off != 0
+        self.max_off = float(np.abs(self.off).max()) if m else 0.0
+        self.affiliation = np.fromiter((e.affiliation for e in self.edges), dtype=bool, count=m)
+        self.moves = 0  # nodes moved in place (a drag in progress) since it was built
+        self._grid: SpatialGrid | None = None
+
+    def move(self, node_id: str, x: float, y: float) -> None:
+        """A node dragged: its position changes in place (the index is built again when next asked)."""
+        i = self.index.get(node_id)
+        if i is not None:
+            self.pos[i] = (x, y)
+            self.moves += 1
+            self._grid = None
+
+    def incident(self, node_id: str) -> np.ndarray:
+        """The edges at a node."""
+        i = self.index.get(node_id)
+        if i is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero((self.src == i) | (self.tgt == i))
+
+    @property
+    def grid(self) -> SpatialGrid:
+        if self._grid is None:
+            chords = np.concatenate([self.pos[self.src], self.pos[self.tgt]], axis=1) if len(self.edges) \
+                else np.zeros((0, 4))
+            self._grid = SpatialGrid(self.pos, chords)
+        return self._grid
+
+
+class _Screen:
+    """The visible graph in viewport pixels for one transform: node centres and every edge's shape (ends,
+    control point of a curve, midpoint, the last segment for its arrowhead) as arrays, computed once per
+    transform and shared by painting and label placement."""
+
+    def __init__(self, lay: _Layout, tr: QTransform):
+        self.lay = lay
+        self.key = (tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy(), lay.version, lay.moves)
+        p = lay.pos
+        self.x = tr.m11() * p[:, 0] + tr.m21() * p[:, 1] + tr.dx()
+        self.y = tr.m12() * p[:, 0] + tr.m22() * p[:, 1] + tr.dy()
+        self._edges_from(self.x, self.y)
+
+    def _edges_from(self, x: np.ndarray, y: np.ndarray) -> None:
+        lay = self.lay
+        self.sx, self.sy, self.tx, self.ty = x[lay.src], y[lay.src], x[lay.tgt], y[lay.tgt]
+        ax, ay, bx, by = x[lay.a], y[lay.a], x[lay.b], y[lay.b]
+        dx, dy = bx - ax, by - ay
+        length = np.hypot(dx, dy)
+        length = np.where(length == 0, 1.0, length)
+        nxp, nyp = -dy / length, dx / length
+        off = lay.off
+        self.cx = (ax + bx) / 2 + nxp * off * 2
+        self.cy = (ay + by) / 2 + nyp * off * 2
+        c = lay.curved
+        self.mx = np.where(c, 0.25 * self.sx + 0.5 * self.cx + 0.25 * self.tx, (self.sx + self.tx) / 2)
+        self.my = np.where(c, 0.25 * self.sy + 0.5 * self.cy + 0.25 * self.ty, (self.sy + self.ty) / 2)
+        self.lx = np.where(c, self.cx, self.sx)  # the last segment runs (lx, ly) -> target
+        self.ly = np.where(c, self.cy, self.sy)
+
+    @classmethod
+    def of_points(cls, lay: _Layout, x: np.ndarray, y: np.ndarray) -> _Screen:
+        sc = cls.__new__(cls)
+        sc.lay, sc.key, sc.x, sc.y = lay, None, x, y
+        sc._edges_from(x, y)
+        return sc
+
+    def point(self, i: int) -> QPointF:
+        return QPointF(float(self.x[i]), float(self.y[i]))
+
+    def path(self, k: int) -> QPainterPath:
+        """Edge k's screen path: a line, or a quadratic curve fanned out from it."""
+        path = QPainterPath(QPointF(float(self.sx[k]), float(self.sy[k])))
+        t = QPointF(float(self.tx[k]), float(self.ty[k]))
+        if self.lay.curved[k]:
+            path.quadTo(QPointF(float(self.cx[k]), float(self.cy[k])), t)
+        else:
+            path.lineTo(t)
+        return path
+
+    def mid(self, k: int) -> QPointF:
+        return QPointF(float(self.mx[k]), float(self.my[k]))
+
+    def last(self, k: int) -> tuple[QPointF, QPointF]:
+        return (QPointF(float(self.lx[k]), float(self.ly[k])), QPointF(float(self.tx[k]), float(self.ty[k])))
+
+    def bounds(self, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Bounding boxes of edges ``ks`` (their ends and control points)."""
+        xs = np.stack([self.sx[ks], self.tx[ks], self.cx[ks]])
+        ys = np.stack([self.sy[ks], self.ty[ks], self.cy[ks]])
+        return xs.min(axis=0), ys.min(axis=0), xs.max(axis=0), ys.max(axis=0)
+
+    def heads(self, ks: np.ndarray, radius: np.ndarray, size: float = 7.0) -> QPainterPath:
+        """The arrowheads of edges ``ks`` as one path of triangles: at the end of each last segment, just
+        outside the target node (of its radius); none where the segment is too short to carry one."""
+        if not len(ks):
+            return QPainterPath()
+        ax, ay, bx, by = self.lx[ks], self.ly[ks], self.tx[ks], self.ty[ks]
+        dx, dy = bx - ax, by - ay
+        length = np.hypot(dx, dy)
+        r = radius[self.lay.tgt[ks]]
+        keep = length >= r + 14
+        if not keep.any():
+            return QPainterPath()
+        dx, dy, length, r, bx, by = dx[keep], dy[keep], length[keep], r[keep], bx[keep], by[keep]
+        ux, uy = dx / length, dy / length
+        tipx, tipy = bx - ux * (r + 1.5), by - uy * (r + 1.5)
+        lx, ly = tipx - ux * size - uy * size * 0.45, tipy - uy * size + ux * size * 0.45
+        rx, ry = tipx - ux * size + uy * size * 0.45, tipy - uy * size - ux * size * 0.45
+        xs = np.stack([tipx, lx, rx, tipx], axis=1).ravel()
+        ys = np.stack([tipy, ly, ry, tipy], axis=1).ravel()
+        connect = np.tile(np.array([1, 1, 1, 0], dtype=np.int32), len(tipx))
+        return pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+
+    def lines(self, ks: np.ndarray) -> QPainterPath:
+        """Edges ``ks`` as one path (lines, then curves)."""
+        straight = ks[~self.lay.curved[ks]]
+        if len(straight):
+            xs = np.stack([self.sx[straight], self.tx[straight]], axis=1).ravel()
+            ys = np.stack([self.sy[straight], self.ty[straight]], axis=1).ravel()
+            path = pg.arrayToQPath(xs, ys, connect="pairs", finiteCheck=False)
+        else:
+            path = QPainterPath()
+        for k in ks[self.lay.curved[ks]]:
+            path.moveTo(float(self.sx[k]), float(self.sy[k]))
+            path.quadTo(float(self.cx[k]), float(self.cy[k]), float(self.tx[k]), float(self.ty[k]))
+        return path
+
+
+@dataclass
+class _Frame:
+    """One rendering of the graph for the screen: the edges in one image, the nodes and labels above them in
+    another (so that the hovered edge can go between them), both a margin wider than the viewport on every
+    side, so that a pan shows them shifted until it ends."""
+
+    key: tuple  # (transform, viewport size, pixel ratio, content version)
+    linear: tuple[float, float, float, float]
+    dx: float
+    dy: float
+    margin: tuple[int, int]
+    edges: QImage
+    top: QImage
+    size: tuple[int, int]
+    dpr: float
+    version: int
+
+
+FRAME_MAX_PIXELS = 12_000_000  # per image of a frame (margins shrink on huge viewports)
+SETTLE_MS = 180  # after the last pan or zoom step drawn from an old frame, the picture is drawn afresh
+
+
 class _GraphItem(pg.GraphicsObject):
     """Draws the whole graph in one paint. Everything is drawn in viewport pixels (through the
-    item's device transform) so node and label sizes do not change with zoom."""
+    item's device transform) so node and label sizes do not change with zoom.
+
+    On screen the picture is kept (a ``_Frame``) until the view or the content changes: hovering only
+    draws the hovered node or edge over it, a pan drag shows the kept frame shifted (and a wheel zoom it
+    scaled) until it ends, then the picture is drawn afresh. Exports (SVG, PDF, PNG) always draw directly."""
 
     sigClicked = Signal(str)  # node or edge id
     sigNodeMoved = Signal(str)
@@ -137,6 +335,8 @@ class _GraphItem(pg.GraphicsObject):
         self._hover: str | None = None
         self._labels_key = None
         self._labels: list[_Placed] = []
+        self._label_boxes: np.ndarray = np.zeros((0, 4))  # the labels' rectangles (left, top, right, bottom)
+        self._label_is_edge: np.ndarray = np.zeros(0, dtype=bool)
         self._font = ui_font(9)
         self._font_bold = ui_font(9, bold=True)
         self._font_edge = ui_font(8)
@@ -146,10 +346,21 @@ class _GraphItem(pg.GraphicsObject):
         self._fm_edge = QFontMetricsF(self._font_edge)
         self._pens: dict = {}
         self._texts: dict[tuple[str, bool, bool], list[tuple[str, float, float]]] = {}
+        self._version = 0  # the content drawn: bumped by every change but the view's transform
+        self._screen: _Screen | None = None
+        self._frame: _Frame | None = None
+        self._drag_frame: _Frame | None = None  # everything but the node being dragged
+        self._zooming_until = 0.0  # a wheel zoom is going on until then (monotonic seconds)
+        self.frames_rendered = 0  # full renderings of the picture (for tests and benchmarks)
+        self._sprites: dict[tuple, tuple[QImage, int]] = {}  # node images by style and sub-pixel offset
+        self._settle = QTimer()
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle)
 
     # -- geometry ----------------------------------------------------------------------------------
     def data_rect(self) -> QRectF:
-        pts = self.view.visible_positions_array()
+        pts = self.view.layout_data().pos if self.view.has_nodes() else self.view.visible_positions_array()
         if not len(pts):
             return QRectF(-1, -1, 2, 2)
         lo, hi = pts.min(axis=0), pts.max(axis=0)
@@ -170,6 +381,12 @@ class _GraphItem(pg.GraphicsObject):
         return 20.0
 
     def geometry_changed(self) -> None:
+        """Nodes moved, appeared or hid (or the view did: see ``view_changed``)."""
+        self._version += 1
+        self.view_changed()
+
+    def view_changed(self) -> None:
+        """The view panned, zoomed or was resized: the labels are placed again for it."""
         self.prepareGeometryChange()
         self._br = None
         self._labels_key = None
@@ -177,14 +394,26 @@ class _GraphItem(pg.GraphicsObject):
 
     def viewRangeChanged(self) -> None:
         super().viewRangeChanged()
-        self.geometry_changed()
+        self.view_changed()
 
     def viewTransformChanged(self) -> None:
         super().viewTransformChanged()
-        self.geometry_changed()
+        self.view_changed()
 
     def content_changed(self) -> None:
+        self._version += 1
         self._labels_key = None
+        self.update()
+
+    def dragging(self) -> str | None:
+        """The node being dragged by the mouse, if one is."""
+        return self._drag[0] if self._drag is not None else None
+
+    def dragged_node_moved(self) -> None:
+        """The dragged node moved: on screen it is drawn over a frame of everything else (which stays
+        valid, so the content version does not change until the drag ends)."""
+        self.prepareGeometryChange()
+        self._br = None
         self.update()
 
     # -- screen geometry ---------------------------------------------------------------------------
@@ -197,6 +426,14 @@ class _GraphItem(pg.GraphicsObject):
         if vr is None:
             return QRectF()
         return tr.mapRect(vr)
+
+    def screen(self, tr: QTransform) -> _Screen:
+        """The graph in viewport pixels for this transform (kept until the transform or layout changes)."""
+        lay = self.view.layout_data()
+        key = (tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy(), lay.version, lay.moves)
+        if self._screen is None or self._screen.key != key or self._screen.lay is not lay:
+            self._screen = _Screen(lay, tr)
+        return self._screen
 
     # -- painting ----------------------------------------------------------------------------------
     def _pen(self, color: str, width: float, alpha: int = 255, style=Qt.PenStyle.SolidLine) -> QPen:
@@ -230,59 +467,326 @@ class _GraphItem(pg.GraphicsObject):
         inv, ok = tr.inverted()
         if not ok:
             return
-        p.setTransform(inv * p.transform())
+        dev = inv * p.transform()
+        p.setTransform(dev)
+        if self._on_screen(p, dev):
+            self._paint_from_frame(p, tr, dev)
+            return
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scr = v.screen_positions(tr)
+        sc = self.screen(tr)
+        self._draw_edges(p, sc, self._hover)
+        self._draw_nodes(p, sc, self._hover)
+        self._draw_labels(p, self.labels(tr))
+
+    def _on_screen(self, p: QPainter, dev: QTransform) -> bool:
+        """Whether this paint goes to the window on screen, one viewport pixel to one pixel (exports draw
+        into their own image, SVG or PDF: always directly)."""
+        vp = self.view.viewport()
+        store = vp.backingStore()
+        engine = p.paintEngine()
+        if store is None or engine is None or engine.type() != QPaintEngine.Type.Raster:
+            return False
+        device, target = store.paintDevice(), engine.paintDevice()
+        if device is None or target is None or shiboken6.getCppPointer(device)[0] != \
+                shiboken6.getCppPointer(target)[0]:
+            return False
+        return (abs(dev.m11() - 1) < 1e-6 and abs(dev.m22() - 1) < 1e-6 and abs(dev.m12()) < 1e-9
+                and abs(dev.m21()) < 1e-9)
+
+    def _paint_from_frame(self, p: QPainter, tr: QTransform, dev: QTransform) -> None:
+        vp = self.view.viewport()
+        size = (vp.width(), vp.height())
+        dpr = vp.devicePixelRatioF()
+        linear = (tr.m11(), tr.m12(), tr.m21(), tr.m22())
+        if self._drag is not None:
+            self._paint_drag(p, tr, dev, size, dpr, linear)
+            return
+        self._drag_frame = None
+        key = (linear, tr.dx(), tr.dy(), size, dpr, self._version)
+        f = self._frame
+        shift: tuple[float, float] | None = (0.0, 0.0)
+        scaled: QTransform | None = None
+        if f is None or f.key != key:
+            shift = None
+            same = f is not None and f.version == self._version and f.size == size and f.dpr == dpr
+            if same and _close(f.linear, linear) and QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+                # a pan: the kept frame, shifted (whole pixels), while it still covers the viewport
+                ox, oy = round(tr.dx() - f.dx), round(tr.dy() - f.dy)
+                if abs(ox) <= f.margin[0] and abs(oy) <= f.margin[1]:
+                    shift = (float(ox), float(oy))
+            elif same and time.monotonic() < self._zooming_until and abs(linear[1]) < 1e-12 \
+                    and abs(linear[2]) < 1e-12 and f.linear[0] and f.linear[3]:
+                # a wheel zoom: the kept frame, scaled, until the wheel stops
+                sx, sy = linear[0] / f.linear[0], linear[3] / f.linear[3]
+                scaled = QTransform(sx, 0, 0, sy, tr.dx() - sx * f.dx, tr.dy() - sy * f.dy)
+            if shift is None and scaled is None:
+                f = self._frame = self._render_frame(tr, key, size, dpr)
+                shift = (0.0, 0.0)
+            else:
+                self._settle.start()
+        # whole device pixels: the frame is copied, never resampled
+        p.setTransform(QTransform.fromTranslate(round(dev.dx()), round(dev.dy())))
+        mx, my = f.margin
+        if scaled is not None:
+            p.save()
+            p.setTransform(scaled, True)
+            p.drawImage(QPointF(-mx, -my), f.edges)
+            p.drawImage(QPointF(-mx, -my), f.top)
+            p.restore()
+            return
+        ox, oy = shift
+        target = QRectF(0, 0, size[0], size[1])
+        source = QRectF((mx - ox) * dpr, (my - oy) * dpr, size[0] * dpr, size[1] * dpr)
+        p.drawImage(target, f.edges, source)
+        hover = self._hover
+        if hover is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_hover_edge(p, tr, hover)
+        p.drawImage(target, f.top, source)
+        if hover is not None:
+            self._draw_hover_node(p, tr, hover)
+
+    def _paint_drag(self, p: QPainter, tr: QTransform, dev: QTransform, size, dpr, linear) -> None:
+        """A node being dragged: a frame of everything else (drawn once, when the drag starts), and over it
+        the node's edges, the node and its label where it is now."""
+        nid = self._drag[0]
+        key = ("drag", nid, linear, tr.dx(), tr.dy(), size, dpr, self._version)
+        f = self._drag_frame
+        if f is None or f.key != key:
+            f = self._drag_frame = self._render_frame(tr, key, size, dpr, skip=nid)
+        p.setTransform(QTransform.fromTranslate(round(dev.dx()), round(dev.dy())))
+        mx, my = f.margin
+        target = QRectF(0, 0, size[0], size[1])
+        source = QRectF(mx * dpr, my * dpr, size[0] * dpr, size[1] * dpr)
+        p.drawImage(target, f.edges, source)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        v = self.view
+        lay = v.layout_data()
         emph = v.emphasis()
         dimming = emph is not None
-        en, ee = emph if emph is not None else (set(), set())
+        ee = emph[1] if emph is not None else set()
         sel = v.state.selection
-
-        # edges: dimmed first, then normal, then emphasised, the selected one on top; batched into one
-        # path per pen (and one path of arrowheads per colour) so each layer is a couple of draw calls
-        geo = v.edge_geometry(scr)
-        layers: dict[tuple[int, int], tuple[QPen, QPainterPath, QPainterPath]] = {}
-        for e in v.visible_edges():
-            dim = dimming and e.id not in ee
-            hot = e.id == self._hover
-            style = Qt.PenStyle.DashLine if e.affiliation else Qt.PenStyle.SolidLine
-            if e.id == sel:
-                layer, pen = 3, self._pen(SELECTION_COLOR, 3.0)
-            elif dim:
-                layer, pen = 0, self._pen(AFFILIATION_COLOR if e.affiliation else EDGE_COLOR, 1.0, DIM_ALPHA, style)
-            elif dimming or hot:
-                layer, pen = 2, self._pen(AFFILIATION_COLOR if e.affiliation else EMPHASIS_EDGE_COLOR, 2.2, 255,
-                                          style)
+        for k in lay.incident(nid).tolist():
+            _layer, pen = self._edge_layer(lay.edges[k], dimming, ee, sel, None)
+            s, t, ctrl = v.edge_shape(tr, k)
+            path = QPainterPath(s)
+            if ctrl is None:
+                path.lineTo(t)
             else:
-                layer, pen = 1, self._pen(AFFILIATION_COLOR if e.affiliation else EDGE_COLOR, 1.3, 255, style)
-            _pen, lines, heads = layers.setdefault((layer, id(pen)), (pen, QPainterPath(), QPainterPath()))
-            path, _mid, last = geo[e.id]
-            lines.addPath(path)
-            if not e.affiliation:
-                head = _arrowhead(last, v.node_radius(e.target))
-                if head is not None:
-                    heads.addPolygon(head)
-                    heads.closeSubpath()
-        for (_layer, _key), (pen, lines, heads) in sorted(layers.items(), key=lambda kv: kv[0][0]):
+                path.quadTo(ctrl, t)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(lines)
+            p.drawPath(path)
+            if not lay.affiliation[k]:
+                head = _arrowhead((ctrl if ctrl is not None else s, t), float(lay.radius[lay.tgt[k]]))
+                if head is not None:
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(pen.color())
+                    p.drawPolygon(head)
+        p.drawImage(target, f.top, source)
+        i = lay.index.get(nid)
+        if i is None:
+            return
+        now = tr.map(QPointF(float(lay.pos[i, 0]), float(lay.pos[i, 1])))
+        self._node(p, nid, now, float(lay.radius[i]), dimming and nid not in emph[0], nid == sel, False)
+        start = tr.map(QPointF(*self._drag_from))
+        own = [lab for lab in self.labels(tr) if lab.item_id == nid and not lab.edge] if self._labels_key else []
+        for lab in own:  # the label placed before the drag, carried along with its node
+            moved = _Placed(lab.rect.translated(now - start), lab.text, lab.item_id, lab.dim, lab.bold)
+            self._draw_labels(p, [moved])
+
+    def _on_settle(self) -> None:
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton or time.monotonic() < self._zooming_until:
+            self._settle.start()
+            return
+        self.update()
+
+    def wheel_zoom(self) -> None:
+        """A wheel step is zooming the view: frames are scaled until the wheel rests."""
+        self._zooming_until = time.monotonic() + SETTLE_MS / 1000
+
+    def _render_frame(self, tr: QTransform, key: tuple, size: tuple[int, int], dpr: float,
+                      skip: str | None = None) -> _Frame:
+        w, h = size
+        mx, my = w // 2, h // 2
+        while mx + my > 0 and (w + 2 * mx) * (h + 2 * my) * dpr * dpr > FRAME_MAX_PIXELS:
+            mx, my = mx * 3 // 4, my * 3 // 4
+        clip = QRectF(-mx, -my, w + 2 * mx, h + 2 * my)
+        sc = self.screen(tr)
+        images = []
+        for layer in ("edges", "top"):
+            img = QImage(max(1, round((w + 2 * mx) * dpr)), max(1, round((h + 2 * my) * dpr)),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(img)
+            try:
+                painter.translate(mx, my)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+                if layer == "edges":
+                    self._draw_edges(painter, sc, None, clip, (img.width(), img.height(), dpr), skip)
+                else:
+                    self._draw_nodes(painter, sc, None, clip, sprites=dpr == 1.0, skip=skip)
+                    self._draw_labels(painter, [lab for lab in self.labels(tr) if lab.item_id != skip])
+            finally:
+                painter.end()
+            images.append(img)
+        self.frames_rendered += 1
+        return _Frame(key, key[0], tr.dx(), tr.dy(), (mx, my), images[0], images[1], size, dpr, self._version)
+
+    def _edge_layer(self, e: GraphEdge, dimming: bool, emphasised: set[str], sel, hover) -> tuple[int, QPen]:
+        """Which layer an edge is drawn in (dimmed first, then normal, then emphasised, the selected one on
+        top) and with which pen."""
+        dim = dimming and e.id not in emphasised
+        style = Qt.PenStyle.DashLine if e.affiliation else Qt.PenStyle.SolidLine
+        if e.id == sel:
+            return 3, self._pen(SELECTION_COLOR, 3.0)
+        if dim:
+            return 0, self._pen(AFFILIATION_COLOR if e.affiliation else EDGE_COLOR, 1.0, DIM_ALPHA, style)
+        if dimming or e.id == hover:
+            return 2, self._pen(AFFILIATION_COLOR if e.affiliation else EMPHASIS_EDGE_COLOR, 2.2, 255, style)
+        return 1, self._pen(AFFILIATION_COLOR if e.affiliation else EDGE_COLOR, 1.3, 255, style)
+
+    def _draw_edges(self, p: QPainter, sc: _Screen, hover: str | None, clip: QRectF | None = None,
+                    layer_size: tuple[int, int, float] | None = None, skip: str | None = None) -> None:
+        """Every visible edge, by layer (dimmed, normal, emphasised, selected). On a raster device a solid
+        opaque pen strokes its edges one by one (the rasterizer is much faster on many small outlines than
+        on one huge one, and opaque strokes look the same either way); a translucent or dashed pen strokes
+        them as one path, as vector output always does (crossings are not darker, dashes run on). Drawing a
+        frame (``layer_size``: its image's size and pixel ratio), a thin translucent pen strokes opaquely
+        into an image of its own laid over with the pen's opacity: the same picture, without Qt's slow path
+        for translucent lines."""
+        v = self.view
+        lay = sc.lay
+        emph = v.emphasis()
+        dimming = emph is not None
+        ee = emph[1] if emph is not None else set()
+        sel = v.state.selection
+        ks = np.arange(len(lay.edges))
+        if clip is not None and len(ks):
+            x0, y0, x1, y1 = sc.bounds(ks)
+            ks = ks[(x1 >= clip.left() - 4) & (x0 <= clip.right() + 4) & (y1 >= clip.top() - 4)
+                    & (y0 <= clip.bottom() + 4)]
+        if skip is not None and skip in lay.index:  # a dragged node's edges are drawn over the frame
+            i = lay.index[skip]
+            ks = ks[(lay.src[ks] != i) & (lay.tgt[ks] != i)]
+        layers: dict[tuple[int, int], tuple[QPen, list[int]]] = {}
+        for k in ks.tolist():
+            layer, pen = self._edge_layer(lay.edges[k], dimming, ee, sel, hover)
+            layers.setdefault((layer, id(pen)), (pen, []))[1].append(k)
+        raster = p.paintEngine() is not None and p.paintEngine().type() == QPaintEngine.Type.Raster
+        for (_layer, _key), (pen, group) in sorted(layers.items(), key=lambda kv: kv[0][0]):
+            g = np.array(group, dtype=np.int64)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            opaque = pen.color().alpha() == 255
+            if raster and opaque and pen.style() == Qt.PenStyle.SolidLine:
+                curved = lay.curved
+                for k in group:
+                    if curved[k]:
+                        p.drawPath(sc.path(k))
+                    else:
+                        p.drawLine(QLineF(float(sc.sx[k]), float(sc.sy[k]), float(sc.tx[k]), float(sc.ty[k])))
+            elif layer_size is not None and not opaque and pen.widthF() <= 1.0:
+                self._stroke_translucent(p, sc.lines(g), pen, layer_size)
+            else:
+                p.drawPath(sc.lines(g))
+            heads = sc.heads(g[~lay.affiliation[g]], lay.radius)
             if not heads.isEmpty():
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(pen.color())
                 p.drawPath(heads)
 
-        # nodes
-        ids = v.node_ids()
-        ids.sort(key=lambda n: (0 if (dimming and n not in en) else 1, n == sel, n == self._hover))
-        for n in ids:
-            pt = scr[n]
-            dim = dimming and n not in en
-            self._node(p, n, pt, v.node_radius(n), dim, n == sel, n == self._hover)
+    def _stroke_translucent(self, p: QPainter, path: QPainterPath, pen: QPen,
+                            layer_size: tuple[int, int, float]) -> None:
+        w, h, dpr = layer_size
+        layer = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        layer.setDevicePixelRatio(dpr)
+        layer.fill(Qt.GlobalColor.transparent)
+        solid = QPen(pen)
+        color = QColor(pen.color())
+        color.setAlpha(255)
+        solid.setColor(color)
+        lp = QPainter(layer)
+        try:
+            lp.setTransform(p.transform())
+            lp.setRenderHints(p.renderHints())
+            lp.setPen(solid)
+            lp.drawPath(path)
+        finally:
+            lp.end()
+        p.save()
+        p.resetTransform()
+        p.setOpacity(pen.color().alphaF())
+        p.drawImage(QPointF(0, 0), layer)
+        p.restore()
 
-        # labels
-        for lab in self.labels(tr):
+    def _draw_nodes(self, p: QPainter, sc: _Screen, hover: str | None, clip: QRectF | None = None,
+                    sprites: bool = False, skip: str | None = None) -> None:
+        """Every visible node, dimmed ones first, the selection (then the hovered one) last. With
+        ``sprites`` (a frame at one device pixel per pixel) each node is copied from a small image of its
+        shape drawn at its position to a quarter of a pixel: the same picture, for a fraction of the cost of
+        stroking each outline."""
+        v = self.view
+        lay = sc.lay
+        emph = v.emphasis()
+        dimming = emph is not None
+        en = emph[0] if emph is not None else set()
+        sel = v.state.selection
+        ids = lay.ids
+        if clip is not None:
+            reach = lay.radius * 1.2 + 9
+            inside = np.flatnonzero((sc.x + reach >= clip.left()) & (sc.x - reach <= clip.right())
+                                    & (sc.y + reach >= clip.top()) & (sc.y - reach <= clip.bottom()))
+            order = [ids[i] for i in inside.tolist()]
+        else:
+            order = list(ids)
+        if skip is not None:
+            order = [n for n in order if n != skip]
+        order.sort(key=lambda n: (0 if (dimming and n not in en) else 1, n == sel, n == hover))
+        index = lay.index
+        radius = lay.radius
+        style = v.node_style
+        for n in order:
+            i = index[n]
+            dim = dimming and n not in en
+            if sprites and n != sel and n != hover:
+                x, y = float(sc.x[i]), float(sc.y[i])
+                ix, iy = math.floor(x), math.floor(y)
+                qx, qy = round((x - ix) * 4) / 4, round((y - iy) * 4) / 4
+                if qx == 1.0:
+                    ix, qx = ix + 1, 0.0
+                if qy == 1.0:
+                    iy, qy = iy + 1, 0.0
+                shape, color = style(n)
+                img, c = self._sprite(shape, color, float(radius[i]), dim, qx, qy)
+                p.drawImage(QPoint(ix - c, iy - c), img)
+            else:
+                self._node(p, n, sc.point(i), float(radius[i]), dim, n == sel, n == hover)
+
+    def _sprite(self, shape: str, color: str, r: float, dim: bool, qx: float, qy: float) -> tuple[QImage, int]:
+        key = (shape, color, r, dim, qx, qy)
+        hit = self._sprites.get(key)
+        if hit is None:
+            if len(self._sprites) > 20_000:
+                self._sprites.clear()
+            c = math.ceil(r * 1.2 + 3)
+            img = QImage(2 * c + 1, 2 * c + 1, QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(img)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                self._shape(painter, shape, color, QPointF(c + qx, c + qy), r, dim, False, False)
+            finally:
+                painter.end()
+            hit = self._sprites[key] = (img, c)
+        return hit
+
+    def _draw_labels(self, p: QPainter, labels: list[_Placed]) -> None:
+        for lab in labels:
             if lab.edge:
                 p.setFont(self._font_edge)
                 bg = QColor(255, 255, 255, 215)
@@ -302,22 +806,71 @@ class _GraphItem(pg.GraphicsObject):
                 base = lab.rect.top() + (lab.rect.height() + fm.capHeight() - fm.descent()) / 2
                 p.drawText(QPointF(lab.rect.left() + 3, base), lab.text)
 
-    def _node(self, p: QPainter, n: str, pt: QPointF, r: float, dim: bool, selected: bool, hover: bool) -> None:
+    def _draw_hover_edge(self, p: QPainter, tr: QTransform, hover: str) -> None:
+        """The hovered edge over the frame's edges, as the emphasised layer draws it (unless it is dimmed
+        or selected, which hovering does not change)."""
+        v = self.view
+        lay = v.layout_data()
+        k = v.edge_index(hover)
+        if k is None:
+            return
+        emph = v.emphasis()
+        layer, pen = self._edge_layer(lay.edges[k], emph is not None, emph[1] if emph else set(),
+                                      v.state.selection, hover)
+        if layer != 2 or emph is not None:
+            return
+        s, t, ctrl = v.edge_shape(tr, k)
+        path = QPainterPath(s)
+        if ctrl is None:
+            path.lineTo(t)
+        else:
+            path.quadTo(ctrl, t)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        if not lay.affiliation[k]:
+            head = _arrowhead((ctrl if ctrl is not None else s, t), float(lay.radius[lay.tgt[k]]))
+            if head is not None:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(pen.color())
+                p.drawPolygon(head)
+
+    def _draw_hover_node(self, p: QPainter, tr: QTransform, hover: str) -> None:
+        """The hovered node's outline, thicker, over the frame (the selected node's already is)."""
+        v = self.view
+        lay = v.layout_data()
+        i = lay.index.get(hover)
+        if i is None or hover == v.state.selection:
+            return
+        emph = v.emphasis()
+        dim = emph is not None and hover not in emph[0]
+        pt = tr.map(QPointF(float(lay.pos[i, 0]), float(lay.pos[i, 1])))
+        self._node(p, hover, pt, float(lay.radius[i]), dim, False, True, outline_only=True)
+
+    def _node(self, p: QPainter, n: str, pt: QPointF, r: float, dim: bool, selected: bool, hover: bool,
+              outline_only: bool = False) -> None:
         shape, color = self.view.node_style(n)
+        self._shape(p, shape, color, pt, r, dim, selected, hover, outline_only)
+
+    def _shape(self, p: QPainter, shape: str, color: str, pt: QPointF, r: float, dim: bool, selected: bool,
+               hover: bool, outline_only: bool = False) -> None:
         fill = QColor(color)
         line = QColor(color).darker(160)
         if dim:
             fill = QColor(fill)
             fill.setAlpha(DIM_ALPHA + 15)
             line.setAlpha(DIM_ALPHA + 15)
-        if selected:
+        if selected and not outline_only:
             halo = QColor(SELECTION_COLOR)
             halo.setAlpha(70)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(halo)
             p.drawEllipse(pt, r + 7, r + 7)
             line = QColor(SELECTION_COLOR)
-        p.setBrush(fill)
+        if outline_only:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            p.setBrush(fill)
         p.setPen(self._pen(line.name(QColor.NameFormat.HexArgb), 2.5 if (selected or hover) else 1.2))
         x, y = pt.x(), pt.y()
         if shape == "circle":
@@ -340,12 +893,25 @@ class _GraphItem(pg.GraphicsObject):
         tr = tr or self.screen_transform()
         if tr is None:
             return []
-        key = (tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy())
+        key = (tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy(), self._version)
         if key == self._labels_key:
             return self._labels
-        self._labels = self._place_labels(tr)
+        self._labels = self._place_labels(tr) if self.view.has_nodes() else []
         self._labels_key = key
+        boxes = [(lab.rect.left(), lab.rect.top(), lab.rect.right(), lab.rect.bottom()) for lab in self._labels]
+        self._label_boxes = np.array(boxes, dtype=float).reshape(-1, 4)
+        self._label_is_edge = np.array([lab.edge for lab in self._labels], dtype=bool)
         return self._labels
+
+    def label_at(self, pt: QPointF, edge: bool) -> str | None:
+        """The first label (of a node, or of an edge) whose box holds the point (labels do not overlap)."""
+        b = self._label_boxes
+        if not len(b):
+            return None
+        x, y = pt.x(), pt.y()
+        hit = np.flatnonzero((self._label_is_edge == edge) & (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y)
+                             & (y <= b[:, 3]) & (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1]))
+        return self._labels[int(hit[0])].item_id if len(hit) else None
 
     def _label_height(self, fm: QFontMetricsF) -> float:
         """A label's box: the letters (cap height and descenders) and a little room, not the font's
@@ -371,18 +937,18 @@ class _GraphItem(pg.GraphicsObject):
     def _place_labels(self, tr: QTransform) -> list[_Placed]:
         v = self.view
         area = self.screen_area(tr).adjusted(2, 2, -2, -2)
-        scr = v.screen_positions(tr)
-        ids = v.node_ids()
+        sc = self.screen(tr)
+        lay = sc.lay
+        ids = lay.ids
         if not ids:
             return []
         emph = v.emphasis()
         en, ee = emph if emph is not None else (set(), set())
         sel = v.state.selection
-        xs = np.array([scr[n].x() for n in ids])
-        ys = np.array([scr[n].y() for n in ids])
-        half = np.array([v.node_half_size(n) for n in ids]).reshape(-1, 2) + 1.5
+        xs, ys = sc.x, sc.y
+        half = lay.half + 1.5
         nx0, nx1, ny0, ny1 = xs - half[:, 0], xs + half[:, 0], ys - half[:, 1], ys + half[:, 1]
-        index = {n: i for i, n in enumerate(ids)}
+        index = lay.index
         degree = v.degree
         hubs = set(sorted(ids, key=lambda n: (-degree.get(n, 0), n))[:3]) | (v.hubs & set(ids))
 
@@ -394,27 +960,50 @@ class _GraphItem(pg.GraphicsObject):
             return (2 if n in hubs else 3, -degree.get(n, 0), n)
 
         # the edges as straight screen segments (curves in a few pieces), to keep labels off them
-        geo = v.edge_geometry(scr)
-        segs, weights, owners = [], [], []
-        for k, e in enumerate(v.visible_edges()):
-            path = geo[e.id][0]
-            pts = ([path.pointAtPercent(0), path.pointAtPercent(1)] if path.elementCount() == 2
-                   else [path.pointAtPercent(t / 6) for t in range(7)])
-            wgt = 0.3 if emph is not None and e.id not in ee else 1.0
-            for a, b in itertools.pairwise(pts):
-                segs.append((a.x(), a.y(), b.x(), b.y()))
-                weights.append(wgt)
-                owners.append(k)
-        seg = np.array(segs, dtype=float).reshape(-1, 4)
-        seg_w = np.array(weights, dtype=float)
-        seg_edge = np.array(owners, dtype=int)
+        edges = lay.edges
+        m = len(edges)
+        weights = np.ones(m)
+        if emph is not None:
+            weights[[k for k, e in enumerate(edges) if e.id not in ee]] = 0.3
+        straight = np.flatnonzero(~lay.curved)
+        segs = [np.stack([sc.sx[straight], sc.sy[straight], sc.tx[straight], sc.ty[straight]], axis=1)]
+        owners = [straight]
+        for k in np.flatnonzero(lay.curved).tolist():
+            path = sc.path(k)
+            pts = [path.pointAtPercent(t / 6) for t in range(7)]
+            segs.append(np.array([(a.x(), a.y(), b.x(), b.y()) for a, b in itertools.pairwise(pts)]))
+            owners.append(np.full(6, k))
+        seg = np.concatenate(segs).reshape(-1, 4)
+        seg_edge = np.concatenate(owners).astype(int)
+        seg_w = weights[seg_edge] if len(seg_edge) else np.zeros(0)
         sx0, sx1 = np.minimum(seg[:, 0], seg[:, 2]), np.maximum(seg[:, 0], seg[:, 2])
         sy0, sy1 = np.minimum(seg[:, 1], seg[:, 3]), np.maximum(seg[:, 1], seg[:, 3])
+        # the segments in horizontal bands, so that a label looks only at those of its band
+        band_h = 32.0
+        band_of = {}
+        if len(seg):
+            lo_band = np.floor(sy0 / band_h).astype(np.int64)
+            hi_band = np.floor(sy1 / band_h).astype(np.int64)
+            spans = hi_band - lo_band + 1
+            rows = np.repeat(np.arange(len(seg)), spans)
+            bands = np.repeat(lo_band, spans) + (np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans))
+            order = np.argsort(bands, kind="stable")
+            bands, rows = bands[order], rows[order]
+            starts = np.flatnonzero(np.concatenate([[True], bands[1:] != bands[:-1]]))
+            ends = np.concatenate([starts[1:], [len(bands)]])
+            band_of = {int(bands[s]): rows[s:e] for s, e in zip(starts, ends)}
+        empty = np.zeros(0, dtype=np.int64)
 
         def crossings(rect: QRectF) -> float:
             """The edges under a label (dimmed ones count less)."""
             r = rect.adjusted(1, 1, -1, -1)
-            near = np.flatnonzero((sx0 <= r.right()) & (sx1 >= r.left()) & (sy0 <= r.bottom()) & (sy1 >= r.top()))
+            b0, b1 = math.floor(r.top() / band_h), math.floor(r.bottom() / band_h)
+            cand = band_of.get(b0, empty) if b0 == b1 else \
+                np.unique(np.concatenate([band_of.get(b, empty) for b in range(b0, b1 + 1)]))
+            if not len(cand):
+                return 0.0
+            near = cand[(sx0[cand] <= r.right()) & (sx1[cand] >= r.left()) & (sy0[cand] <= r.bottom())
+                        & (sy1[cand] >= r.top())]
             if not len(near):
                 return 0.0
             hit = near[segments_hit(seg[near], r.left(), r.top(), r.right(), r.bottom())]
@@ -423,29 +1012,29 @@ class _GraphItem(pg.GraphicsObject):
 
         # where each node's label would like to go (right of it, whole): covering another node's spot costs
         lh = self._label_height(self._fm)
-        want_w = np.array([min(self._fm.horizontalAdvance(v.node_label(n)) + 6, LABEL_MAX_WIDTH) for n in ids])
+        want_w = np.minimum(lay.label_width + 6, LABEL_MAX_WIDTH)
         wx0, wx1 = xs + half[:, 0] + 1, xs + half[:, 0] + 1 + want_w
         wy0, wy1 = ys - lh / 2, ys + lh / 2
         waiting = np.ones(len(ids), dtype=bool)
 
+        wanted = _BoxBins(wx0, wy0, wx1, wy1)
+        waiting_list = [True] * len(ids)
+
         def blocking(rect: QRectF, own: int) -> int:
-            hit = waiting & (wx0 < rect.right()) & (wx1 > rect.left()) & (wy0 < rect.bottom()) & (wy1 > rect.top())
-            hit[own] = False
-            return int(hit.sum())
+            return sum(1 for j in wanted.overlapping(rect.left(), rect.top(), rect.right(), rect.bottom())
+                       if j != own and waiting_list[j])
 
         placed: list[_Placed] = []
-        rects: list[QRectF] = []
+        rects = _RectBins()
+        node_boxes = _BoxBins(nx0, ny0, nx1, ny1)
 
         def free(rect: QRectF, own: int | None) -> bool:
             if not area.contains(rect):
                 return False
-            for q in rects:
-                if rect.intersects(q):
-                    return False
-            hit = (nx0 < rect.right()) & (nx1 > rect.left()) & (ny0 < rect.bottom()) & (ny1 > rect.top())
-            if own is not None:
-                hit[own] = False
-            return not bool(hit.any())
+            left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+            if node_boxes.any_overlapping(left, top, right, bottom, own):
+                return False
+            return not rects.intersects(rect)
 
         for n in sorted(ids, key=rank):
             i = index[n]
@@ -461,17 +1050,25 @@ class _GraphItem(pg.GraphicsObject):
             # as far as needed. The cheapest free spot wins: shortening and crossing edges cost.
             texts = self._label_texts(full, bold, in_grid)
             best: tuple[float, str, QRectF] | None = None
-            for text, w, cost in texts:
+
+            def spots_for(w: float) -> list[tuple[float, QRectF]]:
                 spots = [(0.0, QRectF(x + hw + 1, y - h / 2, w, h))]
                 if not in_grid:
                     spots += [(1.0, QRectF(x - hw - 1 - w, y - h / 2, w, h)),
                               (1.6, QRectF(x - w / 2, y - hh - 1 - h, w, h)),
                               (1.8, QRectF(x - w / 2, y + hh + 1, w, h))]
-                for side, rect in spots:
+                return spots
+
+            # a spot's rectangle for a longer text holds the one for a shorter text: where the shortest is
+            # not free, none is (the same answers as trying each, in a third of the tests)
+            narrowest = min(w for _t, w, _c in texts)
+            open_sides = [free(rect, i) for _side, rect in spots_for(narrowest)]
+            for text, w, cost in texts:
+                for (side, rect), side_open in zip(spots_for(w), open_sides):
                     c = cost + side
                     if best is not None and c >= best[0]:
                         continue
-                    if not free(rect, i):
+                    if not side_open or not free(rect, i):
                         continue
                     c += 2.0 * crossings(rect) + 1.2 * blocking(rect, i)
                     if best is None or c < best[0]:
@@ -482,7 +1079,7 @@ class _GraphItem(pg.GraphicsObject):
                 cover_best = None
                 for rect in (QRectF(x + hw + 1, y - h / 2, w, h), QRectF(x - hw - 1 - w, y - h / 2, w, h),
                              QRectF(x - w / 2, y - hh - 1 - h, w, h), QRectF(x - w / 2, y + hh + 1, w, h)):
-                    if not area.contains(rect) or any(rect.intersects(q) for q in rects):
+                    if not area.contains(rect) or rects.intersects(rect):
                         continue
                     cover = (nx0 < rect.right()) & (nx1 > rect.left()) & (ny0 < rect.bottom()) & (ny1 > rect.top())
                     cover[i] = False
@@ -491,28 +1088,32 @@ class _GraphItem(pg.GraphicsObject):
                 if cover_best is not None:
                     best = (0.0, text, cover_best[1])
             waiting[i] = False
+            waiting_list[i] = False
             if best is not None:
                 placed.append(_Placed(best[2], best[1], n, emph is not None and n not in en, bold))
-                rects.append(best[2])
+                rects.add(best[2])
 
         # edge labels: on emphasised edges when something is selected, else on all; only where the edge
         # is long enough on screen to carry its label and it does not collide
-        edges = [e for e in v.visible_edges() if not e.affiliation and (emph is None or e.id in ee)]
-        edges.sort(key=lambda e: (e.id != sel, -(degree.get(e.source, 0) + degree.get(e.target, 0)), e.id))
+        labelled = [k for k, e in enumerate(edges) if not e.affiliation and (emph is None or e.id in ee)]
+        labelled.sort(key=lambda k: (edges[k].id != sel, -(degree.get(edges[k].source, 0)
+                                                           + degree.get(edges[k].target, 0)), edges[k].id))
         zoomed = v.zoom_factor() >= 1.4 or emph is not None
         if zoomed:
             fm = self._fm_edge
-            for e in edges:
-                _, mid, (a, b) = geo[e.id]
-                length = math.hypot(b.x() - a.x(), b.y() - a.y())
+            radius = lay.radius
+            for k in labelled:
+                e = edges[k]
+                mid = sc.mid(k)
+                length = math.hypot(float(sc.tx[k] - sc.lx[k]), float(sc.ty[k] - sc.ly[k]))
                 text = fm.elidedText(e.text, Qt.TextElideMode.ElideRight, 150)
                 w, h = fm.horizontalAdvance(text) + 6, fm.height()
-                if length < w + v.node_radius(e.source) + v.node_radius(e.target) + 8:
+                if length < w + float(radius[lay.src[k]]) + float(radius[lay.tgt[k]]) + 8:
                     continue
                 rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
                 if free(rect, None):
                     placed.append(_Placed(rect, text, e.id, False, False, edge=True))
-                    rects.append(rect)
+                    rects.add(rect)
         return placed
 
     # -- mouse -------------------------------------------------------------------------------------
@@ -558,12 +1159,17 @@ class _GraphItem(pg.GraphicsObject):
         self.view.move_node(nid, target.x(), target.y())
         if ev.isFinish():
             self._drag = None
+            self._drag_frame = None
+            self._version += 1  # the node was drawn over the frame: the picture is drawn afresh
             self.view.record_move(nid, self._drag_from)
             self.sigNodeMoved.emit(nid)
+            self.update()
 
     def hoverEvent(self, ev) -> None:
         if ev.isExit():
             hit = None
+        elif ev.buttons() != Qt.MouseButton.NoButton:
+            return  # mid-drag (a pan, a node being moved): what is under the pointer does not change
         else:
             pt = self._to_screen(ev.pos())
             hit = self.view.hit_test(pt) if pt is not None else None
@@ -575,6 +1181,87 @@ class _GraphItem(pg.GraphicsObject):
             else:
                 self.unsetCursor()
             self.update()
+
+
+class _RectBins:
+    """Rectangles in 64-pixel bins: does a new one intersect any of them (exactly as QRectF.intersects)?"""
+
+    CELL = 64.0
+
+    def __init__(self):
+        self._bins: dict[tuple[int, int], list[QRectF]] = {}
+
+    def add(self, r: QRectF) -> None:
+        c = self.CELL
+        for ix in range(math.floor(r.left() / c), math.floor(r.right() / c) + 1):
+            for iy in range(math.floor(r.top() / c), math.floor(r.bottom() / c) + 1):
+                self._bins.setdefault((ix, iy), []).append(r)
+
+    def intersects(self, r: QRectF) -> bool:
+        bins = self._bins
+        if not bins:
+            return False
+        c = self.CELL
+        x0, x1 = math.floor(r.left() / c), math.floor(r.right() / c)
+        y0, y1 = math.floor(r.top() / c), math.floor(r.bottom() / c)
+        for ix in range(x0, x1 + 1):
+            for iy in range(y0, y1 + 1):
+                for q in bins.get((ix, iy), ()):
+                    if r.intersects(q):
+                        return True
+        return False
+
+
+class _BoxBins:
+    """Boxes (left, top, right, bottom arrays) in 32-pixel bins, for the boxes overlapping a rectangle
+    (strictly, as the label placement's tests are): candidates from the bins, each tested exactly."""
+
+    CELL = 32.0
+
+    def __init__(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray):
+        self.x0, self.y0, self.x1, self.y1 = x0.tolist(), y0.tolist(), x1.tolist(), y1.tolist()
+        c = self.CELL
+        bins: dict[tuple[int, int], list[int]] = {}
+        for j, (a, b, d, e) in enumerate(zip(self.x0, self.y0, self.x1, self.y1)):
+            if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(d) and math.isfinite(e)):
+                continue
+            for ix in range(math.floor(a / c), math.floor(d / c) + 1):
+                for iy in range(math.floor(b / c), math.floor(e / c) + 1):
+                    bins.setdefault((ix, iy), []).append(j)
+        self.bins = bins
+
+    def _candidates(self, left: float, top: float, right: float, bottom: float):
+        c = self.CELL
+        bins = self.bins
+        seen: set[int] = set()
+        for ix in range(math.floor(left / c), math.floor(right / c) + 1):
+            for iy in range(math.floor(top / c), math.floor(bottom / c) + 1):
+                for j in bins.get((ix, iy), ()):
+                    if j not in seen:
+                        seen.add(j)
+                        yield j
+
+    def overlapping(self, left: float, top: float, right: float, bottom: float):
+        x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
+        for j in self._candidates(left, top, right, bottom):
+            if x0[j] < right and x1[j] > left and y0[j] < bottom and y1[j] > top:
+                yield j
+
+    def any_overlapping(self, left: float, top: float, right: float, bottom: float, own: int | None) -> bool:
+        x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
+        c = self.CELL
+        bins = self.bins
+        for ix in range(math.floor(left / c), math.floor(right / c) + 1):
+            for iy in range(math.floor(top / c), math.floor(bottom / c) + 1):
+                for j in bins.get((ix, iy), ()):
+                    if j != own and x0[j] < right and x1[j] > left and y0[j] < bottom and y1[j] > top:
+                        return True
+        return False
+
+
+def _close(a, b) -> bool:
+    """Two transforms' linear parts equal but for rounding."""
+    return all(abs(x - y) <= 1e-9 * max(abs(x), abs(y)) for x, y in zip(a, b))
 
 
 class _Legend(QWidget):
@@ -684,6 +1371,10 @@ class GraphView(View):
         self._auto_fit = True
         self._shape: tuple[int, float, float] | None = None  # layout columns, aspect and rows, for the canvas size
         self.grid_nodes: set[str] = set()  # isolated nodes and chains: in the layout's columns
+        self._layout_version = 0  # bumped whenever nodes move, appear or hide
+        self._layout: _Layout | None = None
+        self._edge_index: dict[str, int] = {}
+        self._fit_cache: tuple[tuple, QRectF] | None = None
 
         self._build_ui()
         self.listen(state.corpusChanged, self._on_corpus_changed)
@@ -737,6 +1428,7 @@ class GraphView(View):
         # transparent export (which drops the brush) really is transparent
         self.canvas.setStyleSheet("QGraphicsView#graphCanvas { background: transparent; border: 0px; }")
         self.canvas.installEventFilter(self)
+        self.canvas.viewport().installEventFilter(self)
         self.vb = pg.ViewBox(enableMenu=False)
         self.vb.setAspectLocked(True)
         self.vb.disableAutoRange()
@@ -806,7 +1498,7 @@ class GraphView(View):
         if previous:
             self._compute_emphasis()
             self._refresh()
-            self.item.geometry_changed()
+            self._layout_changed()
             return
         self._auto_fit = True
         self._refresh()
@@ -852,7 +1544,7 @@ class GraphView(View):
         self._compute_emphasis()
         self._update_time_label()
         self._update_status()
-        self.item.geometry_changed()
+        self._layout_changed()
 
     def _compute_emphasis(self) -> None:
         st = self.state
@@ -925,7 +1617,7 @@ class GraphView(View):
         self._auto_fit = False
 
     def _on_range_changed(self, *args) -> None:
-        self.item.content_changed()
+        self.item.view_changed()
 
     def eventFilter(self, obj, ev) -> bool:
         # refit when the canvas changes size (the dock, the window, or an export resizing the body)
@@ -933,6 +1625,11 @@ class GraphView(View):
             size = (float(ev.size().width()), float(ev.size().height()))
             self._relayout_for_size(size)
             self.fit(keep_auto=True, size=size)
+        elif not self._closed and obj is self.canvas.viewport():
+            if ev.type() == QEvent.Type.Wheel:
+                self.item.wheel_zoom()  # until the wheel rests, frames are scaled, not drawn afresh
+            elif ev.type() == QEvent.Type.MouseButtonRelease:
+                self.item.update()  # a pan drawn from a kept frame ends: draw the picture afresh
         return super().eventFilter(obj, ev)
 
     def showEvent(self, ev) -> None:
@@ -973,6 +1670,50 @@ class GraphView(View):
         ids = self._visible_nodes or self._nodes
         return np.array([self._pos[n] for n in ids], dtype=float).reshape(-1, 2)
 
+    def _layout_changed(self) -> None:
+        """Nodes moved, appeared or hid: the arrays and the spatial index are built again when next asked."""
+        self._layout_version += 1
+        self.item.geometry_changed()
+
+    def layout_data(self) -> _Layout:
+        """The visible graph as arrays, with its spatial index (built once per layout version)."""
+        lay = self._layout
+        if lay is None or lay.version != self._layout_version:
+            lay = self._layout = _Layout(self, self._layout_version)
+            self._edge_index = {e.id: k for k, e in enumerate(lay.edges)}
+        return lay
+
+    def edge_index(self, edge_id: str) -> int | None:
+        self.layout_data()
+        return self._edge_index.get(edge_id)
+
+    def label_width(self, node_id: str) -> float:
+        """The width of a node's whole label text, in pixels (measured once per corpus)."""
+        widths = self._label_widths
+        if widths is None:
+            fm = self.item._fm
+            widths = self._label_widths = {n: fm.horizontalAdvance(self.node_label(n)) for n in self._nodes}
+        width = widths.get(node_id)
+        return width if width is not None else self.item._fm.horizontalAdvance(self.node_label(node_id))
+
+    def edge_shape(self, tr: QTransform, k: int) -> tuple[QPointF, QPointF, QPointF | None]:
+        """Edge k of the layout data on screen: source, target and the control point of a curve (None for
+        a straight line), from the four node positions it depends on."""
+        lay = self.layout_data()
+
+        def at(i) -> QPointF:
+            return tr.map(QPointF(float(lay.pos[i, 0]), float(lay.pos[i, 1])))
+
+        s, t = at(lay.src[k]), at(lay.tgt[k])
+        if not lay.curved[k]:
+            return s, t, None
+        a, b = at(lay.a[k]), at(lay.b[k])
+        dx, dy = b.x() - a.x(), b.y() - a.y()
+        length = math.hypot(dx, dy) or 1.0
+        off = float(lay.off[k])
+        ctrl = QPointF((a.x() + b.x()) / 2 + (-dy / length) * off * 2, (a.y() + b.y()) / 2 + (dx / length) * off * 2)
+        return s, t, ctrl
+
     def visible_edges(self) -> list[GraphEdge]:
         return list(self._visible_edges)
 
@@ -984,34 +1725,14 @@ class GraphView(View):
 
     def edge_geometry(self, scr: dict[str, QPointF]) -> dict[str, tuple[QPainterPath, QPointF,
                                                                          tuple[QPointF, QPointF]]]:
-        """Screen path, midpoint and last segment (for the arrowhead) of every visible edge. Several
-        edges between the same two nodes are drawn as curves fanned out from the straight line."""
-        groups: dict[tuple[str, str], list[GraphEdge]] = {}
-        for e in self._visible_edges:
-            groups.setdefault(tuple(sorted((e.source, e.target))), []).append(e)
-        out = {}
-        for (a_id, b_id), group in groups.items():
-            a, b = scr[a_id], scr[b_id]
-            dx, dy = b.x() - a.x(), b.y() - a.y()
-            length = math.hypot(dx, dy) or 1.0
-            nxp, nyp = -dy / length, dx / length  # normal of a -> b (canonical order)
-            k = len(group)
-            for i, e in enumerate(sorted(group, key=lambda e: e.id)):
-                s, t = scr[e.source], scr[e.target]
-                path = QPainterPath(s)
-                off = (i - (k - 1) / 2) * 18.0
-                if k == 1 or off == 0:
-                    path.lineTo(t)
-                    mid = QPointF((s.x() + t.x()) / 2, (s.y() + t.y()) / 2)
-                    last = (s, t)
-                else:
-                    mx, my = (a.x() + b.x()) / 2 + nxp * off * 2, (a.y() + b.y()) / 2 + nyp * off * 2
-                    ctrl = QPointF(mx, my)
-                    path.quadTo(ctrl, t)
-                    mid = QPointF(0.25 * s.x() + 0.5 * mx + 0.25 * t.x(), 0.25 * s.y() + 0.5 * my + 0.25 * t.y())
-                    last = (ctrl, t)
-                out[e.id] = (path, mid, last)
-        return out
+        """Screen path, midpoint and last segment (for the arrowhead) of every visible edge, for these node
+        positions. Several edges between the same two nodes are drawn as curves fanned out from the straight
+        line (the view itself keeps these as arrays: ``_Screen``)."""
+        lay = self.layout_data()
+        x = np.array([scr[n].x() for n in lay.ids], dtype=float)
+        y = np.array([scr[n].y() for n in lay.ids], dtype=float)
+        sc = _Screen.of_points(lay, x, y)
+        return {e.id: (sc.path(k), sc.mid(k), sc.last(k)) for k, e in enumerate(lay.edges)}
 
     def _canvas_size(self) -> tuple[float, float]:
         size = self.canvas.size()
@@ -1020,10 +1741,9 @@ class GraphView(View):
     def _label_room(self, ids) -> np.ndarray:
         """Pixels right of each node's centre the fit keeps for its label: the whole label for the nodes in
         the layout's columns (labelled on the right only), some for the others (their labels can go left)."""
-        widths = self._label_widths
-        if widths is None:  # measured once per corpus: the fit asks for them dozens of times
-            fm = self.item._fm
-            widths = self._label_widths = {n: fm.horizontalAdvance(self.node_label(n)) for n in self._nodes}
+        if self._nodes:
+            self.label_width(self._nodes[0])  # measures every label, once per corpus
+        widths = self._label_widths or {}
         return np.array([self.node_radius(n) + 6 + min(widths.get(n, 0.0) + 6,
                                                       LABEL_MAX_WIDTH if n in self.grid_nodes else 60.0)
                          for n in ids], dtype=float).reshape(-1)
@@ -1040,7 +1760,11 @@ class GraphView(View):
         return ppu, QRectF(*rect)
 
     def _fit_rect(self, size: tuple[float, float] | None = None) -> QRectF:
-        return self._fit_scale(self._pos, self._visible_nodes or self._nodes, size or self._canvas_size())[1]
+        size = size or self._canvas_size()
+        key = (self._layout_version, tuple(size), len(self._visible_nodes), len(self._nodes))
+        if self._fit_cache is None or self._fit_cache[0] != key:  # label placement asks on every new view
+            self._fit_cache = (key, self._fit_scale(self._pos, self._visible_nodes or self._nodes, size)[1])
+        return QRectF(self._fit_cache[1])
 
     def zoom_factor(self) -> float:
         """How far the user zoomed in from the fitted view (1 = fitted)."""
@@ -1053,38 +1777,48 @@ class GraphView(View):
         return abs(tr.m11()) / fit_ppu if fit_ppu > 0 else 1.0
 
     def hit_test(self, pt: QPointF | None, nodes_only: bool = False) -> str | None:
-        """The node (or edge) under a viewport point: nodes (and their labels) first, then edges."""
+        """The node (or edge) under a viewport point: nodes (and their labels) first, then edges. Only the
+        candidates the spatial index (in layout units) finds near the point are measured, so the cost does
+        not grow with the graph."""
         tr = self.item.screen_transform()
         if pt is None or tr is None or not self._visible_nodes:
             return None
-        scr = self.screen_positions(tr)
+        inv, ok = tr.inverted()
+        if not ok:
+            return None
+        lay = self.layout_data()
+        scale = min(abs(tr.m11()), abs(tr.m22())) or 1e-12  # pixels per layout unit (the aspect is locked)
+        q = inv.map(pt)
+        px, py = pt.x(), pt.y()
         best, best_d = None, math.inf
-        for n, q in scr.items():
-            d = math.hypot(q.x() - pt.x(), q.y() - pt.y())
-            if d <= self.node_radius(n) + HIT_NODE_PX and d < best_d:
-                best, best_d = n, d
+        reach = (float(lay.radius.max()) + HIT_NODE_PX + 1.0) / scale
+        for i in lay.grid.points_near(q.x(), q.y(), reach).tolist():
+            s = tr.map(QPointF(float(lay.pos[i, 0]), float(lay.pos[i, 1])))
+            d = math.hypot(s.x() - px, s.y() - py)
+            if d <= lay.radius[i] + HIT_NODE_PX and d < best_d:
+                best, best_d = lay.ids[i], d
         if best is not None:
             return best
-        for lab in self.item.labels(tr):
-            if not lab.edge and lab.rect.contains(pt):
-                return lab.item_id
-        if nodes_only:
-            return None
-        for lab in self.item.labels(tr):
-            if lab.edge and lab.rect.contains(pt):
-                return lab.item_id
-        geo = self.edge_geometry(scr)
-        for e in self._visible_edges:
-            path = geo[e.id][0]
-            if path.elementCount() == 2:  # a straight line
-                pts = [QPointF(path.elementAt(0).x, path.elementAt(0).y), QPointF(path.elementAt(1).x,
-                                                                                path.elementAt(1).y)]
+        self.item.labels(tr)
+        hit = self.item.label_at(pt, edge=False)
+        if hit is not None or nodes_only:
+            return hit
+        hit = self.item.label_at(pt, edge=True)
+        if hit is not None:
+            return hit
+        reach = (HIT_EDGE_PX + lay.max_off + 1.0) / scale  # a curve bulges at most max_off pixels
+        for k in lay.grid.segments_near(q.x(), q.y(), reach).tolist():
+            s, t, ctrl = self.edge_shape(tr, k)
+            if ctrl is None:
+                pts = [s, t]
             else:
-                pts = [path.pointAtPercent(t / 12) for t in range(13)]
+                path = QPainterPath(s)
+                path.quadTo(ctrl, t)
+                pts = [path.pointAtPercent(j / 12) for j in range(13)]
             for u, w in itertools.pairwise(pts):
-                d = segment_distance(pt.x(), pt.y(), u.x(), u.y(), w.x(), w.y())
+                d = segment_distance(px, py, u.x(), u.y(), w.x(), w.y())
                 if d <= HIT_EDGE_PX and d < best_d:
-                    best, best_d = e.id, d
+                    best, best_d = lay.edges[k].id, d
         return best
 
     def tooltip(self, item_id: str) -> str:
@@ -1160,7 +1894,7 @@ class GraphView(View):
             return
         self._pos = self._base_layout(size)
         self._pos.update({k: v for k, v in self._manual().items() if k in self._pos})
-        self.item.geometry_changed()
+        self._layout_changed()
 
     def _manual(self) -> dict[str, tuple[float, float]]:
         """Nodes placed by hand: the workspace keeps them (with undo), so every view of it agrees."""
@@ -1169,7 +1903,12 @@ class GraphView(View):
     def move_node(self, node_id: str, x: float, y: float) -> None:
         """Show a node at (x, y) while it is dragged; ``record_move`` makes the move an edit."""
         self._pos[node_id] = (float(x), float(y))
-        self.item.geometry_changed()
+        lay = self._layout
+        if self.item.dragging() == node_id and lay is not None and lay.version == self._layout_version:
+            lay.move(node_id, float(x), float(y))  # mid-drag: the rest of the picture stays as it is
+            self.item.dragged_node_moved()
+        else:
+            self._layout_changed()
 
     def record_move(self, node_id: str, old: tuple[float, float]) -> None:
         """A finished drag becomes an undoable step of the workspace (Edit ▸ Undo puts the node back)."""
@@ -1193,7 +1932,7 @@ class GraphView(View):
                     self._pos[node_id] = base[node_id]
             else:
                 self._pos[node_id] = (float(xy[0]), float(xy[1]))
-        self.item.geometry_changed()
+        self._layout_changed()
 
     def _on_corpus_edited(self, change) -> None:
         """An edit: a graph that gained or lost nodes or edges is rebuilt with the nodes that stay where
@@ -1230,7 +1969,7 @@ class GraphView(View):
             return
         if self._nodes:
             self._pos = self._base_layout()
-        self.item.geometry_changed()
+        self._layout_changed()
         self.fit()
 
     def fit(self, keep_auto: bool = False, size: tuple[float, float] | None = None) -> None:
@@ -1240,7 +1979,7 @@ class GraphView(View):
         if not keep_auto:
             self._auto_fit = True
         self.vb.setRange(self._fit_rect(size), padding=0)
-        self.item.geometry_changed()
+        self._layout_changed()
 
     def fit_selection(self) -> bool:
         """Zoom to the selection's neighbourhood (the emphasised nodes); False when nothing is emphasised."""
@@ -1251,7 +1990,7 @@ class GraphView(View):
             return False
         self._auto_fit = False
         self.vb.setRange(self._fit_scale(self._pos, ids, self._canvas_size())[1], padding=0.08)
-        self.item.geometry_changed()
+        self._layout_changed()
         return True
 
     # -- for tests and export --------------------------------------------------------------------
