@@ -10,6 +10,7 @@ from ..export.render import (DEFAULT_SIZES, FORMATS, MAX_PIXELS, ExportError, Ex
 
 
 def _make_dialog_class():
+    import shiboken6
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                    QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
@@ -79,8 +80,37 @@ def _make_dialog_class():
                                  caption=self.caption_check.isChecked(),
                                  transparent=self.transparent_check.isChecked())
 
+        exporting = False  # True while do_export runs: rendering lets layouts settle by pumping events
+
         def do_export(self) -> Path | None:
-            path = Path(self.path_edit.text()).expanduser()
+            """Save: render the file. Rendering pumps the event loop (layouts and the graph settle at the
+            asked size), so the dialog takes no input meanwhile: a second click on Save, Esc or a close
+            waiting in the queue would otherwise export again or delete the dialog under this call."""
+            if self.exporting:
+                return None
+            self.exporting = True
+            self.setEnabled(False)
+            try:
+                path = Path(self.path_edit.text()).expanduser()
+                caption = self.caption_check.isChecked()
+                path = self._export(path)
+            finally:
+                self.exporting = False
+                if shiboken6.isValid(self):
+                    self.setEnabled(True)
+            if path is None or not shiboken6.isValid(self):
+                return path
+            settings = QSettings()
+            settings.setValue("export/dir", str(path.parent))
+            settings.setValue("export/format", path.suffix.lstrip("."))
+            settings.setValue("export/caption", caption)
+            if shiboken6.isValid(self.window_):
+                self.window_.statusBar().showMessage(f"Exported {path}", 8000)
+            self.exported_path = path
+            self.accept()
+            return path
+
+        def _export(self, path: Path) -> Path | None:
             state = self.window_.state
             options = self.options()
             view_caption = self.view.export_caption() if self.view is not None else window_caption(state)
@@ -95,22 +125,26 @@ def _make_dialog_class():
             try:
                 export_view(state, target, view_caption, path, options)
             except ExportError as exc:
-                QMessageBox.warning(self, "Cannot export", str(exc))
+                if shiboken6.isValid(self):
+                    QMessageBox.warning(self, "Cannot export", str(exc))
                 return None
             finally:
                 if clone is not None:
                     clone.close()
                     clone.deleteLater()
-                elif target.size() != original:
+                elif shiboken6.isValid(target) and target.size() != original:
                     target.resize(original)
-            settings = QSettings()
-            settings.setValue("export/dir", str(path.parent))
-            settings.setValue("export/format", path.suffix.lstrip("."))
-            settings.setValue("export/caption", self.caption_check.isChecked())
-            self.window_.statusBar().showMessage(f"Exported {path}", 8000)
-            self.exported_path = path
-            self.accept()
             return path
+
+        def reject(self) -> None:
+            if not self.exporting:  # Esc or Cancel while the file is written: it is finished first
+                super().reject()
+
+        def closeEvent(self, event) -> None:
+            if self.exporting:
+                event.ignore()
+                return
+            super().closeEvent(event)
 
         @classmethod
         def run(cls, window, view=None):
