@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QLabel,
                                QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
-                               QVBoxLayout, QWidget)
+                               QTabBar, QVBoxLayout, QWidget)
 
 from ... import default_corpus_path, is_in_install
 from ...core.corpus import Corpus, EditError
@@ -95,6 +95,11 @@ class MainWindow(QMainWindow):
 
         self.setCentralWidget(self.timeline)
         self.docks: dict[str, QDockWidget] = {}
+        # QMainWindow lays itself out from inside a second tabifyDockWidget (to recycle tab bars) and so
+        # makes two tab bars for the same docks, one of them left over, alive under the central widget
+        # (a drag on it crashes Qt). With the layout off while the docks are arranged, each group of
+        # tabbed docks gets exactly one tab bar.
+        self.layout().setEnabled(False)
         self._dock("experts", Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.docks["experts"], self.docks["inspector"], Qt.Orientation.Vertical)
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
             self._dock("graph", Qt.DockWidgetArea.RightDockWidgetArea)
             self.tabifyDockWidget(self.docks["document"], self.docks["graph"])
             self.docks["document"].raise_()
+        self.layout().setEnabled(True)
         self.resizeDocks([self.docks["experts"], self.docks["document"]], [360, 520], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["experts"], self.docks["inspector"]], [600, 320], Qt.Orientation.Vertical)
         self._default_state = self.saveState(SETTINGS_VERSION)
@@ -719,20 +725,39 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(self._default_size())
-        layout = settings.value("window/state")
-        if layout is not None:
-            self.restoreState(layout, SETTINGS_VERSION)
+        # the docks' layout is restored when the window is first shown (see _restore_layout)
+        self._pending_layout = settings.value("window/state")
+
+    _pending_layout = None  # a saved dock layout waiting for the window to be shown
 
     def reset_layout(self) -> None:
         for dock in self.docks.values():
             dock.setFloating(False)
             dock.show()
-        self.restoreState(self._default_state, SETTINGS_VERSION)
+        self._restore_layout(self._default_state)
+
+    def _restore_layout(self, layout) -> bool:
+        """Restore a saved dock layout. Qt gives the docks new tab bars and only schedules the old ones for
+        deletion; until the event loop gets to that they stay alive where they were (a drag on one crashes
+        Qt), so they go at once (only tab bars waiting to be deleted are touched). Restored in a hidden
+        window, the layout would retire the old tab bars only when the window is shown, out of reach:
+        hence a saved layout is restored on the first show."""
+        self._pending_layout = None
+        restored = self.restoreState(layout, SETTINGS_VERSION)
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            QApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
+        return restored
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending_layout is not None:
+            self._restore_layout(self._pending_layout)
 
     def save_settings(self) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        layout = self._pending_layout if self._pending_layout is not None else self.saveState(SETTINGS_VERSION)
+        settings.setValue("window/state", layout)  # a window never shown keeps the layout it was given
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
