@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QLabel,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
-                               QTabBar, QVBoxLayout, QWidget)
+                               QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog,
+                               QPushButton, QTabBar, QVBoxLayout, QWidget)
 
 from ... import default_corpus_path, is_in_install
 from ...core.corpus import Corpus, EditError
@@ -61,6 +61,24 @@ class _LoadWorker(QObject):
             self.failed.emit(f"{self.path}: could not be loaded ({type(exc).__name__}: {exc})")
         else:
             self.finished.emit(corpus, index)
+
+
+class _ShortcutGuard(QObject):
+    """An event filter for text boxes: a key that is the shortcut of one of the window's commands is left
+    to the command (the text box is not offered it), whatever the platform's text-editing keys say."""
+
+    def __init__(self, actions: list[QAction], parent: QObject):
+        super().__init__(parent)
+        self.actions = actions
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            pressed = QKeySequence(event.keyCombination())
+            for action in self.actions:
+                if action.isEnabled() and pressed in action.shortcuts():
+                    event.ignore()  # not the text box's: the shortcut goes to the window's action
+                    return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +138,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self._guard_shortcuts()
         self.problems_label = QPushButton()
         self.problems_label.setFlat(True)
         self.problems_label.clicked.connect(self.show_problems)
@@ -297,6 +316,16 @@ class MainWindow(QMainWindow):
             self.filter_bar = FilterBar(self.state)
             bar.addWidget(self.filter_bar)
             self.filters_toolbar = bar
+
+    def _guard_shortcuts(self) -> None:
+        """The window's commands reach it from a text box too: with X11 key bindings a line edit takes
+        Ctrl+E (its Emacs binding for the end of the line) before Export View gets it."""
+        actions = [self.act_open, self.act_save, self.act_save_as, self.act_reload, self.act_export_view,
+                   self.act_export_window, self.act_quit, self.act_back, self.act_forward, self.act_find,
+                   self.act_find_next, self.act_find_prev]
+        self._shortcut_guard = _ShortcutGuard(actions, self)
+        for edit in self.findChildren(QLineEdit):
+            edit.installEventFilter(self._shortcut_guard)
 
     def show_search(self) -> None:
         if "search" not in self.views:
