@@ -534,3 +534,20 @@ def test_a_reversed_time_range_is_reported_and_ignored(mini, tmp_path, capsys, c
         assert json.loads(out)["corpus"]["time_range"] is None
     corpus = load_corpus(mini)
     assert corpus.info.time_range is None and corpus.info.title == "Mini"
+
+
+def test_the_journal_is_read_safely_too(tmp_path):
+    """The journal of unsaved edits (in the user's state folder) is JSON lines: a line nested 100,000 deep
+    is one line that cannot be read, and a FIFO in its place is not waited on."""
+    from explorer.core.io.journal import Journal
+
+    path = tmp_path / "corpus.journal.jsonl"
+    path.write_text('{"v": 1, "base": {"root": "", "stamps": {}}}\n' + _deep(DEEP) + "\n", encoding="utf-8")
+    contents = Journal(path).read()
+    assert contents.entries == [] and len(contents.problems) == 1
+    assert contents.problems[0].startswith("line 2: cannot be read (maximum recursion depth exceeded")
+    fifo = _fifo(path)
+    with _rescue_fifos(fifo) as rescued:
+        contents = Journal(path).read()
+    assert not rescued
+    assert contents.problems == [f"the journal {path} cannot be read (it is a named pipe (FIFO), not a regular file)"]

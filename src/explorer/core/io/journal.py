@@ -27,7 +27,7 @@ from typing import Any, Iterator, Sequence
 
 from ..corpus import MODEL_OF_KIND, Op, Put, Remove, SetInfo
 from ..model.types import CorpusInfo
-from .save import FileStamp, read_stamps
+from .save import FileStamp, read_regular_file, read_stamps
 
 VERSION = 1
 SUFFIX = ".journal.jsonl"
@@ -316,7 +316,7 @@ class Journal:
     def read(self) -> JournalContents:
         out = JournalContents()
         try:
-            raw = self.path.read_bytes()
+            raw, _ = read_regular_file(self.path)  # never waits on a FIFO put in its place
         except FileNotFoundError:
             return out
         except OSError as exc:
@@ -334,7 +334,7 @@ class Journal:
                 data = json.loads(chunk.decode("utf-8"))
                 if not isinstance(data, dict):
                     raise ValueError(f"expected an object, found {type(data).__name__}")
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: a line nested hundreds deep
                 if is_last and not last_complete:
                     out.torn = True  # cut short by a crash: the edit never counted as done
                 else:
