@@ -726,9 +726,9 @@ class SpatialGrid:
         return np.where(ok, iy * self.nx + ix, -1)
 
     def _cells_of_segments(self, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(cell, segment) pairs: each segment sampled a cell's length apart (so that consecutive samples
-        are in the same or neighbouring cells), each sample's cell and the two cells beside it towards the
-        next one (which a line going diagonally from cell to cell may cross)."""
+        """(cell, segment) pairs: each segment sampled at most a cell's length apart, so that consecutive
+        samples lie in the same cell or in neighbouring ones; between two side by side the line stays in
+        them, between two diagonal neighbours it crosses one of the two cells at their corner: both go in."""
         if not len(seg):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         ok = np.isfinite(seg).all(axis=1)
@@ -739,17 +739,15 @@ class SpatialGrid:
         if not len(owners):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         first = np.repeat(np.cumsum(steps) - steps, steps)
-        k = np.arange(len(owners)) - first
-        t = k / np.maximum(steps[owners] - 1, 1)
-        x = seg[owners, 0] + t * (seg[owners, 2] - seg[owners, 0])
-        y = seg[owners, 1] + t * (seg[owners, 3] - seg[owners, 1])
+        t = (np.arange(len(owners)) - first) / np.repeat(np.maximum(steps - 1, 1), steps)
+        x = np.repeat(seg[:, 0], steps) + t * np.repeat(seg[:, 2] - seg[:, 0], steps)
+        y = np.repeat(seg[:, 1], steps) + t * np.repeat(seg[:, 3] - seg[:, 1], steps)
         ix, iy = self._cell_xy(x, y)
-        # a line passing a cell's corner between two samples touches the diagonal neighbours: add the
-        # cells beside each sample's cell towards the next sample
-        jx = np.clip(ix + np.sign(seg[owners, 2] - seg[owners, 0]).astype(np.int64), 0, self.nx - 1)
-        jy = np.clip(iy + np.sign(seg[owners, 3] - seg[owners, 1]).astype(np.int64), 0, self.ny - 1)
-        cells = np.concatenate([iy * self.nx + ix, iy * self.nx + jx, jy * self.nx + ix])
-        return cells, np.concatenate([owners, owners, owners])
+        diag = (owners[1:] == owners[:-1]) & (ix[1:] != ix[:-1]) & (iy[1:] != iy[:-1])
+        corner_owner = owners[:-1][diag]
+        cells = np.concatenate([iy * self.nx + ix, iy[:-1][diag] * self.nx + ix[1:][diag],
+                                iy[1:][diag] * self.nx + ix[:-1][diag]])
+        return cells, np.concatenate([owners, corner_owner, corner_owner])
 
     @staticmethod
     def _bucket(cells: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
