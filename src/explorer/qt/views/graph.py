@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -295,14 +295,16 @@ class _Screen:
 @dataclass
 class _Frame:
     """One rendering of the graph for the screen: the edges in one image, the nodes and labels above them in
-    another (so that the hovered edge can go between them), both a margin wider than the viewport on every
-    side, so that a pan shows them shifted until it ends."""
+    another (so that the hovered edge can go between them). It covers a margin round the viewport on every
+    side, so that a pan shows it shifted until it ends; its images span only the part of that where the
+    graph is (a fitted graph needs no more than the viewport)."""
 
     key: tuple  # (transform, viewport size, pixel ratio, content version)
     linear: tuple[float, float, float, float]
     dx: float
     dy: float
-    margin: tuple[int, int]
+    margin: tuple[int, int]  # the frame covers the viewport grown by this much on every side...
+    origin: tuple[int, int]  # ...and its images start here (viewport pixels): nothing is drawn outside them
     edges: QImage
     top: QImage
     size: tuple[int, int]
@@ -312,6 +314,7 @@ class _Frame:
 
 FRAME_MAX_PIXELS = 12_000_000  # per image of a frame (margins shrink on huge viewports)
 SETTLE_MS = 180  # after the last pan or zoom step drawn from an old frame, the picture is drawn afresh
+WARM_DELAY_MS = 60  # after a frame is drawn, the view waits this long before preparing the next gestures
 
 
 class _GraphItem(pg.GraphicsObject):
@@ -350,9 +353,13 @@ class _GraphItem(pg.GraphicsObject):
         self._screen: _Screen | None = None
         self._frame: _Frame | None = None
         self._drag_frame: _Frame | None = None  # everything but the node being dragged
+        self._dimmed: tuple[tuple, QImage] | None = None  # every edge dimmed, for the frames of selections
         self._zooming_until = 0.0  # a wheel zoom is going on until then (monotonic seconds)
         self.frames_rendered = 0  # full renderings of the picture (for tests and benchmarks)
-        self._sprites: dict[tuple, tuple[QImage, int]] = {}  # node images by style and sub-pixel offset
+        self._sprites: dict[tuple, tuple[QImage, int]] = {}  # node images by style, at 16 sub-pixel offsets
+        self._warm = QTimer()
+        self._warm.setSingleShot(True)
+        self._warm.timeout.connect(self._warm_up)
         self._settle = QTimer()
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -527,25 +534,33 @@ class _GraphItem(pg.GraphicsObject):
                 self._settle.start()
         # whole device pixels: the frame is copied, never resampled
         p.setTransform(QTransform.fromTranslate(round(dev.dx()), round(dev.dy())))
-        mx, my = f.margin
         if scaled is not None:
             p.save()
             p.setTransform(scaled, True)
-            p.drawImage(QPointF(-mx, -my), f.edges)
-            p.drawImage(QPointF(-mx, -my), f.top)
+            p.drawImage(QPointF(*f.origin), f.edges)
+            p.drawImage(QPointF(*f.origin), f.top)
             p.restore()
             return
-        ox, oy = shift
-        target = QRectF(0, 0, size[0], size[1])
-        source = QRectF((mx - ox) * dpr, (my - oy) * dpr, size[0] * dpr, size[1] * dpr)
-        p.drawImage(target, f.edges, source)
+        self._blit(p, f, f.edges, shift, size)
         hover = self._hover
         if hover is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             self._draw_hover_edge(p, tr, hover)
-        p.drawImage(target, f.top, source)
+        self._blit(p, f, f.top, shift, size)
         if hover is not None:
             self._draw_hover_node(p, tr, hover)
+
+    @staticmethod
+    def _blit(p: QPainter, f: _Frame, image: QImage, shift: tuple[float, float], size: tuple[int, int]) -> None:
+        """Copy the part of a frame's image that the viewport shows (shifted by a pan)."""
+        x0, y0 = f.origin[0] + shift[0], f.origin[1] + shift[1]
+        dpr = f.dpr
+        target = QRectF(x0, y0, image.width() / dpr, image.height() / dpr).intersected(QRectF(0, 0, *size))
+        if target.isEmpty():
+            return
+        source = QRectF((target.x() - x0) * dpr, (target.y() - y0) * dpr, target.width() * dpr,
+                        target.height() * dpr)
+        p.drawImage(target, image, source)
 
     def _paint_drag(self, p: QPainter, tr: QTransform, dev: QTransform, size, dpr, linear) -> None:
         """A node being dragged: a frame of everything else (drawn once, when the drag starts), and over it
@@ -556,10 +571,7 @@ class _GraphItem(pg.GraphicsObject):
         if f is None or f.key != key:
             f = self._drag_frame = self._render_frame(tr, key, size, dpr, skip=nid)
         p.setTransform(QTransform.fromTranslate(round(dev.dx()), round(dev.dy())))
-        mx, my = f.margin
-        target = QRectF(0, 0, size[0], size[1])
-        source = QRectF(mx * dpr, my * dpr, size[0] * dpr, size[1] * dpr)
-        p.drawImage(target, f.edges, source)
+        self._blit(p, f, f.edges, (0.0, 0.0), size)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         v = self.view
@@ -585,7 +597,7 @@ class _GraphItem(pg.GraphicsObject):
                     p.setPen(Qt.PenStyle.NoPen)
                     p.setBrush(pen.color())
                     p.drawPolygon(head)
-        p.drawImage(target, f.top, source)
+        self._blit(p, f, f.top, (0.0, 0.0), size)
         i = lay.index.get(nid)
         if i is None:
             return
@@ -613,17 +625,28 @@ class _GraphItem(pg.GraphicsObject):
         mx, my = w // 2, h // 2
         while mx + my > 0 and (w + 2 * mx) * (h + 2 * my) * dpr * dpr > FRAME_MAX_PIXELS:
             mx, my = mx * 3 // 4, my * 3 // 4
-        clip = QRectF(-mx, -my, w + 2 * mx, h + 2 * my)
         sc = self.screen(tr)
+        lay = sc.lay
+        # the images span the covered area where the graph is: nodes, their labels (up to the widest, bold,
+        # beside them) and the edges' curves
+        x0, y0, x1, y1 = 0, 0, w, h
+        if len(lay.ids):
+            pad_x = max(LABEL_MAX_WIDTH, 1.25 * float(lay.label_width.max(initial=0.0))) + 40 + lay.max_off
+            pad_y = 40 + lay.max_off
+            x0 = max(-mx, min(0, math.floor(float(sc.x.min()) - pad_x)))
+            y0 = max(-my, min(0, math.floor(float(sc.y.min()) - pad_y)))
+            x1 = min(w + mx, max(w, math.ceil(float(sc.x.max()) + pad_x)))
+            y1 = min(h + my, max(h, math.ceil(float(sc.y.max()) + pad_y)))
+        clip = QRectF(x0, y0, x1 - x0, y1 - y0)
         images = []
         for layer in ("edges", "top"):
-            img = QImage(max(1, round((w + 2 * mx) * dpr)), max(1, round((h + 2 * my) * dpr)),
+            img = QImage(max(1, round((x1 - x0) * dpr)), max(1, round((y1 - y0) * dpr)),
                          QImage.Format.Format_ARGB32_Premultiplied)
             img.setDevicePixelRatio(dpr)
             img.fill(Qt.GlobalColor.transparent)
             painter = QPainter(img)
             try:
-                painter.translate(mx, my)
+                painter.translate(-x0, -y0)
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
                 if layer == "edges":
@@ -635,7 +658,39 @@ class _GraphItem(pg.GraphicsObject):
                 painter.end()
             images.append(img)
         self.frames_rendered += 1
-        return _Frame(key, key[0], tr.dx(), tr.dy(), (mx, my), images[0], images[1], size, dpr, self._version)
+        self._warm.start(WARM_DELAY_MS)  # in a moment of rest: what the next hover or click will need
+        return _Frame(key, key[0], tr.dx(), tr.dy(), (mx, my), (x0, y0), images[0], images[1], size, dpr,
+                      self._version)
+
+    def _warm_up(self) -> None:
+        """While the view rests: the spatial index of the layout (the next hover's), and the node images of
+        the other dimming (the next click's), a few milliseconds at a time."""
+        if self.view._closed or not self.view.has_nodes():
+            return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._warm.start(WARM_DELAY_MS)
+            return
+        lay = self.view.layout_data()
+        deadline = time.perf_counter() + 0.008
+        if lay._grid is None:
+            lay.grid  # noqa: B018 - built now rather than on the first hover
+            self._warm.start(0)  # the rest in the next turn of the event loop
+            return
+        f = self._frame
+        if f is not None and f.version == self._version and self.view.emphasis() is None and \
+                (self._dimmed is None or self._dimmed[0][0] != self._screen_key(f)):
+            self._prepare_dimmed(f)  # the layer the next selection's frame draws first
+            self._warm.start(0)
+            return
+        style = self.view.node_style
+        for i, n in enumerate(lay.ids):
+            shape, color = style(n)
+            for dim in (False, True):
+                if (shape, color, float(lay.radius[i]), dim) not in self._sprites:
+                    self._atlas(shape, color, float(lay.radius[i]), dim)
+                    if time.perf_counter() > deadline:
+                        self._warm.start(0)
+                        return
 
     def _edge_layer(self, e: GraphEdge, dimming: bool, emphasised: set[str], sel, hover) -> tuple[int, QPen]:
         """Which layer an edge is drawn in (dimmed first, then normal, then emphasised, the selected one on
@@ -678,6 +733,19 @@ class _GraphItem(pg.GraphicsObject):
             layer, pen = self._edge_layer(lay.edges[k], dimming, ee, sel, hover)
             layers.setdefault((layer, id(pen)), (pen, []))[1].append(k)
         raster = p.paintEngine() is not None and p.paintEngine().type() == QPaintEngine.Type.Raster
+        if layer_size is not None and dimming:
+            # a frame with something selected: the dimmed layer, drawn with every edge dimmed (the others go
+            # over it, wider and opaque, hiding their own dimmed line and head), is the same whatever is
+            # selected: it is kept while the view and the layout stay
+            world = p.transform()
+            key = (sc.key, world.dx(), world.dy(), layer_size, skip,
+                   None if clip is None else (clip.x(), clip.y(), clip.width(), clip.height()))
+            image = self._dimmed_edges(sc, ks, world, layer_size, key)
+            p.save()
+            p.resetTransform()
+            p.drawImage(QPointF(0, 0), image)
+            p.restore()
+            layers = {k: group for k, group in layers.items() if k[0] != 0}
         for (_layer, _key), (pen, group) in sorted(layers.items(), key=lambda kv: kv[0][0]):
             g = np.array(group, dtype=np.int64)
             p.setPen(pen)
@@ -699,6 +767,37 @@ class _GraphItem(pg.GraphicsObject):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(pen.color())
                 p.drawPath(heads)
+
+    def _dimmed_edges(self, sc: _Screen, ks: np.ndarray, world: QTransform, layer_size: tuple[int, int, float],
+                      key: tuple) -> QImage:
+        """Edges ``ks`` all drawn dimmed (as layer 0 draws them), on a transparent image of the frame's size."""
+        if self._dimmed is not None and self._dimmed[0] == key:
+            return self._dimmed[1]
+        w, h, dpr = layer_size
+        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.GlobalColor.transparent)
+        lay = sc.lay
+        groups: dict[int, tuple[QPen, list[int]]] = {}
+        for k in ks.tolist():
+            _layer, pen = self._edge_layer(lay.edges[k], True, frozenset(), None, None)
+            groups.setdefault(id(pen), (pen, []))[1].append(k)
+        painter = QPainter(image)
+        try:
+            painter.setTransform(world)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for pen, group in groups.values():
+                g = np.array(group, dtype=np.int64)
+                self._stroke_translucent(painter, sc.lines(g), pen, layer_size)
+                heads = sc.heads(g[~lay.affiliation[g]], lay.radius)
+                if not heads.isEmpty():
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(pen.color())
+                    painter.drawPath(heads)
+        finally:
+            painter.end()
+        self._dimmed = (key, image)
+        return image
 
     def _stroke_translucent(self, p: QPainter, path: QPainterPath, pen: QPen,
                             layer_size: tuple[int, int, float]) -> None:
@@ -762,24 +861,51 @@ class _GraphItem(pg.GraphicsObject):
                 if qy == 1.0:
                     iy, qy = iy + 1, 0.0
                 shape, color = style(n)
-                img, c = self._sprite(shape, color, float(radius[i]), dim, qx, qy)
-                p.drawImage(QPoint(ix - c, iy - c), img)
+                img, c = self._atlas(shape, color, float(radius[i]), dim)
+                cell = 2 * c + 1
+                p.drawImage(QPoint(ix - c, iy - c), img, QRect(int(qx * 4) * cell, int(qy * 4) * cell, cell, cell))
             else:
                 self._node(p, n, sc.point(i), float(radius[i]), dim, n == sel, n == hover)
 
-    def _sprite(self, shape: str, color: str, r: float, dim: bool, qx: float, qy: float) -> tuple[QImage, int]:
-        key = (shape, color, r, dim, qx, qy)
+    def _screen_key(self, f: _Frame) -> tuple:
+        lay = self.view.layout_data()
+        return (*f.linear[:2], *f.linear[2:], f.dx, f.dy, lay.version, lay.moves)
+
+    def _prepare_dimmed(self, f: _Frame) -> None:
+        """The dimmed layer for this frame's view, as the frame of a selection will ask for it."""
+        tr = QTransform(f.linear[0], f.linear[1], f.linear[2], f.linear[3], f.dx, f.dy)
+        sc = self.screen(tr)
+        x0, y0 = f.origin
+        dpr = f.dpr
+        clip = QRectF(x0, y0, f.edges.width() / dpr, f.edges.height() / dpr)
+        layer_size = (f.edges.width(), f.edges.height(), dpr)
+        ks = np.arange(len(sc.lay.edges))
+        if len(ks):
+            bx0, by0, bx1, by1 = sc.bounds(ks)
+            ks = ks[(bx1 >= clip.left() - 4) & (bx0 <= clip.right() + 4) & (by1 >= clip.top() - 4)
+                    & (by0 <= clip.bottom() + 4)]
+        world = QTransform.fromTranslate(-x0, -y0)
+        key = (sc.key, world.dx(), world.dy(), layer_size, None, (clip.x(), clip.y(), clip.width(), clip.height()))
+        self._dimmed_edges(sc, ks, world, layer_size, key)
+
+    def _atlas(self, shape: str, color: str, r: float, dim: bool) -> tuple[QImage, int]:
+        """A node's shape drawn at the 16 quarter-pixel offsets (4 x 4 cells of 2c + 1 pixels)."""
+        key = (shape, color, r, dim)
         hit = self._sprites.get(key)
         if hit is None:
-            if len(self._sprites) > 20_000:
+            if len(self._sprites) > 2000:
                 self._sprites.clear()
             c = math.ceil(r * 1.2 + 3)
-            img = QImage(2 * c + 1, 2 * c + 1, QImage.Format.Format_ARGB32_Premultiplied)
+            cell = 2 * c + 1
+            img = QImage(4 * cell, 4 * cell, QImage.Format.Format_ARGB32_Premultiplied)
             img.fill(Qt.GlobalColor.transparent)
             painter = QPainter(img)
             try:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                self._shape(painter, shape, color, QPointF(c + qx, c + qy), r, dim, False, False)
+                for j in range(4):  # a shape reaches 1.2 r and its outline: within its cell, clear of the next
+                    for k in range(4):
+                        self._shape(painter, shape, color, QPointF(k * cell + c + k / 4, j * cell + c + j / 4), r,
+                                    dim, False, False)
             finally:
                 painter.end()
             hit = self._sprites[key] = (img, c)
@@ -1036,9 +1162,18 @@ class _GraphItem(pg.GraphicsObject):
                 return False
             return not rects.intersects(rect)
 
+        # whether each node's label spots (for its shortest text) lie over another node: the nodes do not move
+        # while labels are placed, so this is asked of all of them at once
+        on_node = self._spots_on_nodes(lay, xs, ys, half, sel, (nx0, ny0, nx1, ny1))
+        blocked = on_node.all(axis=1)
+
         for n in sorted(ids, key=rank):
             i = index[n]
             bold = n == sel
+            if blocked[i] and not bold and n not in hubs:  # every spot over another node: no label
+                waiting[i] = False
+                waiting_list[i] = False
+                continue
             fm = self._fm_bold if bold else self._fm
             full = v.node_label(n)
             x, y = float(xs[i]), float(ys[i])
@@ -1062,7 +1197,8 @@ class _GraphItem(pg.GraphicsObject):
             # a spot's rectangle for a longer text holds the one for a shorter text: where the shortest is
             # not free, none is (the same answers as trying each, in a third of the tests)
             narrowest = min(w for _t, w, _c in texts)
-            open_sides = [free(rect, i) for _side, rect in spots_for(narrowest)]
+            open_sides = [not on_node[i, k] and area.contains(rect) and not rects.intersects(rect)
+                          for k, (_side, rect) in enumerate(spots_for(narrowest))]
             for text, w, cost in texts:
                 for (side, rect), side_open in zip(spots_for(w), open_sides):
                     c = cost + side
@@ -1115,6 +1251,51 @@ class _GraphItem(pg.GraphicsObject):
                     placed.append(_Placed(rect, text, e.id, False, False, edge=True))
                     rects.add(rect)
         return placed
+
+    def _spots_on_nodes(self, lay: _Layout, xs, ys, half, sel, boxes) -> np.ndarray:
+        """(n, 4) booleans: does the spot right of, left of, above, below node i, for its shortest label
+        text, overlap another node's box (as ``free`` tests it)? Nodes in the layout's columns have only the
+        right spot (the others count as covered). For every node at once: the pairs to test are the boxes
+        whose tops fall within reach of each spot, found among the boxes sorted by top."""
+        nx0, ny0, nx1, ny1 = boxes
+        n = len(lay.ids)
+        w = self.narrowest_widths(lay).copy()
+        h = np.full(n, float(self._label_height(self._fm)))
+        i_sel = lay.index.get(sel) if sel is not None else None
+        if i_sel is not None:
+            w[i_sel] = min(tw for _t, tw, _c in self._label_texts(self.view.node_label(sel), True,
+                                                                   sel in self.view.grid_nodes))
+            h[i_sel] = self._label_height(self._fm_bold)
+        hw, hh = half[:, 0], half[:, 1]
+        left = np.stack([xs + hw + 1, xs - hw - 1 - w, xs - w / 2, xs - w / 2], axis=1)
+        top = np.stack([ys - h / 2, ys - h / 2, ys - hh - 1 - h, ys + hh + 1], axis=1)
+        right, bottom = left + w[:, None], top + h[:, None]
+        lo_x, lo_y, hi_x, hi_y = left.ravel(), top.ravel(), right.ravel(), bottom.ravel()
+        owner = np.repeat(np.arange(n), 4)
+        order = np.argsort(ny0, kind="stable")
+        tops = ny0[order]
+        reach = float((ny1 - ny0).max()) if n else 0.0
+        a = np.searchsorted(tops, lo_y - reach, side="left")  # ny1 > top needs ny0 > top - reach
+        b = np.searchsorted(tops, hi_y, side="left")  # ny0 < bottom
+        counts = np.maximum(b - a, 0)
+        rect_of = np.repeat(np.arange(4 * n), counts)
+        cand = order[np.repeat(a, counts) + (np.arange(len(rect_of)) - np.repeat(np.cumsum(counts) - counts,
+                                                                                   counts))]
+        hit = ((nx0[cand] < hi_x[rect_of]) & (nx1[cand] > lo_x[rect_of]) & (ny0[cand] < hi_y[rect_of])
+               & (ny1[cand] > lo_y[rect_of]) & (cand != owner[rect_of]))
+        out = (np.bincount(rect_of[hit], minlength=4 * n) > 0).reshape(n, 4)
+        grid = np.fromiter((node in self.view.grid_nodes for node in lay.ids), dtype=bool, count=n)
+        out[grid, 1:] = True
+        return out
+
+    def narrowest_widths(self, lay: _Layout) -> np.ndarray:
+        """The width of each node's shortest (regular) label text, once per layout."""
+        if getattr(lay, "_narrowest", None) is None:
+            view = self.view
+            lay._narrowest = np.array([min(tw for _t, tw, _c in self._label_texts(view.node_label(node), False,
+                                                                                  node in view.grid_nodes))
+                                       for node in lay.ids], dtype=float)
+        return lay._narrowest
 
     # -- mouse -------------------------------------------------------------------------------------
     def _to_screen(self, item_pos: QPointF) -> QPointF | None:
@@ -2050,6 +2231,8 @@ class GraphView(View):
     def closeEvent(self, ev) -> None:
         if not self._closed:
             self._closed = True
+            self.item._warm.stop()
+            self.item._settle.stop()
             self.canvas.close()
         super().closeEvent(ev)
 
