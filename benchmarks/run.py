@@ -288,6 +288,12 @@ def table(results: dict) -> str:
         ("matplotlib frame (ms)", lambda s: _ms(_get(s, "frames", "matplotlib", "median"))),
         ("selection → all views painted (ms)", lambda s: _ms(_get(s, "ui", "selection", "median"))),
         ("  slowest kind (ms)", lambda s: _slowest(_get(s, "ui", "selection_by_kind"))),
+        ("graph hover, median / slowest (ms)", lambda s: _med_max(s, "graph", "hover")),
+        ("graph pan drag step, median / slowest (ms)", lambda s: _med_max(s, "graph", "drag_step")),
+        ("graph node click, median / slowest (ms)", lambda s: _med_max(s, "graph", "click")),
+        ("timeline hover, median / slowest (ms)", lambda s: _med_max(s, "timeline", "hover")),
+        ("timeline pan drag step, median / slowest (ms)", lambda s: _med_max(s, "timeline", "drag_step")),
+        ("timeline event click, median / slowest (ms)", lambda s: _med_max(s, "timeline", "click")),
         ("export 4K PNG, timeline (ms)", lambda s: _ms(_get(s, "ui", "export_4k_timeline", "median"))),
         ("export 4K PNG, window (ms)", lambda s: _ms(_get(s, "ui", "export_4k_window", "median"))),
         ("peak RSS, whole app (MB)", lambda s: _fmt(_get(s, "memory", "peak_rss_mb"), lambda v: f"{v:.0f}")),
@@ -315,6 +321,12 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _med_max(size: dict, view: str, gesture: str) -> str:
+    """Median / slowest of one gesture of the interaction task (hover, drag step, click) in one view."""
+    got = _get(size, "interaction", view, gesture) or {}
+    return f"{_ms(got.get('median'))} / {_ms(got.get('max'))}" if got.get("n") else "—"
+
+
 def _fmt(v, f) -> str:
     return "—" if v is None else f(v)
 
@@ -332,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (for smoke runs)")
     parser.add_argument("--out", default=str(BENCH_DIR / "results"), help="folder for the JSON results")
     parser.add_argument("--corpora", default=None, help="folder for the generated corpora (default: OUT/corpora)")
-    parser.add_argument("--tasks", default="data,frames,ui,memory,startup",
+    parser.add_argument("--tasks", default="data,frames,ui,interaction,memory,startup",
                         help="which measurements (default: all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed to one task")
     args = parser.parse_args(argv)
@@ -354,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in sizes:
         corpus = ensure_corpus(corpora, name)
         entry: dict = {"options": size_options(name), "corpus": str(corpus)}
-        for task in ("data", "edit", "frames", "ui", "memory"):
+        for task in ("data", "edit", "frames", "ui", "interaction", "memory"):
             if task not in tasks:
                 continue
             t = time.perf_counter()

@@ -4,8 +4,9 @@
 
 TASK is one of ``data`` (load + validate, index build, search), ``frames`` (timeline frame time against a
 bare pyqtgraph scatter and a matplotlib timeline, interleaved), ``ui`` (selection latency in the main window,
-4K PNG exports), ``memory`` (peak RSS of the whole app on the corpus). The result is one JSON object on
-the last line of stdout, prefixed with ``RESULT``. Times are in seconds.
+4K PNG exports), ``memory`` (peak RSS of the whole app on the corpus), ``edit`` (edits, undo, saving),
+``interaction`` (hover, click and pan drag in the graph and the timeline, per event). The result is one JSON
+object on the last line of stdout, prefixed with ``RESULT``. Times are in seconds.
 """
 
 from __future__ import annotations
@@ -516,8 +517,130 @@ def task_edit(args) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# =========================================================================================================
+# interaction: hover, click and a pan drag in the graph and in the timeline, per event, painting included
+# =========================================================================================================
+INTERACTION_SIZES = {"graph": (1100, 800), "timeline": (1600, 600)}  # the views' export sizes
+
+
+def _pump(app) -> None:
+    """Deliver what an event queued (the paint it asked for included)."""
+    app.processEvents()
+    app.processEvents()
+
+
+def _rest(app, seconds: float = 1.0) -> None:
+    """Let a view rest as it would before a hand reaches it: events handled, idle work done."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def _timed_event(app, send) -> float:
+    t = time.perf_counter()
+    send()
+    _pump(app)
+    return time.perf_counter() - t
+
+
+def _gestures(app, viewport, hover_points, click_points, drag_from, drag_steps) -> dict:
+    """Time hover moves, clicks (press and release, and what the selection repaints) and the steps of a pan
+    drag, each event with everything it causes before the next one (events pumped until none is left). The
+    view rests a second before each kind of gesture, as it would before a hand reaches it."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    hover = [_timed_event(app, lambda p=p: QTest.mouseMove(viewport, p)) for p in hover_points]
+    _rest(app)
+    clicks = []
+    for p in click_points:
+        QTest.mouseMove(viewport, p)
+        _pump(app)
+        clicks.append(_timed_event(app, lambda p=p: QTest.mouseClick(viewport, left, none, p)))
+    _rest(app)
+    QTest.mouseMove(viewport, drag_from)
+    _pump(app)
+    QTest.mousePress(viewport, left, none, drag_from)
+    _pump(app)
+    steps, end = [], drag_from
+    for dx, dy in drag_steps:
+        end = end + QPoint(dx, dy)
+        steps.append(_timed_event(app, lambda p=end: QTest.mouseMove(viewport, p)))
+    release = _timed_event(app, lambda: QTest.mouseRelease(viewport, left, none, end))
+    return {"hover": summary(hover), "click": summary(clicks), "drag_step": summary(steps), "drag_end": release}
+
+
+def task_interaction(args) -> dict:
+    import random
+
+    from explorer.qt.app import make_app
+
+    app = make_app()
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPoint
+
+    from explorer.core import load_corpus
+    from explorer.core.index import CorpusIndex
+    from explorer.qt.bridge import AppState
+    from explorer.qt.views.graph import GraphView
+    from explorer.qt.views.timeline import TimelineView
+
+    pg.setConfigOption("mouseRateLimit", -1)  # every move is handled (a hand sends 60-120 a second)
+    corpus = load_corpus(args.corpus)
+    index = CorpusIndex(corpus)
+    state = AppState()
+    state.set_corpus(corpus, index)
+    rng = random.Random(16)
+    n_moves = 20 if args.repeats <= 2 else 60
+    n_clicks = 5 if args.repeats <= 2 else 12
+    out: dict = {"events": len(index.events)}
+
+    # the graph: hover over the whole canvas, click nodes, pan from an empty corner
+    graph = GraphView(state)
+    graph.resize(*INTERACTION_SIZES["graph"])
+    graph.show()
+    _rest(app)
+    vp = graph.viewport()
+    w, h = vp.width(), vp.height()
+    hover = [QPoint(rng.randrange(w), rng.randrange(h)) for _ in range(n_moves)]
+    nodes = graph.node_ids()
+    clicks = [graph.node_viewport_pos(n) for n in rng.sample(nodes, min(n_clicks, len(nodes)))]
+    drag = [(rng.randint(4, 12), rng.randint(-6, 6)) for _ in range(n_moves)]
+    out["graph"] = _gestures(app, vp, hover, clicks, QPoint(3, 3), drag)
+    out["graph"].update(nodes=len(nodes), edges=len(graph.visible_edge_ids()))
+    graph.close()
+    state.select(None)
+    _pump(app)
+
+    # the timeline, zoomed to two years mid-range (where events are drawn one by one, and a pan has room):
+    # hover over the plot, click events drawn, pan along the time axis (later in time)
+    timeline = TimelineView(state)
+    timeline.resize(*INTERACTION_SIZES["timeline"])
+    timeline.show()
+    _rest(app)
+    lo, hi = state.full_range()
+    mid = (lo + hi) / 2
+    timeline.set_visible_range(mid - 365 * 86400.0, mid + 365 * 86400.0)
+    _rest(app)
+    vp = timeline.plot_widget.viewport()
+    w, h = vp.width(), vp.height()
+    hover = [QPoint(rng.randrange(w), rng.randrange(h)) for _ in range(n_moves)]
+    drawn = sorted(timeline.drawn_event_ids())
+    points = [timeline.event_viewport_pos(e) for e in rng.sample(drawn, min(len(drawn), 4 * n_clicks))]
+    clicks = [p for p in points if p is not None][:n_clicks]
+    drag = [(rng.randint(-14, -4), 0) for _ in range(n_moves)]
+    out["timeline"] = _gestures(app, vp, hover, clicks, QPoint(w // 2, h // 2), drag)
+    out["timeline"]["drawn_events"] = len(drawn)
+    timeline.close()
+    _pump(app)
+    out["sizes"] = {k: list(v) for k, v in INTERACTION_SIZES.items()}
+    return out
+
+
 TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory,
-         "edit": task_edit}
+         "edit": task_edit, "interaction": task_interaction}
 
 
 def main(argv: list[str] | None = None) -> int:
