@@ -175,12 +175,14 @@ def test_a_pan_drag_places_no_labels_and_lays_out_no_edges_until_it_ends(big_gra
     _move(qtbot, vp, start)
     before = view.vb.viewRange()
     counts.reset()
+    frames = getattr(view.item, "frames_rendered", None)
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
     for i in range(1, 16):
         _move(qtbot, vp, start + QPoint(8 * i, 5 * i))
     assert view.vb.viewRange() != before  # it did pan
     assert counts.calls["place_labels"] == 0
     assert counts.calls["edge_geometry"] == 0
+    assert getattr(view.item, "frames_rendered", None) == frames  # the kept picture, shifted
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start + QPoint(120, 75))
     QApplication.processEvents()
     vp.repaint()
