@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...core.layout.timeline import APPROX, DAY, ROW_MAX_PX, SPAN, TimelineData, emphasis_for
 from ...core.filters import visible_events
+from ...core.model import PartialDate
 from ..bridge import AppState
 from . import style
 from .base import View
@@ -236,7 +237,7 @@ class TimelineView(View):
         else:
             lo, hi = self._full
         pad = max(0.015 * (hi - lo), 45 * DAY_S)
-        self._x_limits = (lo - pad, hi + pad)
+        self._x_limits = _clamped(lo - pad, hi + pad)
         self._rebuild()
         self._syncing = True
         try:
@@ -272,7 +273,7 @@ class TimelineView(View):
         if index is not None and len(index.ev_start):
             lo, hi = min(lo, float(index.ev_start.min())), max(hi, float(index.ev_end.max()))
         pad = max(0.015 * (hi - lo), 45 * DAY_S)
-        limits = (min(lo - pad, self._x_limits[0]), max(hi + pad, self._x_limits[1]))
+        limits = _clamped(min(lo - pad, self._x_limits[0]), max(hi + pad, self._x_limits[1]))
         if limits != self._x_limits:
             self._x_limits = limits
             self._syncing = True
@@ -699,3 +700,15 @@ class TimelineView(View):
         for w in (self.plot_widget, self.overview):
             w.close()
             w.deleteLater()
+
+
+#: the calendar the axis, the grid and the range labels can show: years 1 to 9999 (Python's datetime)
+_FIRST_T = PartialDate(1).start_seconds
+_LAST_T = PartialDate(9999).end_seconds - 1.0
+
+
+def _clamped(lo: float, hi: float) -> tuple[float, float]:
+    """The scrollable range, kept inside years 1–9999: an event in 9999 (or year 1) plus the margin around
+    it would otherwise ask for year 10000, which no date can show (and a paint that raises takes the app
+    down)."""
+    return max(lo, _FIRST_T), min(hi, _LAST_T)
