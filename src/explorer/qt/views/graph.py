@@ -582,21 +582,7 @@ class _GraphItem(pg.GraphicsObject):
         sel = v.state.selection
         for k in lay.incident(nid).tolist():
             _layer, pen = self._edge_layer(lay.edges[k], dimming, ee, sel, None)
-            s, t, ctrl = v.edge_shape(tr, k)
-            path = QPainterPath(s)
-            if ctrl is None:
-                path.lineTo(t)
-            else:
-                path.quadTo(ctrl, t)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(path)
-            if not lay.affiliation[k]:
-                head = _arrowhead((ctrl if ctrl is not None else s, t), float(lay.radius[lay.tgt[k]]))
-                if head is not None:
-                    p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(pen.color())
-                    p.drawPolygon(head)
+            _paint_edge(p, pen, v.edge_shape(tr, k), None if lay.affiliation[k] else float(lay.radius[lay.tgt[k]]))
         self._blit(p, f, f.top, (0.0, 0.0), size)
         i = lay.index.get(nid)
         if i is None:
@@ -945,21 +931,7 @@ class _GraphItem(pg.GraphicsObject):
                                       v.state.selection, hover)
         if layer != 2 or emph is not None:
             return
-        s, t, ctrl = v.edge_shape(tr, k)
-        path = QPainterPath(s)
-        if ctrl is None:
-            path.lineTo(t)
-        else:
-            path.quadTo(ctrl, t)
-        p.setPen(pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
-        if not lay.affiliation[k]:
-            head = _arrowhead((ctrl if ctrl is not None else s, t), float(lay.radius[lay.tgt[k]]))
-            if head is not None:
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(pen.color())
-                p.drawPolygon(head)
+        _paint_edge(p, pen, v.edge_shape(tr, k), None if lay.affiliation[k] else float(lay.radius[lay.tgt[k]]))
 
     def _draw_hover_node(self, p: QPainter, tr: QTransform, hover: str) -> None:
         """The hovered node's outline, thicker, over the frame (the selected node's already is)."""
@@ -2235,6 +2207,26 @@ class GraphView(View):
             self.item._settle.stop()
             self.canvas.close()
         super().closeEvent(ev)
+
+
+def _paint_edge(p: QPainter, pen: QPen, shape, radius: float | None) -> None:
+    """One edge drawn on its own (over a kept frame): its line or curve, and its arrowhead outside a target
+    node of ``radius`` (None: an affiliation, which has no arrowhead)."""
+    s, t, ctrl = shape
+    path = QPainterPath(s)
+    if ctrl is None:
+        path.lineTo(t)
+    else:
+        path.quadTo(ctrl, t)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawPath(path)
+    if radius is not None:
+        head = _arrowhead((ctrl if ctrl is not None else s, t), radius)
+        if head is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(pen.color())
+            p.drawPolygon(head)
 
 
 def _arrowhead(seg: tuple[QPointF, QPointF], r: float, size: float = 7.0) -> QPolygonF | None:
