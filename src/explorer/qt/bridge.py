@@ -34,6 +34,15 @@ class AppState(QObject):
     historyChanged = Signal()
     searchChanged = Signal(str)
     revealRequested = Signal(str, int, int)  # document id, start, end: show this range of a document
+    # a view asks for a new item's form (the window opens it): {"kind": "event" | "expert" | "entity" |
+    # "relationship" | "theme", and what the gesture knows: "document", "start", "end" (code points) and
+    # "quote" for a text selection; "date" ("YYYY[-MM[-DD]]") and "theme" for a timeline double-click;
+    # "source" and "target" ids for a link dragged in the graph}
+    itemFormRequested = Signal(dict)
+    # marks that are not evidence (the reading assistant's candidates): document id, [(start, end, tooltip)]
+    candidateMarksChanged = Signal(str, list)
+    # a ghost on the timeline: (start seconds, end seconds, label) or None to clear
+    ghostChanged = Signal(object)
 
     HISTORY_LIMIT = Workspace.HISTORY_LIMIT
 
@@ -173,6 +182,19 @@ class AppState(QObject):
         if query != self.search_query:
             self.workspace.search_query = query
             self.searchChanged.emit(query)
+
+    def request_item_form(self, kind: str, **fields) -> None:
+        """Ask for the form of a new item of ``kind``, pre-filled with what the gesture knows (see
+        ``itemFormRequested``); nothing is created until the user accepts the form."""
+        self.itemFormRequested.emit({"kind": kind, **fields})
+
+    def set_candidate_marks(self, document_id: str, spans: list) -> None:
+        """Show ``[(start, end, tooltip)]`` (code points) in a document as candidate marks (empty clears)."""
+        self.candidateMarksChanged.emit(document_id, list(spans))
+
+    def set_ghost(self, span) -> None:
+        """Show ``(start seconds, end seconds, label)`` on the timeline as a ghost mark; None clears."""
+        self.ghostChanged.emit(span)
 
     def reveal(self, document_id: str, start: int, end: int) -> None:
         """Ask the document view to show a range of a document (a search match), without selecting."""
