@@ -86,7 +86,6 @@ def test_edit_moves_an_event_in_timeline_order(ws):
     (AddItem("event", title="Bad date", start="2021-02-30", passages=["p-opened"]), "February 2021 has no day 30"),
     (AddItem("event", title="Backwards", start="2021", end="2019", passages=["p-opened"]),
      "ends (2019) before it starts (2021)"),
-    (AddItem("event", title="No evidence", start="2021"), "needs at least one passage as evidence"),
     (AddItem("event", title="Ghost", start="2021", passages=["p-nowhere"]), "unknown passage 'p-nowhere'"),
     (AddItem("event", title="Wrong kind", start="2021", passages=["p-opened"], themes=["ent-bridge"]),
      "ent-bridge is an entity, not a theme"),
@@ -107,7 +106,6 @@ def test_edit_moves_an_event_in_timeline_order(ws):
     (DeleteItem("ent-bridge"), "ent-bridge cannot be deleted: 3 item(s) refer to it (ev-opened, ev-proposed, rel-builds)"),
     (AddEvidence("ev-opened", "ent-bridge"), "ent-bridge is an entity, not a passage"),
     (RemoveEvidence("ev-opened", "p-trade"), "p-trade is not evidence for ev-opened"),
-    (RemoveEvidence("ev-opened", "p-opened"), "ev-opened needs at least one passage as evidence"),
     (MergeItems("ent-bridge", "ex-liwei"), "only items of the same kind merge"),
     (MergeItems("ent-bridge", "ent-bridge"), "cannot be merged with itself"),
 ])
@@ -163,9 +161,33 @@ def test_delete_with_references_removes_them_in_one_step(ws):
     assert_index_current(ws)
 
 
+def test_an_item_without_evidence_is_accepted_as_unsupported_and_reported_on_load(ws, tmp_path):
+    assert ws.corpus.unsupported_ids() == []
+    cmd = AddItem("event", title="No evidence yet", start="2021")
+    ws.do(cmd)
+    assert ws.corpus.unsupported_ids() == [cmd.new_id] and ws.corpus.is_unsupported(cmd.new_id)
+    ws.do(AddItem("entity", name="Nobody cites me"))
+    ws.do(RemoveEvidence("ev-opened", "p-opened"))  # its only passage
+    assert ws.corpus.unsupported_ids() == ["ent-nobody-cites-me", "ev-opened", cmd.new_id]
+    ws.do(AddEvidence("ev-opened", "p-opened"))
+    assert "ev-opened" not in ws.corpus.unsupported_ids() and not ws.corpus.is_unsupported("ev-opened")
+    assert not ws.corpus.is_unsupported("p-opened") and not ws.corpus.is_unsupported("nope")
+    ws.save(target=tmp_path / "saved")
+    again = load_corpus(tmp_path / "saved")
+    assert again.get(cmd.new_id).title == "No evidence yet"  # kept, and reported
+    assert sorted(str(p) for p in again.problems) == [
+        f"entities.json: [{len(again.entities) - 1}].passages: ent-nobody-cites-me has no passage as evidence",
+        f"events.json: [{len(again.events) - 1}].passages: {cmd.new_id} has no passage as evidence"]
+    assert again.unsupported_ids() == ["ent-nobody-cites-me", cmd.new_id]
+
+
 def test_deleting_a_document_takes_its_passages_only_when_nothing_else_needs_them(ws):
-    with pytest.raises(EditError, match="needs at least one passage as evidence"):
-        ws.do(DeleteItem("doc-a", cascade=True))  # every item's only evidence is in doc-a
+    ws.do(DeleteItem("doc-a", cascade=True))  # every item's only evidence was in doc-a: now unsupported
+    assert ws.corpus.get("doc-a") is None and not ws.corpus.passages
+    assert set(ws.corpus.unsupported_ids()) == {i.id for k in ("event", "expert", "entity", "relationship", "theme")
+                                               for i in ws.corpus.items_of(k)}
+    ws.undo()
+    assert ws.corpus.unsupported_ids() == []
     ws.do(AddDocument(title="Other", text="Nothing here.\n"))
     ws.do(AddPassage("doc-other", quote="Nothing here."))
     ws.do(DeleteItem("doc-other", cascade=True))

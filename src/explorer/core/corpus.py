@@ -377,6 +377,25 @@ class Corpus:
         """Everything the corpus holds, as comparable values (for tests: undo gives this back exactly)."""
         return (self.info, tuple((k, tuple(self._store[k].items())) for k in KIND_ORDER))
 
+    def unsupported_ids(self) -> list[str]:
+        """The events, experts, entities, relationships and themes that no passage supports yet (an item
+        made without a passage, or whose last passage was removed), in corpus order of kinds."""
+        out: list[str] = []
+        for kind in KIND_ORDER:
+            if kind in ("document", "passage"):
+                continue
+            if kind == "event":
+                table, refs = self.event_table, self.event_table.refs["passages"]
+                out.extend(iid for iid, row in table._rows.items() if not refs[row])
+            else:
+                out.extend(item.id for item in self._store[kind].values() if not evidence_of(item))
+        return out
+
+    def is_unsupported(self, item_id: str) -> bool:
+        """Whether an item is one that no passage supports (False for documents, passages, unknown ids)."""
+        item = self.get(item_id)
+        return item is not None and item.item_kind not in ("document", "passage") and not evidence_of(item)
+
     # -- who refers to whom ------------------------------------------------------------------------------
     def _refs_map(self) -> dict[str, set[str]]:
         if self._referrers is None:
@@ -637,8 +656,8 @@ class _Checker:
                     self.out.append(f"passage {pid} no longer matches the text of {item.title} at "
                                     f"{p.start}–{p.end}")
         else:
-            if not evidence_of(item):
-                self.out.append(f"{item.id} needs at least one passage as evidence")
+            # an item with no evidence is accepted: it is "unsupported" (Corpus.unsupported_ids) until a passage
+            # is added, and loading or validating the corpus reports it
             start, end = item.__dict__.get("start"), item.__dict__.get("end")
             if start is not None and end is not None and end.end_seconds <= start.start_seconds:
                 self.out.append(f"{item.id} ends ({end}) before it starts ({start})")
