@@ -192,3 +192,61 @@ PartialDateField = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": _PATTERN.pattern}),
 ]
+
+
+# -- what a person types in a date field ------------------------------------------------------------------
+
+_INPUT_FORMS = "2019, 2019-12, 2019-12-02, Dec 2019, 16 September 2019 or September 16, 2019"
+_MONTH_WORD = r"([A-Za-z]{3,9})\.?"
+_DAY_WORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_INPUT_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^(\d{4})$"), "y"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
+    (re.compile(rf"^{_MONTH_WORD},?\s+(\d{{4}})$"), "My"),                       # Dec 2019, December 2019
+    (re.compile(rf"^{_DAY_WORD}\s+(?:of\s+)?{_MONTH_WORD},?\s+(\d{{4}})$"), "dMy"),  # 16 Sep 2019
+    (re.compile(rf"^{_MONTH_WORD}\s+{_DAY_WORD},?\s+(\d{{4}})$"), "Mdy"),         # September 16, 2019
+)
+
+
+def _month_number(word: str) -> int | None:
+    """1-12 for a month's name or its abbreviation ('Dec', 'Sept', 'december'), else None."""
+    w = word.lower().rstrip(".")
+    for i, name in enumerate(_MONTHS):
+        if len(w) >= 3 and name.lower().startswith(w):
+            return i + 1
+    return None
+
+
+def parse_date_input(text: str) -> tuple[str, Precision]:
+    """A date as a person types it, read at the precision written: ``(iso partial date, precision)``.
+
+    Accepts ``2019``, ``2019-12``, ``2019-12-02`` (and / or . between the parts), ``Dec 2019``,
+    ``December 2019``, ``16 September 2019``, ``16 Sep 2019``, ``16th of September 2019`` and
+    ``September 16, 2019`` (an "in" or "on" before it is ignored). Raises ValueError with a plain message
+    for what is not a date, and for an impossible one ('31 June 2019': June 2019 has no day 31)."""
+    if not isinstance(text, str):
+        raise ValueError(f"a date is text such as {_INPUT_FORMS}")
+    t = re.sub(r"\s+", " ", text.strip()).rstrip(".")
+    t = re.sub(r"^(?:in|on)\s+", "", t, flags=re.IGNORECASE)
+    if not t:
+        raise ValueError(f"the date is empty; write it as {_INPUT_FORMS}")
+    for pattern, order in _INPUT_PATTERNS:
+        m = pattern.match(t)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups()))
+        month: int | None = None
+        if "M" in parts:
+            month = _month_number(parts["M"])
+            if month is None:
+                raise ValueError(f"'{text.strip()}': '{parts['M']}' is not the name of a month")
+        elif "m" in parts:
+            month = int(parts["m"])
+        day = int(parts["d"]) if "d" in parts else None
+        try:
+            d = PartialDate(int(parts["y"]), month, day)
+        except ValueError as exc:
+            raise ValueError(f"'{text.strip()}' is not a date: {exc}") from None
+        return str(d), d.precision
+    raise ValueError(f"'{text.strip()}' is not a date; write it as {_INPUT_FORMS}")
