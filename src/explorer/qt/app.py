@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_ID, __version__, resources_path
-from .views.style import ui_font
+from .views.style import UI_FONT_FAMILY, set_font_fallbacks, ui_font
 
 ORG = "explorer"
 APP = "explorer"
@@ -20,11 +20,17 @@ _fonts_registered = False
 
 
 def register_fonts() -> list[str]:
-    """Register the bundled fonts (CJK subset with Latin) and make them the application font."""
+    """Register the bundled fonts and make them the application font: the subset of Noto Sans CJK SC (Latin,
+    symbols and the default corpus's CJK characters), falling back to the system's CJK fonts where there are
+    any, then to the bundled fallback of the common CJK characters (resources/fonts/README.md)."""
     global _fonts_registered
     families: list[str] = []
     if not _fonts_registered:
+        system = QFontDatabase.families()  # the system's own, before the bundled ones join them
+        set_font_fallbacks(system)
         for path in sorted((resources_path() / "fonts").glob("*.otf")):
+            if path.name.endswith("-subset.otf") and UI_FONT_FAMILY in system:
+                continue  # the system has the whole font: the subset would hide its other characters
             font_id = QFontDatabase.addApplicationFont(str(path))
             if font_id >= 0:
                 families.extend(QFontDatabase.applicationFontFamilies(font_id))

@@ -30,6 +30,36 @@ FALLBACK_THEME_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", 
                          "#ff9da7", "#9c755f", "#bab0ac"]
 
 UI_FONT_FAMILY = "Noto Sans CJK SC"
+#: the bundled fallback for the common CJK characters the application font's small subset lacks (GB 2312,
+#: JIS X 0208 kanji, Big5 level 1, kana, Hangul: resources/fonts/README.md); a family of its own, so that it
+#: never stands in for a system's whole Noto Sans CJK
+FALLBACK_FONT_FAMILY = "Explorer Noto CJK Fallback"
+#: the system's CJK fonts, in the order they are preferred where present (fontconfig, macOS and Windows
+#: names; simplified Chinese first, as the application font is): they cover more than the bundled fallback,
+#: which comes after them
+SYSTEM_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "Droid Sans Fallback", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "Noto Sans CJK TC", "Noto Sans CJK HK", "Source Han Sans TC", "Noto Sans TC", "Microsoft JhengHei",
+    "Noto Sans CJK JP", "Source Han Sans JP", "Source Han Sans", "Noto Sans JP", "Hiragino Sans", "Yu Gothic UI",
+    "Meiryo", "Noto Sans CJK KR", "Source Han Sans KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic",
+    "AR PL UMing CN", "SimSun",
+)
+_font_fallbacks: list[str] = [FALLBACK_FONT_FAMILY]
+
+
+def set_font_fallbacks(system_families) -> list[str]:
+    """The families every UI font falls back to, for the characters the application font lacks: the
+    system's CJK fonts of ``system_families`` (the families the system has, before the bundled fonts were
+    registered) that ``SYSTEM_CJK_FAMILIES`` names, then the bundled fallback."""
+    present = {f.casefold() for f in system_families}
+    _font_fallbacks[:] = [f for f in SYSTEM_CJK_FAMILIES if f.casefold() in present and f != UI_FONT_FAMILY]
+    _font_fallbacks.append(FALLBACK_FONT_FAMILY)
+    return list(_font_fallbacks)
+
+
+def font_fallbacks() -> list[str]:
+    return list(_font_fallbacks)
 
 
 def kind_color(kind: str | None, alpha: int = 255) -> QColor:
@@ -39,9 +69,11 @@ def kind_color(kind: str | None, alpha: int = 255) -> QColor:
 
 
 def ui_font(point_size: float = 10, bold: bool = False) -> QFont:
-    """The bundled UI font. Its 'pwid' feature makes quotes and dashes proportional: Noto Sans CJK SC
-    draws them full-width otherwise, which leaves gaps around ‘quoted’ words in Latin text."""
+    """The bundled UI font, falling back to the system's CJK fonts and then to the bundled CJK fallback for
+    characters it lacks (``set_font_fallbacks``). Its 'pwid' feature makes quotes and dashes proportional:
+    Noto Sans CJK SC draws them full-width otherwise, which leaves gaps around ‘quoted’ words in Latin text."""
     f = QFont(UI_FONT_FAMILY)
+    f.setFamilies([UI_FONT_FAMILY, *_font_fallbacks])
     f.setPointSizeF(point_size)
     f.setBold(bold)
     f.setFeature(QFont.Tag("pwid"), 1)
