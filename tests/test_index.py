@@ -54,3 +54,34 @@ def test_search_finds_text_names_and_chinese(corpus):
     assert any(h.item_id == "ex-xing-guangcheng" for h in index.search("邢广程"))
     assert any(h.kind == "document" for h in index.search("MELEE"))  # "melée" in the text
     assert index.search("   ") == []
+
+
+def test_search_offsets_count_characters_after_wide_and_accented_ones(tmp_path):
+    """Folded texts are kept as UTF-8 (half the memory): offsets of matches are still character offsets of
+    the original text, after characters of 1 to 4 bytes and accents that fold to fewer bytes."""
+    from conftest import write_corpus_folder
+    from explorer.core import load_corpus
+    from explorer.core.index import CorpusIndex
+
+    text = "𝔘 ÉCOLE, Zürich 李伟 zurich; then ZÜRICH and école.\n"
+    folder = write_corpus_folder(tmp_path / "wide", {"a.txt": text}, {
+        "documents.json": [{"id": "doc-w", "title": "Wide", "file": "a.txt"}],
+        "passages.json": [{"id": "p-w", "document": "doc-w", "quote": "Zürich 李伟"}],
+        "entities.json": [{"id": "ent-z", "name": "Ünïcode 𝔘 Zürich Bureau", "kind": "organisation",
+                           "passages": ["p-w"]},
+                          {"id": "ent-e", "name": "L'École", "kind": "organisation", "passages": ["p-w"]}],
+    })
+    corpus = load_corpus(folder)
+    assert not corpus.problems
+    index = CorpusIndex(corpus)
+    found = index.find_in_document("doc-w", "ZURICH")
+    assert [text[s:e] for s, e in found] == ["Zürich", "zurich", "ZÜRICH"]
+    assert [text[s:e] for s, e in index.find_in_document("doc-w", "ecole")] == ["ÉCOLE", "école"]
+    assert index.find_in_document("doc-w", "𝔘 é") == [(0, 3)]
+    hits = index.search("zurich")
+    assert [(h.kind, h.item_id) for h in hits][:1] == [("entity", "ent-z")]
+    assert "Zürich Bureau" in hits[0].context
+    docs = [(h.start, h.end) for h in hits if h.kind == "document"]
+    assert docs == found
+    assert index.folded_text("doc-w") == "u ecole, zurich 李伟 zurich; then zurich and ecole.\n"
+    assert [h.item_id for h in index.search("l'ecole")] == ["ent-e"]

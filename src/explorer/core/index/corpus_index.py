@@ -13,7 +13,7 @@ import bisect
 import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -90,6 +90,27 @@ def fold(text: str) -> str:
                 _LUT[cp] = ord(_fold_char(chr(cp)))
                 _KNOWN[cp] = True
     return _LUT[codes].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _chars(data: bytes) -> int:
+    """How many characters these UTF-8 bytes hold (a whole number of characters)."""
+    return len(data.decode("utf-8", "surrogatepass"))
+
+
+def _find_all(folded: bytes, q: bytes, n_chars: int) -> Iterator[int]:
+    """The character offsets of the non-overlapping matches of ``q`` (``n_chars`` characters) in ``folded``
+    (UTF-8: a match of whole characters is a match of their bytes), counted as it goes."""
+    pos_b = folded.find(q)
+    at_b = at = 0
+    while pos_b >= 0:
+        at += _chars(folded[at_b:pos_b])
+        yield at
+        at_b, at = pos_b + len(q), at + n_chars
+        pos_b = folded.find(q, at_b)
 
 
 @dataclass(frozen=True)
@@ -270,7 +291,8 @@ class CorpusIndex:
                     link(item_id, doc)
 
         # built on first use: folded document texts and the folded item fields, for search
-        self._folded_docs: dict[str, str] = {}
+        # kept as UTF-8: half the memory of the folded str of a text with any non-Latin-1 character in it
+        self._folded_docs: dict[str, bytes] = {}
         self._answers: dict = {}
         self._answers_lock = threading.Lock()
         self._item_fields: _ItemFields | None = None
@@ -602,13 +624,17 @@ class CorpusIndex:
 
     # -- search ------------------------------------------------------------------------------------
     def folded_text(self, doc_id: str) -> str:
-        """The folded text of a document (same length as its text), folded on first use."""
+        """The folded text of a document (same length as its text)."""
+        return self._folded_bytes(doc_id).decode("utf-8", "surrogatepass")
+
+    def _folded_bytes(self, doc_id: str) -> bytes:
+        """The folded text of a document as UTF-8, folded on first use and kept."""
         folded = self._folded_docs.get(doc_id)
         if folded is None:
             doc = self.items.get(doc_id)
             if doc is None or doc.item_kind != "document":
-                return ""
-            folded = self._folded_docs[doc_id] = fold(doc.text)
+                return b""
+            folded = self._folded_docs[doc_id] = _utf8(fold(doc.text))
         return folded
 
     def _fields(self) -> "_ItemFields":
@@ -623,7 +649,7 @@ class CorpusIndex:
         call it off the UI thread after loading, so that the first search is as quick as the next."""
         self._fields()
         for doc in self.corpus.documents:
-            self.folded_text(doc.id)
+            self._folded_bytes(doc.id)
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         """Items whose name or text fields contain the query (one hit per item, in corpus order), then
@@ -646,16 +672,16 @@ class CorpusIndex:
                 if len(hits) >= limit:
                     return hits
         else:
-            hay, starts = fields.haystack, fields.starts
-            pos = hay.find(q)
+            hay, starts, qb = fields.haystack, fields.starts, _utf8(q)
+            pos = hay.find(qb)
             while pos >= 0 and len(hits) < limit:
                 f = int(np.searchsorted(starts, pos, side="right")) - 1
                 k = int(fields.owner[f])
                 kind, item_id, label = fields.hit(k)
                 if item_id not in stale:
-                    hits.append(SearchHit(kind, item_id, label,
-                                          _snippet(fields.texts[f], pos - int(starts[f]), len(q))))
-                pos = hay.find(q, int(fields.item_end[k]))  # one hit per item: go on from the next item
+                    at = _chars(hay[int(starts[f]):pos])
+                    hits.append(SearchHit(kind, item_id, label, _snippet(fields.texts[f], at, len(q))))
+                pos = hay.find(qb, int(fields.item_end[k]))  # one hit per item: go on from the next item
         for item_id, item in list(self._extra_fields.items()):  # edited since the fields were joined
             if len(hits) >= limit:
                 break
@@ -665,31 +691,22 @@ class CorpusIndex:
                 if at >= 0:
                     hits.append(SearchHit(item.item_kind, item_id, label, _snippet(text, at, len(q))))
                     break
-        n = len(q)
+        n, qb = len(q), _utf8(q)
         for doc in self.corpus.documents:
             if len(hits) >= limit:
                 break
-            folded = self.folded_text(doc.id)
-            pos = folded.find(q)
-            while pos >= 0:
+            for pos in _find_all(self._folded_bytes(doc.id), qb, n):
                 hits.append(SearchHit("document", doc.id, doc.title, _snippet(doc.text, pos, n), pos, pos + n))
                 if len(hits) >= limit:
                     return hits
-                pos = folded.find(q, pos + n)
         return hits[:limit]
 
     def find_in_document(self, doc_id: str, query: str) -> list[tuple[int, int]]:
         q = fold(query.strip())
         if not q:
             return []
-        folded = self.folded_text(doc_id)
-        out = []
         n = len(q)
-        pos = folded.find(q)
-        while pos >= 0:
-            out.append((pos, pos + n))
-            pos = folded.find(q, pos + n)
-        return out
+        return [(pos, pos + n) for pos in _find_all(self._folded_bytes(doc_id), _utf8(q), n)]
 
 
 def _evidence(item: _Item) -> list[str]:
@@ -741,7 +758,7 @@ class _ItemFields:
                 starts.append(pos)
                 owner.append(k)
                 parts.append(text)
-                pos += len(text) + 1
+                pos += len(text) + 1 if text.isascii() else len(_utf8(fold(text))) + 1
             item_end.append(pos)
 
         etable = corpus.event_table
@@ -758,7 +775,8 @@ class _ItemFields:
         self.starts = np.array(starts, dtype=np.int64)
         self.owner = np.array(owner, dtype=np.int64)
         self.item_end = np.array(item_end, dtype=np.int64)
-        self.haystack = fold("\0".join(parts))
+        # UTF-8, and positions in bytes: half the memory of a str with any non-Latin-1 character in it
+        self.haystack = _utf8(fold("\0".join(parts)))
 
     def hit(self, k: int) -> tuple[str, str, str]:
         return self.kinds[k], self.ids[k], self.labels[k]
