@@ -177,3 +177,30 @@ def test_model_imports_no_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_quick_path_for_events_and_passages_gives_what_validating_each_item_gives(tmp_path):
+    """events.json and passages.json are validated into plain dicts (then wrapped as models) when the
+    whole file is valid, and item by item when it is not: both give the same items, defaults included."""
+    import json as _json
+
+    from conftest import write_mini_corpus
+    from explorer.core import load_corpus
+    from explorer.core.model import Event, Passage
+
+    quick = load_corpus(write_mini_corpus(tmp_path / "quick"))
+    careful_folder = write_mini_corpus(tmp_path / "careful")
+    for name, bad in (("events.json", {"id": "ev-bad", "title": "Bad", "start": "2021-02-30", "passages": []}),
+                      ("passages.json", {"id": "p-bad", "document": "doc-a", "quote": ""})):
+        items = _json.loads((careful_folder / name).read_text(encoding="utf-8"))
+        (careful_folder / name).write_text(_json.dumps(items + [bad]), encoding="utf-8")
+    careful = load_corpus(careful_folder)
+    assert [p.where for p in careful.problems] == ["[4].quote", "[3].start"]
+    assert not quick.problems
+    assert [e.model_dump() for e in quick.events] == [e.model_dump() for e in careful.events]
+    assert [p.model_dump() for p in quick.passages] == [p.model_dump() for p in careful.passages]
+    for ev in quick.events:  # as a validated model would be, defaults included
+        assert Event.model_validate(ev.model_dump()) == ev
+        assert ev.summary == "" and ev.inferred is False and isinstance(ev.experts, list)
+    for p in quick.passages:
+        assert Passage.model_validate(p.model_dump()) == p
