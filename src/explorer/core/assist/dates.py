@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from .names import NameMention, find_names  # noqa: F401  (re-exported: one import for the forms)
 from .sentences import Sentences
+from .spans import SpanSet
 
 __all__ = ["DateMention", "find_dates", "NameMention", "find_names", "parse_reference"]
 
@@ -172,6 +173,11 @@ _P = [
     ("year", rf"(?:\b(?:{_QUALIFIER}))?(?<![\d$€£¥.,/-])\b(?P<y>{_YEAR})\b(?![.,]\d|-\d|/\d)"),
     ("rel_year", rf"\b(?:{_QUALIFIER})?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Tt]he\s+previous|[Tt]he\s+past|"
                  rf"[Tt]he\s+following|[Tt]he\s+coming)\s+year\b(?!s)"),
+    ("weekday", r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Nn]ext|[Bb]y|[Ss]ince|[Uu]ntil)\s+(?P<wd>Monday|Tuesday|Wednesday|"
+                r"Thursday|Friday|Saturday|Sunday)\b(?![,\s]+(?:\d|[A-Z][a-z]+\s+\d))"),
+    ("season", r"\b(?:(?:[Ii]n|[Dd]uring|[Bb]y|[Uu]ntil|[Ss]ince)\s+(?:the\s+)?(?:(?:early|late)\s+)?|(?P<rel>[Ll]ast|"
+               r"[Tt]his|[Nn]ext)\s+)(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+(?:of\s+)?\d)"),
+    ("week", r"\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Ee]arlier\s+this|[Ll]ater\s+this)\s+(?P<unit>week|month)\b"),
     ("years_ago", rf"\b(?P<n>{_COUNT})\s+years?\s+ago\b"),
     ("anniversary", rf"\b(?:[Tt]he|[Ii]ts|[Aa]n?|[Tt]heir|[Hh]is|[Hh]er)\s+(?P<n>{_ORD_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
                     rf"\s+anniversary\b|\b(?:[Tt]he|[Ii]ts)\s+(?P<c>centenary|centennial|bicentenary|bicentennial)\b"),
@@ -180,7 +186,9 @@ _PATTERNS = [(name, re.compile(rx, re.I if name in ("months_of", "half_of") else
 _ORDER = {name: i for i, (name, _) in enumerate(_P)}
 # patterns whose year comes from elsewhere (the sentence, or the document's date)
 _NEEDS_YEAR = {"dm", "md", "m"}
-_RELATIVE = {"m_rel", "rel_m", "rel_year", "years_ago"}
+_RELATIVE = {"m_rel", "rel_m", "rel_year", "years_ago", "weekday", "season", "week"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 
 
 @dataclass
@@ -191,24 +199,48 @@ class _Raw:
     m: re.Match
 
 
+# a date expression holds a digit, a month's name or one of these words: the patterns run only on the
+# stretches of text around them (a 1 MB text has far fewer than it has sentences)
+_TRIGGER = re.compile(r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+                      r"Thursday|Friday|Saturday|Sunday|[Aa]nniversary|[Cc]entenary|[Cc]entennial|[Bb]icentenary|"
+                      r"[Bb]icentennial|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter|ago\b|"
+                      r"(?:[Ll]ast|[Tt]his|[Nn]ext|previous|past|following|coming)\s+(?:year|month|week))")
+_WINDOW = 120  # characters either side of a trigger: longer than any date expression
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _TRIGGER.finditer(text):
+        a, b = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+        while a > 0 and not text[a - 1].isspace():  # a window starts between words, never inside one
+            a -= 1
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _matches(text: str) -> list[_Raw]:
     raw: list[_Raw] = []
+    windows = _windows(text)
+    if sum(b - a for a, b in windows) > 0.6 * len(text):
+        windows = [(0, len(text))]
     for name, rx in _PATTERNS:
-        for m in rx.finditer(text):
-            if name == "year":
-                after = text[m.end():m.end() + 14]
-                if _NOT_A_YEAR_AFTER.match(after):
+        for a, b in windows:
+            for m in rx.finditer(text, a, b):
+                if name == "year" and _NOT_A_YEAR_AFTER.match(text, m.end(), m.end() + 14):
                     continue
-            raw.append(_Raw(m.start(), m.end(), name, m))
+                raw.append(_Raw(m.start(), m.end(), name, m))
     # longest first, then the earlier pattern; keep what does not overlap what was kept
     raw.sort(key=lambda r: (-(r.end - r.start), _ORDER[r.name], r.start))
     kept: list[_Raw] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for r in raw:
-        if any(r.start < e and s < r.end for s, e in taken):
+        if taken.overlaps(r.start, r.end):
             continue
         kept.append(r)
-        taken.append((r.start, r.end))
+        taken.add(r.start, r.end)
     kept.sort(key=lambda r: r.start)
     return kept
 
@@ -219,25 +251,41 @@ def _strip_lead(text: str, start: int, end: int) -> int:
     return start + m.end() if m else start
 
 
-def _month_year(month: int, ref: tuple[int | None, int | None, int | None], future: bool) -> int | None:
-    """The year of a month named without one, from the document's date and the tense of its sentence."""
+_PAST = re.compile(r"\b(?:was|were|had|did|came|went|began|met|said|told|took|made|gave|saw|fell|rose|grew|"
+                   r"held|led|left|won|lost|sent|set\s+up|[a-z]{2,}ed)\b", re.I)
+
+
+def _tense(sentence: str) -> str:
+    """'future' (will, is to, is expected...), 'past' (a verb in the past tense), or 'present'."""
+    if _FUTURE.search(sentence):
+        return "future"
+    if _PAST.search(sentence):
+        return "past"
+    return "present"
+
+
+def _month_year(month: int, ref: tuple[int | None, int | None, int | None], tense: str) -> int | None:
+    """The year of a month named without one, from the document's date and the tense of its sentence: in
+    the past tense the latest such month up to the document's, otherwise the next one from it on ("the
+    tender closes in May" in a March text is this May)."""
     ry, rm, _ = ref
     if ry is None:
         return None
     if rm is None:
         return ry
-    if future:
-        return ry if month >= rm else ry + 1
-    return ry if month <= rm else ry - 1
+    if tense == "past":
+        return ry if month <= rm else ry - 1
+    return ry if month >= rm else ry + 1
 
 
-def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
-    """Every date expression in ``text``, in order of position (see the module's docstring)."""
+def find_dates(text: str, reference: str | None = None, *, sentences: Sentences | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, in order of position (see the module's docstring).
+
+    ``sentences``: the text's sentences if the caller has them already."""
     if not text:
         return []
     ref = parse_reference(reference)
     ry = ref[0]
-    sentences: Sentences | None = None
     out: list[DateMention] = []
     # explicit years seen so far in each sentence: sentence index -> [(start, year)]
     years_in: dict[int, list[tuple[int, int]]] = {}
@@ -327,8 +375,7 @@ def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
                 year_from, y = anchor
                 # "in 2021 ... in June": the sentence states the year
             else:
-                future = bool(_FUTURE.search(sentence_text(start)))
-                y = _month_year(mo, ref, future)
+                y = _month_year(mo, ref, _tense(sentence_text(start)))
                 if y is None:
                     continue
                 inferred = True
@@ -379,6 +426,61 @@ def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
             delta = {"last": -1, "this": 0, "next": 1, "the previous": -1, "the past": -1,
                      "the following": 1, "the coming": 1}[rel]
             date, inferred = _iso(ry + delta), True
+        elif name == "weekday":
+            # a day of the week: only against a document dated to the day; the one before it in the past
+            # tense ("met on Tuesday"), the one after it otherwise ("will vote on Tuesday")
+            if ref[2] is None:
+                continue
+            import datetime as _dt
+            day0 = _dt.date(ry, ref[1], ref[2])
+            want = _WEEKDAYS.index(g["wd"].lower())
+            lead = r.m.group(0).split()[0].lower()
+            tense = "past" if lead == "last" else "future" if lead == "next" else _tense(sentence_text(start))
+            if tense == "past":
+                delta = -((day0.weekday() - want) % 7 or 7)
+            else:
+                delta = (want - day0.weekday()) % 7 or 7
+            d = day0 + _dt.timedelta(days=delta)
+            date, precision, inferred = _iso(d.year, d.month, d.day), "day", True
+            start = _strip_lead(text, start, end)
+        elif name == "season":
+            # a season: its year (seasons straddle months, and winter straddles years)
+            if ry is None:
+                continue
+            rel = (g.get("rel") or "").lower()
+            anchor = anchor_year(start)
+            if rel == "last":
+                y = ry - 1 if ref[1] is None or _SEASON_MONTH[g["season"]] >= ref[1] else ry
+            elif rel == "next":
+                y = ry + 1 if ref[1] is None or _SEASON_MONTH[g["season"]] <= ref[1] else ry
+            elif rel == "this":
+                y = ry
+            elif anchor:
+                year_from, y = anchor
+            else:
+                y = _month_year(_SEASON_MONTH[g["season"]], ref, _tense(sentence_text(start)))
+            date, inferred = _iso(y), year_from is None
+            start = _strip_lead(text, start, end)
+        elif name == "week":
+            # "last week", "this month": the document's month (a week is finer than the reference can say)
+            if ry is None or ref[1] is None:
+                continue
+            rel = g["rel"].lower().split()[-1]
+            y, mo = ry, ref[1]
+            if g["unit"] == "month":
+                mo += {"last": -1, "this": 0, "next": 1}[rel]
+                if mo == 0:
+                    y, mo = y - 1, 12
+                elif mo == 13:
+                    y, mo = y + 1, 1
+                date, precision = _iso(y, mo), "month"
+            elif ref[2] is not None:
+                import datetime as _dt
+                d = _dt.date(ry, ref[1], ref[2]) + _dt.timedelta(days={"last": -7, "this": 0, "next": 7}[rel])
+                date, precision = _iso(d.year, d.month), "month"
+            else:
+                date, precision = _iso(y, mo), "month"
+            inferred = True
         elif name == "years_ago":
             if ry is None:
                 continue

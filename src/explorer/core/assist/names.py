@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .spans import SpanSet
+
 __all__ = ["NameMention", "find_names", "TITLES", "NATIVE_RUN"]
 
 
@@ -69,7 +71,10 @@ Relations Strategic Global Trade Economic Foreign Affairs Asia Europe Africa Ame
 
 _NAMED_NATIVE_AFTER = re.compile(rf"(?P<name>{_ROMAN})[ \t]*(?:\((?P<n1>{NATIVE_RUN})\)|(?P<n2>{NATIVE_RUN}))")
 _NAMED_NATIVE_BEFORE = re.compile(rf"(?P<n>{NATIVE_RUN})[ \t]*\(?(?P<name>{_ROMAN})\)?")
-_TITLED = re.compile(rf"\b(?P<title>{_TITLE})\s+(?P<name>{_ROMAN})")
+_TITLED = re.compile(rf"\b(?P<title>{_TITLE})\s+(?P<name>{_ROMAN})(?:\s+and\s+(?P<name2>{_ROMAN}))?")
+_ROMAN4 = rf"{_WORD}(?:\s{_WORD}){{1,3}}"
+# the name in its own spelling with diacritics beside the plain one: "Nguyen Thi Lan (Nguyễn Thị Lan)"
+_NAMED_DIACRITICS = re.compile(rf"(?P<name>{_ROMAN4})[ \t]*\((?P<native>[^()\n]{{2,60}})\)")
 
 
 def _clean(name: str) -> str | None:
@@ -97,13 +102,13 @@ def find_names(text: str) -> list[NameMention]:
     found: dict[tuple[int, int], NameMention] = {}
     known: dict[str, str | None] = {}
 
+    taken = SpanSet()
+
     def add(start: int, end: int, name: str, native: str | None, title: str | None = None) -> None:
-        for (s, e) in list(found):
-            if s < end and start < e:
-                old = found[(s, e)]
-                if old.native and not native:
-                    return
-                del found[(s, e)]
+        # the finders run from the strongest evidence (a native name) to the weakest: the first one keeps a span
+        if taken.overlaps(start, end):
+            return
+        taken.add(start, end)
         found[(start, end)] = NameMention(start, end, name, native, title)
         if native or name not in known:
             known[name] = native or known.get(name)
@@ -129,27 +134,44 @@ def find_names(text: str) -> list[NameMention]:
         if not name or not _plausible_native(native) or (_CJK.search(native) and len(native) > 4):
             continue
         # only where the native name does not already belong to the romanised name before it
-        if any(s <= m.start() < e for (s, e) in found):
+        if taken.contains_start(m.start()):
             continue
         add(m.start(), m.start("name") + raw.index(name) + len(name), name, native)
-    for m in _TITLED.finditer(text):
-        raw = m.group("name")
+    for m in _NAMED_DIACRITICS.finditer(text):
+        raw, native = m.group("name"), m.group("native").strip()
         name = _clean(raw)
-        if not name:
+        if not name or len(name.split()) > 3 or native == name or _plain(native) != _plain(name):
             continue
         off = m.start("name") + raw.index(name)
-        if any(s <= off < e for (s, e) in found):
-            continue
-        add(off, off + len(name), name, None, m.group("title"))
+        add(off, m.end(), name, native, _title_before(text, off))
+    for m in _TITLED.finditer(text):
+        for group in ("name", "name2"):
+            raw = m.group(group)
+            if not raw:
+                continue
+            name = _clean(raw)
+            if not name:
+                continue
+            off = m.start(group) + raw.index(name)
+            if taken.contains_start(off):
+                continue
+            add(off, off + len(name), name, None, m.group("title"))
     # later mentions of a name already found, native script or not
     if known:
         rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)) + r")\b")
         for m in rx.finditer(text):
-            if any(s < m.end() and m.start() < e for (s, e) in found):
+            if taken.overlaps(m.start(), m.end()):
                 continue
+            taken.add(m.start(), m.end())
             found[(m.start(), m.end())] = NameMention(m.start(), m.end(), m.group(0), None,
                                                       _title_before(text, m.start()))
     return [found[k] for k in sorted(found)]
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+    t = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in t if not unicodedata.combining(ch)).lower()
 
 
 def _title_before(text: str, start: int) -> str | None:

@@ -65,8 +65,8 @@ def _line_breaks(text: str, start: int, end: int):
     """Offsets where a line break inside [start, end) ends a sentence."""
     for m in re.finditer(r"\n", text[start:end]):
         i = start + m.start()
-        before = text[start:i].rstrip(" \t")
-        after = text[i + 1:end].lstrip(" \t")
+        before = text[max(start, i - 40):i].rstrip(" \t")
+        after = text[i + 1:min(end, i + 41)].lstrip(" \t")
         if not before or not after:
             yield i
             continue
