@@ -21,6 +21,7 @@ from ..app import app_icon
 from ..bridge import AppState
 from ..views.base import View
 from ..views.documents import DocumentView
+from ..views.editor import DeleteDialog, EditorView, MergeDialog
 from ..views.experts import ExpertsView
 from ..views.inspector import InspectorView
 from ..views.timeline import TimelineView
@@ -107,8 +108,10 @@ class MainWindow(QMainWindow):
         self.experts = ExpertsView(self.state)
         self.documents = DocumentView(self.state)
         self.inspector = InspectorView(self.state)
+        self.editor = EditorView(self.state)
         self.views: dict[str, View] = {"timeline": self.timeline, "experts": self.experts,
-                                       "document": self.documents, "inspector": self.inspector}
+                                       "document": self.documents, "inspector": self.inspector,
+                                       "editor": self.editor}
         self._add_optional_views()
 
         self.setCentralWidget(self.timeline)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self._dock("experts", Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.docks["experts"], self.docks["inspector"], Qt.Orientation.Vertical)
+        self._host_editor()
         if "search" in self.views:
             self._dock("search", Qt.DockWidgetArea.LeftDockWidgetArea)
             self.tabifyDockWidget(self.docks["experts"], self.docks["search"])
@@ -149,6 +153,9 @@ class MainWindow(QMainWindow):
         self.state.historyChanged.connect(self._on_history_changed)
         self.state.corpusChanged.connect(self._on_corpus_changed)
         self.state.undoStateChanged.connect(self._on_undo_state_changed)
+        self.state.itemFormRequested.connect(self.open_item_form)
+        self.history_panel = None  # Edit ▸ History, once opened
+        self.item_form = None  # the new-item form that is open
         self._on_undo_state_changed()
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         if use_settings:
@@ -255,6 +262,25 @@ class MainWindow(QMainWindow):
         for a in (self.act_undo, self.act_redo):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(a)
+        self.act_history = self._action("&History…", self.show_history, "Ctrl+Shift+H",
+                                        "List the edits made and go back or forward to any of them")
+        self.act_new = {kind: self._action(text, lambda _=False, k=kind: self.open_item_form({"kind": k}), None, tip)
+                        for kind, text, tip in (
+                            ("event", "New &Event…", "Create an event (select text in a document first to give "
+                                                     "its evidence)"),
+                            ("expert", "New &Voice…", "Create an expert or other voice"),
+                            ("entity", "New &Actor…", "Create an actor: a country, organisation, person, project…"),
+                            ("relationship", "New &Relationship…", "Create a relationship between two actors or "
+                                                                   "voices"),
+                            ("theme", "New &Theme…", "Create a theme"))}
+        self.act_edit_item = self._action("&Edit Selected Item", self.show_editor, "F2",
+                                          "Show the editor of the selected item")
+        self.act_delete = self._action("&Delete…", self.delete_selected, QKeySequence.StandardKey.Delete,
+                                       "Delete the selected item (what refers to it is listed first)")
+        self.act_merge = self._action("&Merge Into…", self.merge_selected, None,
+                                      "The selected item duplicates another: merge it into that one")
+        self.act_delete.setEnabled(False)
+        self.act_merge.setEnabled(False)
         self.act_find = self._action("&Find…", self.show_search, QKeySequence.StandardKey.Find,
                                      "Search the documents and every item")
         self.act_find_next = self._action("Find &Next", lambda: self._search_step(1), QKeySequence.StandardKey.FindNext,
@@ -278,7 +304,9 @@ class MainWindow(QMainWindow):
                   self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Edit")
-        for a in (self.act_undo, self.act_redo, None, self.act_find, self.act_find_next, self.act_find_prev):
+        for a in (self.act_undo, self.act_redo, self.act_history, None, *self.act_new.values(), None,
+                  self.act_edit_item, self.act_delete, self.act_merge, None,
+                  self.act_find, self.act_find_next, self.act_find_prev):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&Go")
         for a in (self.act_back, self.act_forward, self.act_clear):
@@ -691,6 +719,62 @@ class MainWindow(QMainWindow):
         self.about_box = dialog
         dialog.show()
 
+    # -- editing ---------------------------------------------------------------------------------------
+    def open_item_form(self, request: dict):
+        """The form of a new item (``state.itemFormRequested``, Edit ▸ New…), pre-filled from the request;
+        nothing is created until it is accepted. Returns the form (None without a corpus)."""
+        from .forms import open_item_form
+
+        if self.item_form is not None:  # one form at a time: the new request replaces an untouched one
+            self.item_form.reject()
+        self.item_form = open_item_form(self.state, request, self)
+        if self.item_form is not None:
+            self.item_form.accepted.connect(self._on_item_created)
+            self.item_form.finished.connect(lambda _r=0: setattr(self, "item_form", None))
+        return self.item_form
+
+    def _on_item_created(self) -> None:
+        form = self.item_form
+        if form is not None and form.new_id and self.state.corpus.is_unsupported(form.new_id):
+            self.show_editor()  # it asks for evidence there
+        if form is not None and form.new_id:
+            self.statusBar().showMessage(f"Created {form.new_id}", 8000)
+
+    def _host_editor(self) -> None:
+        """The editor is the second tab of the inspector's dock (Inspector | Editor)."""
+        from PySide6.QtWidgets import QTabWidget
+
+        tabs = QTabWidget()
+        tabs.setObjectName("inspectorTabs")
+        tabs.setDocumentMode(True)
+        tabs.addTab(self.inspector, "Inspector")
+        tabs.addTab(self.editor, "Editor")
+        self.inspector_tabs = tabs
+        self.docks["inspector"].setWidget(tabs)
+
+    def show_editor(self) -> None:
+        dock = self.docks["inspector"]
+        dock.show()
+        dock.raise_()
+        self.inspector_tabs.setCurrentWidget(self.editor)
+
+    def show_history(self):
+        from .history_panel import show_history
+
+        self.history_panel = show_history(self.state, self, self.history_panel)
+        return self.history_panel
+
+    def delete_selected(self):
+        if self.state.item() is not None:
+            return DeleteDialog.run(self.state, self.state.selection, self)
+        return None
+
+    def merge_selected(self):
+        item = self.state.item()
+        if item is not None and item.item_kind not in ("document", "passage"):
+            return MergeDialog.run(self.state, item.id, self)
+        return None
+
     # -- selection -------------------------------------------------------------------------------------
     def _on_selection_changed(self, item_id) -> None:
         item = self.state.item()
@@ -702,6 +786,8 @@ class MainWindow(QMainWindow):
             self.selection_label.setText(f"{KIND_LABELS.get(item.item_kind, item.item_kind)}: {item.label}")
         if self.corpus_path is not None and self.use_settings:
             QSettings().setValue(self._selection_key(), item_id or "")
+        self.act_delete.setEnabled(item is not None)
+        self.act_merge.setEnabled(item is not None and item.item_kind not in ("document", "passage"))
 
     def _on_undo_state_changed(self) -> None:
         stack = self.state.workspace.stack
@@ -709,7 +795,7 @@ class MainWindow(QMainWindow):
         for action, can, label, verb in ((self.act_undo, stack.can_undo(), stack.undo_label(), "&Undo"),
                                          (self.act_redo, stack.can_redo(), stack.redo_label(), "&Redo")):
             action.setEnabled(can)
-            action.setText(f"{verb} {label}" if can and label else verb)
+            action.setText(f"{verb} {label.replace('&', '&&')}" if can and label else verb)
         self.setWindowModified(self.state.workspace.modified)
         if self.state.workspace.journal_error:  # edits still apply; say once that a crash could lose them
             self.statusBar().showMessage(self.state.workspace.journal_error[0].upper()
