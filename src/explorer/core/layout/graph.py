@@ -12,6 +12,7 @@
 - following edits (``layout_for``): given the positions of the nodes before an edit, nodes that still
   exist keep them, new nodes go next to their neighbours (or, unconnected, below the picture), so a small
   edit does not reshuffle the whole graph (``touches_graph`` tells whether a ChangeSet changes it);
+- how an edge is named on its own (``edge_caption``: "A — kind → B");
 - the fit of a set of points with labels to a canvas (``fit_rect``), segment tests on plain numbers
   (``segments_hit``, ``segment_distance``) and a spatial index of points and segments (``SpatialGrid``).
 
@@ -42,6 +43,19 @@ GRAPH_ITEM_KINDS = frozenset({"entity", "expert", "relationship"})
 def kind_label(kind: str) -> str:
     """A node kind for people ("Expert / voice" for experts; unknown kinds as they are)."""
     return NODE_KIND_LABELS.get(kind, kind)
+
+
+def edge_caption(source: str, kind: str, target: str) -> str:
+    """How a relationship is named on its own (a caption, the inspector's heading): "A — kind → B"."""
+    return f"{source} — {kind} → {target}"
+
+
+def relationship_caption(index, rel_id: str) -> str:
+    """``edge_caption`` of a relationship of the index, its ends by label (by id when unknown)."""
+    rel = index.items[rel_id]
+    ends = [index.items.get(end) for end in (rel.source, rel.target)]
+    source, target = (item.label if item is not None else end for item, end in zip(ends, (rel.source, rel.target)))
+    return edge_caption(source, rel.kind, target)
 
 
 # -- the graph model ------------------------------------------------------------------------------------

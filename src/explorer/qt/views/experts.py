@@ -7,7 +7,9 @@
   right, then affiliation · role, muted;
 - selecting a row selects the expert in the state; an expert selected elsewhere selects its row;
 - another kind of selection marks the experts linked to it (a bar and tint in the selection's kind
-  colour) and the card lists them.
+  colour) and the card lists them;
+- the list never shows a row cut by its edge (``WholeRowsList``), and an empty list says why (no voices
+  yet, none matching the filter box, all hidden by the filters) and what to do.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSplit
 from ...core.index import fold
 from ..bridge import AppState
 from .base import View
+from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import (INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, item_link,
                     kind_color, ui_font)
 
@@ -133,6 +136,11 @@ class ExpertFilterProxy(QSortFilterProxyModel):
         else:
             self.invalidateFilter()
 
+    def without_query_count(self) -> int:
+        """How many rows the filters alone let show (the query aside)."""
+        model = self.sourceModel()
+        return sum(1 for r in range(model.rowCount()) if self.visible(model.index(r, 0).data(ID_ROLE)))
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         index = self.sourceModel().index(source_row, 0, source_parent)
         if not self.visible(index.data(ID_ROLE)):
@@ -214,6 +222,38 @@ class ExpertDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class WholeRowsList(QListView):
+    """A list that never shows a row cut by its bottom edge: when its rows do not all fit, the viewport is
+    as tall as the whole rows that fit (the pixels left over stay blank below it), and it scrolls a row
+    at a time, so that the top row is never cut either."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerItem)
+        self._bottom = 0
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+            signal.connect(self.fit_rows)
+
+    def fit_rows(self, *_args) -> None:
+        model = self.model()
+        n = model.rowCount() if model is not None else 0
+        row_h = self.sizeHintForRow(0) if n else 0
+        height = self.contentsRect().height()
+        bottom = 0
+        if row_h > 0 and n * row_h > height:
+            bottom = height % row_h
+        if bottom != self._bottom:
+            self._bottom = bottom
+            self.setViewportMargins(0, 0, 0, bottom)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.fit_rows()
+
+
 CARD_CSS = f"""
 body {{ color: {TEXT_COLOR}; }}
 a {{ color: {LINK_COLOR}; text-decoration: none; }}
@@ -278,7 +318,7 @@ class ExpertsView(View):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
-        self.list_view = QListView(self.splitter)
+        self.list_view = WholeRowsList(self.splitter)
         self.list_view.setObjectName("expertList")
         self.list_view.setModel(self.proxy)
         self.list_view.setItemDelegate(ExpertDelegate(self.list_view))
@@ -290,6 +330,7 @@ class ExpertsView(View):
         self.list_view.setFrameShape(QListView.Shape.NoFrame)
         self.list_view.setStyleSheet("QListView { border-top: 1px solid #e2e2e2; border-bottom: 1px solid #e2e2e2; }")
         self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
+        self.empty = EmptyState(self.list_view.viewport())
 
         self.card = QTextBrowser(self.splitter)
         self.card.setObjectName("expertCard")
@@ -387,6 +428,26 @@ class ExpertsView(View):
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(f"{shown} of {total}" if shown != total else f"{total} voices")
+        self._update_empty_state(shown, total)
+
+    def _update_empty_state(self, shown: int, total: int) -> None:
+        """What is missing when the list is empty, and what fills it."""
+        query = self.filter_edit.text().strip()
+        if self.state.corpus is None:
+            self.empty.show_message("No corpus is open", CORPUS_FORMAT_HINT)
+        elif not total:
+            self.empty.show_message(
+                "No experts or voices yet",
+                "Select text in a document and choose New Voice from Selection: the name (and a name in "
+                "its own script) found there fill its form.\n" + CORPUS_FORMAT_HINT)
+        elif shown:
+            self.empty.clear()
+        elif query and self.proxy.without_query_count() > 0:
+            self.empty.show_message(f"No voice matches “{query}”",
+                                    "The filter looks in names, names in their own script, affiliations and "
+                                    "roles. Clear the filter box to see every voice.")
+        else:
+            self.empty.show_message("Every voice is hidden by the filters", "Clear the filters to see them again.")
 
     # -- view -> state ------------------------------------------------------------------------------
     def _on_filter_text_changed(self, text: str) -> None:
@@ -414,6 +475,8 @@ class ExpertsView(View):
         if index is None:
             return '<p class="hint">No corpus loaded.</p>'
         if item is None:
+            if not self.model.rowCount():
+                return ""  # the list's empty state says what is missing
             return ('<p class="hint">Select an expert to see their affiliation, biography, what they argue '
                     'and where they are quoted.</p>')
         if item.item_kind != "expert":

@@ -4,13 +4,22 @@
   labels have a constant size on screen (drawn in viewport pixels), positions are in layout units;
 - node shape and colour by kind (legend under the graph); node size grows modestly with degree;
 - labels are placed greedily (selected, then emphasised, then the hubs, then by degree) right next to
-  their own node: right, left, above or below it, whole or elided, the cheapest free spot winning
-  (shortening the text, crossing edges and taking another node's spot cost); a label never overlaps
-  another label or a node (only the selection or a hub with no free spot may cover a node rather than go
-  unlabelled) and is left out otherwise (hovering the node shows its name): zooming in spreads the nodes
-  and more labels fit; nodes in the layout's columns are labelled on the right only; an edge's kind is
-  its tooltip, and its label at the midpoint once zoomed in (or when the edge is emphasised) and long
-  enough on screen;
+  their own node: right, left, above or below it, whole (up to LABEL_WHOLE_MAX) or elided, the cheapest
+  free spot winning (shortening the text costs more than crossing an edge or two or moving to another side:
+  a name is shortened only where it would collide or leave the plot); a label never overlaps another label
+  or a node (only the selection or a hub with no free spot may cover a node rather than go unlabelled),
+  never leaves the plot, and is left out otherwise (hovering the node or a shortened label shows the whole
+  name): zooming in spreads the nodes and more labels fit; nodes in the layout's columns are labelled on
+  the right only;
+- an edge is named by its two ends ("A — kind → B": its tooltip, the export caption when selected); its
+  kind is its label at the midpoint (or along it) once zoomed in, when the edge is emphasised (the
+  selection's edges; the selected edge always) and long enough on screen, and while the pointer is on the
+  edge or one of its ends (up to HOVER_EDGE_LABELS, where they find room, drawn over the kept frame);
+- a drag from a node with Shift held, or any drag from a node in link mode (the toolbar's Link), draws a
+  rubber band and, dropped on another node, asks for a new relationship's form
+  (``state.request_item_form("relationship", source=, target=)``): the graph creates nothing itself;
+- empty states (``EmptyState``): no corpus, no actors or voices, all filtered out, no relationship (a strip
+  across the top), each with the action that fills it;
 - the graph model (which nodes and edges a corpus makes) and the layout (``compute_layout``: components
   in blocks packed in rows, chains and isolated nodes in columns below) are Qt-free, in
   ``explorer.core.layout.graph``. The view picks the number of columns (and stretches the layout) to
@@ -78,6 +87,7 @@ from ...core.layout.graph import (
     SpatialGrid,
     compute_layout,
     fit_rect,
+    relationship_caption,
     graph_model,
     kind_label,
     segment_distance,
@@ -85,6 +95,7 @@ from ...core.layout.graph import (
 )
 from ..bridge import AppState
 from .base import View
+from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import (
     BACKGROUND,
     KIND_COLORS,
@@ -114,7 +125,9 @@ EDGE_COLOR = "#8d8d8d"
 AFFILIATION_COLOR = "#7fa7cc"
 EMPHASIS_EDGE_COLOR = "#3a3a3a"
 DIM_ALPHA = 45
-LABEL_MAX_WIDTH = 170.0
+LABEL_MAX_WIDTH = 170.0  # a label's first shortening: what the fit and the frames plan for
+LABEL_WHOLE_MAX = 520.0  # a name is shown whole up to this wide (where it has the room), shortened past it
+HOVER_EDGE_LABELS = 12  # the most relationships of a hovered node whose kinds are shown
 HIT_NODE_PX = 4.0  # extra tolerance around a node's radius
 HIT_EDGE_PX = 5.0
 
@@ -335,6 +348,10 @@ class _GraphItem(pg.GraphicsObject):
         self._br: QRectF | None = None
         self._drag: tuple[str, QPointF] | None = None
         self._drag_from: tuple[float, float] = (0.0, 0.0)
+        self._link: tuple[str, QPointF] | None = None  # a link drag: its source node, the pointer (layout units)
+        self._link_target: str | None = None  # the node under the pointer of a link drag
+        self._hover_labels: tuple[tuple, list[_Placed]] | None = None  # (hover, labels' key), its edge labels
+        self.press_modifiers = Qt.KeyboardModifier.NoModifier  # of the last button press on the viewport
         self._hover: str | None = None
         self._labels_key = None
         self._labels: list[_Placed] = []
@@ -485,6 +502,10 @@ class _GraphItem(pg.GraphicsObject):
         self._draw_edges(p, sc, self._hover)
         self._draw_nodes(p, sc, self._hover)
         self._draw_labels(p, self.labels(tr))
+        if self._hover is not None:  # as on screen (a grab of the widget draws directly)
+            self._draw_labels(p, self.hover_edge_labels(tr))
+        if self._link is not None:
+            self._draw_link_band(p, tr)
 
     def _on_screen(self, p: QPainter, dev: QTransform) -> bool:
         """Whether this paint goes to the window on screen, one viewport pixel to one pixel (exports draw
@@ -549,6 +570,11 @@ class _GraphItem(pg.GraphicsObject):
         self._blit(p, f, f.top, shift, size)
         if hover is not None:
             self._draw_hover_node(p, tr, hover)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            self._draw_labels(p, self.hover_edge_labels(tr))
+        if self._link is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_link_band(p, tr)
 
     @staticmethod
     def _blit(p: QPainter, f: _Frame, image: QImage, shift: tuple[float, float], size: tuple[int, int]) -> None:
@@ -899,10 +925,10 @@ class _GraphItem(pg.GraphicsObject):
 
     def _draw_labels(self, p: QPainter, labels: list[_Placed]) -> None:
         for lab in labels:
-            if lab.edge:
+            if lab.edge:  # the selected edge's kind in the selection's colour
                 p.setFont(self._font_edge)
                 bg = QColor(255, 255, 255, 215)
-                fg = QColor("#4a4a4a")
+                fg = QColor(SELECTION_COLOR if lab.bold else "#4a4a4a")
             else:
                 p.setFont(self._font_bold if lab.bold else self._font)
                 bg = QColor(255, 255, 255, 205 if not lab.dim else 150)
@@ -985,6 +1011,102 @@ class _GraphItem(pg.GraphicsObject):
             p.drawPolygon(QPolygonF([QPointF(x, y - s), QPointF(x + s, y), QPointF(x, y + s),
                                      QPointF(x - s, y)]))
 
+    def hover_edge_labels(self, tr: QTransform | None = None) -> list[_Placed]:
+        """The kinds of the hovered edge, or of the hovered node's relationships (up to
+        HOVER_EDGE_LABELS), at their midpoints: drawn over the frame while the pointer is there, for those
+        the label placement left unlabelled."""
+        hover = self._hover
+        tr = tr or self.screen_transform()
+        if hover is None or tr is None or self._link is not None or not self.view.has_nodes():
+            return []
+        self.labels(tr)  # the placed labels' boxes, for this transform
+        key = (hover, self._labels_key)
+        if self._hover_labels is not None and self._hover_labels[0] == key:
+            return self._hover_labels[1]
+        out = self._place_hover_edge_labels(tr, hover)
+        self._hover_labels = (key, out)
+        return out
+
+    def _place_hover_edge_labels(self, tr: QTransform, hover: str) -> list[_Placed]:
+        v = self.view
+        lay = v.layout_data()
+        if hover in lay.index:
+            ks = [k for k in lay.incident(hover).tolist() if not lay.affiliation[k]]
+        else:
+            k = v.edge_index(hover)
+            ks = [] if k is None or lay.affiliation[k] else [k]
+        shown = {lab.item_id for lab in self.labels(tr) if lab.edge}
+        ks = sorted((k for k in ks if lay.edges[k].id not in shown), key=lambda k: lay.edges[k].id)
+        boxes = self._label_boxes
+        inv, _ok = tr.inverted()
+        scale = min(abs(tr.m11()), abs(tr.m22())) or 1e-12
+        fm = self._fm_edge
+        out: list[_Placed] = []
+
+        def free(rect: QRectF) -> bool:
+            """Clear of the labels placed, the other hover labels and the nodes (the few the index finds)."""
+            if len(boxes) and bool(((boxes[:, 0] < rect.right()) & (boxes[:, 2] > rect.left())
+                                    & (boxes[:, 1] < rect.bottom()) & (boxes[:, 3] > rect.top())).any()):
+                return False
+            if any(rect.intersects(o.rect) for o in out):
+                return False
+            c = inv.map(rect.center())
+            reach = (math.hypot(rect.width(), rect.height()) / 2 + 14) / scale
+            for i in lay.grid.points_near(c.x(), c.y(), reach).tolist():
+                pt = tr.map(QPointF(float(lay.pos[i, 0]), float(lay.pos[i, 1])))
+                hw, hh = float(lay.half[i, 0]) + 1, float(lay.half[i, 1]) + 1
+                if rect.intersects(QRectF(pt.x() - hw, pt.y() - hh, 2 * hw, 2 * hh)):
+                    return False
+            return True
+
+        for k in ks[:HOVER_EDGE_LABELS]:
+            e = lay.edges[k]
+            s_, t_, ctrl = v.edge_shape(tr, k)
+            text = fm.elidedText(e.text, Qt.TextElideMode.ElideRight, 150)
+            w, h = fm.horizontalAdvance(text) + 6, fm.height()
+            for t in (0.5, 0.38, 0.62, 0.28, 0.72):  # the middle of the edge, else along it
+                if ctrl is None:
+                    mid = s_ + (t_ - s_) * t
+                else:
+                    mid = s_ * (1 - t) ** 2 + ctrl * (2 * t * (1 - t)) + t_ * t ** 2
+                rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+                if free(rect):
+                    out.append(_Placed(rect, text, e.id, False, False, edge=True))
+                    break
+        return out
+
+    def linking(self) -> tuple[str, str | None] | None:
+        """A link drag in progress: its source node and the node under the pointer (None over none)."""
+        return (self._link[0], self._link_target) if self._link is not None else None
+
+    def _draw_link_band(self, p: QPainter, tr: QTransform) -> None:
+        """The rubber band of a link drag: a dashed arrow from the source node to the pointer (or to the
+        node under it, outlined)."""
+        v = self.view
+        src, pointer = self._link
+        if src not in v._pos:
+            return
+        a = tr.map(QPointF(*v.position(src)))
+        target = self._link_target
+        b = tr.map(QPointF(*v.position(target))) if target is not None else tr.map(pointer)
+        pen = QPen(QColor(SELECTION_COLOR), 2.0, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawLine(QLineF(a, b))
+        head = _arrowhead((a, b), v.node_radius(target) if target is not None else 0.0, 9.0)
+        if head is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(SELECTION_COLOR))
+            p.drawPolygon(head)
+        for node in (src, target):
+            if node is not None:
+                p.setPen(self._pen(SELECTION_COLOR, 2.5))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                pt = tr.map(QPointF(*v.position(node)))
+                r = v.node_radius(node) + 4
+                p.drawEllipse(pt, r, r)
+
     # -- labels ------------------------------------------------------------------------------------
     def labels(self, tr: QTransform | None = None) -> list[_Placed]:
         """Greedy label placement in viewport pixels, cached per transform and content."""
@@ -1017,18 +1139,21 @@ class _GraphItem(pg.GraphicsObject):
         return math.ceil(fm.capHeight() + fm.descent() + 2.5)
 
     def _label_texts(self, full: str, bold: bool, in_grid: bool) -> list[tuple[str, float, float]]:
-        """A label's candidate texts, whole then shorter (elided), with their widths and costs."""
+        """A label's candidate texts, whole (up to LABEL_WHOLE_MAX) then shorter (elided), with their widths
+        and costs: a name is shortened only where its whole text would collide or leave the plot."""
         key = (full, bold, in_grid)
         texts = self._texts.get(key)
         if texts is None:
             fm = self._fm_bold if bold else self._fm
             texts = []
-            steps = (1e6,) if bold else ((LABEL_MAX_WIDTH, 150.0, 130.0, 110.0, 90.0, 70.0) if in_grid
-                                         else (LABEL_MAX_WIDTH, 130.0, 95.0))
+            steps = (1e6,) if bold else ((LABEL_WHOLE_MAX, LABEL_MAX_WIDTH, 150.0, 130.0, 110.0, 90.0, 70.0)
+                                         if in_grid else (LABEL_WHOLE_MAX, LABEL_MAX_WIDTH, 130.0, 95.0))
             for level, max_w in enumerate(steps):
                 t = full if bold else fm.elidedText(full, Qt.TextElideMode.ElideRight, max_w)
                 if (len(t) >= 5 or t == full) and all(t != s for s, _, _ in texts):
-                    texts.append((t, fm.horizontalAdvance(t) + 6, 2.5 * level if not in_grid else 0.8 * level))
+                    # shortening costs more than crossing an edge or two, or moving to another side
+                    cost = 0.0 if level == 0 else (4.0 + 2.0 * level if not in_grid else 3.0 + 0.8 * level)
+                    texts.append((t, fm.horizontalAdvance(t) + 6, cost))
             self._texts[key] = texts
         return texts
 
@@ -1110,7 +1235,7 @@ class _GraphItem(pg.GraphicsObject):
 
         # where each node's label would like to go (right of it, whole): covering another node's spot costs
         lh = self._label_height(self._fm)
-        want_w = np.minimum(lay.label_width + 6, LABEL_MAX_WIDTH)
+        want_w = np.minimum(lay.label_width + 6, LABEL_WHOLE_MAX)
         wx0, wx1 = xs + half[:, 0] + 1, xs + half[:, 0] + 1 + want_w
         wy0, wy1 = ys - lh / 2, ys + lh / 2
         waiting = np.ones(len(ids), dtype=bool)
@@ -1152,10 +1277,16 @@ class _GraphItem(pg.GraphicsObject):
             hw, hh = float(half[i, 0]), float(half[i, 1])
             h = self._label_height(fm)
             in_grid = n in v.grid_nodes
-            # the whole label (elided past LABEL_MAX_WIDTH), then shorter ones; beside the node (right, then
+            # the whole label (elided past LABEL_WHOLE_MAX), then shorter ones; beside the node (right, then
             # left), above or below it. Nodes in the grid of isolated nodes and chains: right only, shortened
             # as far as needed. The cheapest free spot wins: shortening and crossing edges cost.
             texts = self._label_texts(full, bold, in_grid)
+            room = area.right() - (x + hw + 1)  # a name running past the plot's right edge: as much as fits
+            if not bold and texts[0][1] > room > 60:
+                fitted = fm.elidedText(full, Qt.TextElideMode.ElideRight, room - 6)
+                fitted_w = fm.horizontalAdvance(fitted) + 6
+                if len(fitted) >= 5 and fitted_w > min(w for _t, w, _c in texts) and fitted_w <= room:
+                    texts = [*texts, (fitted, fitted_w, 3.5 if in_grid else 5.5)]
             best: tuple[float, str, QRectF] | None = None
 
             def spots_for(w: float) -> list[tuple[float, QRectF]]:
@@ -1212,15 +1343,29 @@ class _GraphItem(pg.GraphicsObject):
             radius = lay.radius
             for k in labelled:
                 e = edges[k]
-                mid = sc.mid(k)
+                selected = e.id == sel
                 length = math.hypot(float(sc.tx[k] - sc.lx[k]), float(sc.ty[k] - sc.ly[k]))
                 text = fm.elidedText(e.text, Qt.TextElideMode.ElideRight, 150)
                 w, h = fm.horizontalAdvance(text) + 6, fm.height()
-                if length < w + float(radius[lay.src[k]]) + float(radius[lay.tgt[k]]) + 8:
+                if not selected and length < w + float(radius[lay.src[k]]) + float(radius[lay.tgt[k]]) + 8:
                     continue
-                rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
-                if free(rect, None):
-                    placed.append(_Placed(rect, text, e.id, False, False, edge=True))
+                # the middle of the edge, else a little either side of it; the selected edge is labelled
+                # in the middle even where that covers something
+                path = sc.path(k) if lay.curved[k] else None
+                spots = []
+                for t in (0.5, 0.38, 0.62, 0.28, 0.72):
+                    if path is not None:
+                        pt = path.pointAtPercent(t)
+                        x, y = pt.x(), pt.y()
+                    else:
+                        x = float(sc.sx[k] + t * (sc.tx[k] - sc.sx[k]))
+                        y = float(sc.sy[k] + t * (sc.ty[k] - sc.sy[k]))
+                    spots.append(QRectF(x - w / 2, y - h / 2, w, h))
+                rect = next((r for r in spots if free(r, None)), None)
+                if rect is None and selected and area.contains(spots[0]):
+                    rect = spots[0]
+                if rect is not None:
+                    placed.append(_Placed(rect, text, e.id, False, selected, edge=True))
                     rects.add(rect)
         return placed
 
@@ -1300,9 +1445,17 @@ class _GraphItem(pg.GraphicsObject):
             if hit is None:
                 ev.ignore()
                 return
-            x, y = self.view.position(hit)
-            self._drag = (hit, QPointF(x, y) - ev.buttonDownPos())
-            self._drag_from = (x, y)
+            shift = (ev.modifiers() | self.press_modifiers) & Qt.KeyboardModifier.ShiftModifier
+            if self.view.link_mode() or shift:  # a link from this node to the one the drag ends on
+                self._link, self._link_target = (hit, ev.pos()), None
+            else:
+                x, y = self.view.position(hit)
+                self._drag = (hit, QPointF(x, y) - ev.buttonDownPos())
+                self._drag_from = (x, y)
+        if self._link is not None:
+            ev.accept()
+            self._link_drag(ev)
+            return
         if self._drag is None:
             ev.ignore()
             return
@@ -1318,6 +1471,19 @@ class _GraphItem(pg.GraphicsObject):
             self.sigNodeMoved.emit(nid)
             self.update()
 
+    def _link_drag(self, ev) -> None:
+        src = self._link[0]
+        pt = self._to_screen(ev.pos())
+        target = self.view.hit_test(pt, nodes_only=True) if pt is not None else None
+        self._link_target = target if target != src else None
+        self._link = (src, ev.pos())
+        if ev.isFinish():
+            target = self._link_target
+            self._link, self._link_target = None, None
+            if target is not None:
+                self.view.request_link(src, target)
+        self.update()
+
     def hoverEvent(self, ev) -> None:
         if ev.isExit():
             hit = None
@@ -1329,7 +1495,9 @@ class _GraphItem(pg.GraphicsObject):
         if hit != self._hover:
             self._hover = hit
             self.setToolTip(self.view.tooltip(hit) if hit else "")
-            if hit:
+            if hit and self.view.link_mode() and hit in self.view.layout_data().index:
+                self.setCursor(Qt.CursorShape.CrossCursor)
+            elif hit:
                 self.setCursor(Qt.CursorShape.PointingHandCursor)
             else:
                 self.unsetCursor()
@@ -1558,6 +1726,13 @@ class GraphView(View):
         self.time_check.toggled.connect(self._on_time_toggle)
         hl.addWidget(self.time_check)
         hl.addStretch(1)
+        self.link_button = QToolButton()
+        self.link_button.setText("Link")
+        self.link_button.setCheckable(True)
+        self.link_button.setToolTip("Link mode: drag from one node to another to propose a relationship "
+                                    "between them (or hold Shift while dragging). Click again to leave it.")
+        self.link_button.toggled.connect(self._on_link_mode)
+        hl.addWidget(self.link_button)
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Zoom to show the whole graph (or double-click the background)")
@@ -1592,6 +1767,7 @@ class GraphView(View):
         self.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.vb.sigRangeChanged.connect(self._on_range_changed)
         bl.addWidget(self.canvas, 1)
+        self.empty = EmptyState(self.canvas)
         self.legend = _Legend()
         bl.addWidget(self.legend)
         self.status_label = QLabel()
@@ -1759,9 +1935,49 @@ class GraphView(View):
             parts.append(f"{hidden_nodes} hidden by filters")
         if self._emphasis is not None and not self._emphasis[0] and not self._emphasis[1]:
             parts.append("nothing here is linked to the selection")
+        if self.link_mode():
+            parts.insert(0, "Link mode: drag from one node to another to propose a relationship")
         self.status_label.setText(" · ".join(parts))
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        """What is missing, and what fills it: no corpus, no actors or voices, all of them filtered out, or
+        no relationship (a strip across the top: the nodes stay in view)."""
+        for button in (self.link_button, self.fit_button, self.reset_button):
+            button.setEnabled(bool(self._visible_nodes))
+        if self.state.corpus is None:
+            self.empty.show_message("No corpus is open", "Open a corpus folder to see its actors, voices and "
+                                    "their relationships here.\n" + CORPUS_FORMAT_HINT)
+        elif not self._nodes:
+            self.empty.show_message(
+                "No actors or voices yet",
+                "Select text in a document and choose New Actor from Selection or New Voice from Selection: "
+                "each becomes a node here, and New Relationship from Selection links two of them.\n"
+                + CORPUS_FORMAT_HINT)
+        elif not self._visible_nodes:
+            self.empty.show_message("Every actor and voice is hidden by the filters",
+                                    "Clear the filters to see them again.")
+        elif not any(not e.affiliation for e in self._edges):
+            self.empty.show_message(
+                "No relationships yet",
+                "Hold Shift and drag from one node to another (or turn on Link) to propose one, or select "
+                "text in a document and choose New Relationship from Selection.", banner=True)
+        else:
+            self.empty.clear()
 
     # -- view -> state -------------------------------------------------------------------------------
+    def link_mode(self) -> bool:
+        """Whether a drag from a node proposes a relationship (the toolbar's Link) rather than moving it."""
+        return self.link_button.isChecked()
+
+    def _on_link_mode(self, on: bool) -> None:
+        self._update_status()
+
+    def request_link(self, source: str, target: str) -> None:
+        """A link drag ended on another node: ask for the form of a new relationship between the two (the
+        graph creates nothing itself)."""
+        self.state.request_item_form("relationship", source=source, target=target)
+
     def _on_item_clicked(self, item_id: str) -> None:
         item_id = item_id.removeprefix(AFFILIATION_PREFIX)
         self.state.select(item_id)
@@ -1781,6 +1997,8 @@ class GraphView(View):
         elif not self._closed and obj is self.canvas.viewport():
             if ev.type() == QEvent.Type.Wheel:
                 self.item.wheel_zoom()  # until the wheel rests, frames are scaled, not drawn afresh
+            elif ev.type() == QEvent.Type.MouseButtonPress:
+                self.item.press_modifiers = ev.modifiers()  # a Shift-drag from a node proposes a link
             elif ev.type() == QEvent.Type.MouseButtonRelease:
                 self.item.update()  # a pan drawn from a kept frame ends: draw the picture afresh
         return super().eventFilter(obj, ev)
@@ -1898,7 +2116,7 @@ class GraphView(View):
             self.label_width(self._nodes[0])  # measures every label, once per corpus
         widths = self._label_widths or {}
         return np.array([self.node_radius(n) + 6 + min(widths.get(n, 0.0) + 6,
-                                                      LABEL_MAX_WIDTH if n in self.grid_nodes else 60.0)
+                                                      LABEL_WHOLE_MAX if n in self.grid_nodes else 60.0)
                          for n in ids], dtype=float).reshape(-1)
 
     def _label_cap(self, pos: dict[str, tuple[float, float]], ids) -> np.ndarray:
@@ -1994,7 +2212,7 @@ class GraphView(View):
             if e.summary:
                 text += f"<br>{esc(e.summary)}"
             return text + "<br><i>Affiliation (click selects the expert)</i>"
-        text = f"<b>{esc(src)}</b> <i>{esc(e.text)}</i> <b>{esc(tgt)}</b>"
+        text = f"<b>{esc(src)}</b> — <i>{esc(e.text)}</i> → <b>{esc(tgt)}</b>"
         if e.period:
             text += f"<br>{esc(e.period)}"
         if e.summary:
@@ -2192,7 +2410,10 @@ class GraphView(View):
         parts = [self.title]
         item = self.state.item()
         if item is not None:
-            parts.append(f"selected: {item.label}")
+            label = item.label
+            if item.item_kind == "relationship" and self.state.index is not None:
+                label = relationship_caption(self.state.index, item.id)
+            parts.append(f"selected: {label}")
         if self.time_check.isChecked():
             t0, t1 = self.state.time_window
             parts.append(f"relationships active {_year_text(t0, t1 - t0)} – {_year_text(t1 - 1, t1 - t0)}")

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from ...core.index.queries import GROUP_KINDS, MAX_ENTRIES, MAX_PASSAGES, expert_positions, label_of, \
     link_groups, relationship_label
+from ...core.layout.graph import relationship_caption
 from ...core.layout.text import excerpt, quote_context
 from ..bridge import AppState
 from .base import View
+from .widgets import CORPUS_FORMAT_HINT
 from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc,
                     item_link, ui_font)
 
@@ -113,9 +115,17 @@ class InspectorView(View):
         index = self.state.index
         item = self.state.item()
         if index is None:
-            return '<p class="hint">No corpus loaded.</p>'
+            return self._empty("No corpus is open", "Open a corpus folder to inspect its items here. "
+                               + CORPUS_FORMAT_HINT)
         if item is None:
-            return f'<p class="hint">{esc(self.HINT)}</p>'
+            corpus = self.state.corpus
+            if corpus is not None and not (corpus.events or corpus.experts or corpus.entities
+                                           or corpus.relationships):
+                return self._empty("Nothing to inspect yet",
+                                   "This corpus has no events, voices, actors or relationships. Select text in a "
+                                   "document and choose New Event, New Voice or New Actor from Selection; "
+                                   "the item you make is shown here. " + CORPUS_FORMAT_HINT)
+            return self._empty("Nothing selected", self.HINT)
         kind = item.item_kind
         out: list[str] = []
         subtype = {"entity": getattr(item, "kind", ""), "expert": getattr(item, "voice", "")}.get(kind, "")
@@ -125,6 +135,8 @@ class InspectorView(View):
         if kind == "passage":
             out.append(f'<p style="font-size:11pt; font-weight:bold; margin:4px 0 4px 0;">'
                        f"“{esc(_excerpt(item.quote, 90))}”</p>")
+        elif kind == "relationship":  # named by its two ends: "A — kind → B"
+            out.append(f"<h2>{esc(relationship_caption(index, item.id))}</h2>")
         else:
             out.append(f"<h2>{title}</h2>")
         out.append(self._fields(item))
@@ -255,6 +267,12 @@ class InspectorView(View):
             if group.more:
                 out.append(f'<p class="entry small">and {group.more} more</p>')
         return out
+
+    @staticmethod
+    def _empty(title: str, body: str) -> str:
+        """An empty state: what is missing, and the action that fills it."""
+        return (f'<p style="font-size:11pt; font-weight:bold; color:{TEXT_COLOR}; margin-top:8px;">{esc(title)}</p>'
+                f'<p class="hint">{esc(body)}</p>')
 
     # -- for tests and export -----------------------------------------------------------------------
     def link_targets(self) -> list[str]:

@@ -5,7 +5,8 @@
 - results are grouped: Events, Experts, Actors, Relationships, Themes, Documents (matches in the text),
   each group with its count; a row shows the label and a snippet with the match marked;
 - Enter, a click or ``step(±1)`` (Find Next / Previous) activates a result: items are selected, a
-  match in a document selects the document and asks the state to reveal the range.
+  match in a document selects the document and asks the state to reveal the range;
+- with nothing to search (no corpus, an empty one) or no result, the results area says so and what to do.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...core.index import SearchHit, fold
 from ..bridge import AppState
 from .base import View
+from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import KIND_COLORS, MUTED_TEXT, TEXT_COLOR, ui_font
 
 #: the groups, in display order: (hit kind, title)
@@ -194,6 +196,7 @@ class SearchView(View):
         self.tree.itemActivated.connect(self._on_item_activated)
         self.tree.itemClicked.connect(self._on_item_activated)
         layout.addWidget(self.tree, 1)
+        self.empty = EmptyState(self.tree.viewport())
 
         self.listen(state.corpusChanged, self._on_corpus_changed)
         self.listen(state.corpusEdited, self._on_corpus_edited)
@@ -284,6 +287,25 @@ class SearchView(View):
             self.count_label.setText(f"The first {n} results for “{q}” — type more to narrow it down.")
         else:
             self.count_label.setText(f"{n} result{'s' if n != 1 else ''} for “{q}”.")
+        self._update_empty_state(q, n)
+
+    def _update_empty_state(self, q: str, n: int) -> None:
+        """What is missing when there is nothing to list, and what to do about it."""
+        corpus = self.state.corpus
+        if corpus is None:
+            self.empty.show_message("No corpus is open", "Open a corpus folder to search its documents and "
+                                    "items.\n" + CORPUS_FORMAT_HINT)
+        elif not corpus.documents and self.state.index is not None and not self.state.index.items:
+            self.empty.show_message(
+                "Nothing to search yet",
+                "This corpus has no documents. Add some (File ▸ Add Documents…, or drop files on the window), "
+                "then select text in them to make events, voices and actors.\n" + CORPUS_FORMAT_HINT)
+        elif q and n == 0:
+            self.empty.show_message(f"No results for “{q}”",
+                                    "Search ignores case and accents and looks in every document and item: "
+                                    "try fewer words, or part of a name.")
+        else:
+            self.empty.clear()
 
     # -- activating results --------------------------------------------------------------------------
     def _result_items(self) -> list[QTreeWidgetItem]:
