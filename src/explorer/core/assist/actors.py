@@ -440,11 +440,21 @@ def find_actors(text: str, sentences: Sentences | None = None,
         alias_of[a.lower()] = key
         alias_of[key] = key
     # named things by their head word: organisations, projects, agreements, events
-    for m in _RUN_RX.finditer(text):
-        run = _strip(m.group("run"))
+    def pieces():
+        # "the CASS Institute of American Studies and the SCO": two names; "Belt and Road" stays one
+        for m in _RUN_RX.finditer(text):
+            pos = m.start("run")
+            for part in re.split(r"([ \t]+and[ \t]+the[ \t]+|[ \t]+and[ \t]+(?=[A-Z]{2,6}\b(?![ \t]+[A-Z])))",
+                                 m.group("run")):
+                if part and not re.fullmatch(r"[ \t]+and[ \t]+(?:the[ \t]+)?", part):
+                    yield part, pos
+                pos += len(part)
+
+    for raw, at in pieces():
+        run = _strip(raw)
         if not run:
             continue
-        off = m.start("run") + m.group("run").index(run)
+        off = at + raw.index(run)
         # "... Organisation (SCO)": split off a trailing acronym
         kind = _kind_of(run)
         if kind is None:

@@ -194,8 +194,12 @@ def _title(text: str, sentences: Sentences, m: DateMention, dates: list[DateMent
     if own is None:
         return f"Event of {m.text}"
     words = words_of(*clauses[own])
+    prev = words_of(*clauses[own - 1]) if own > 0 else []
     if _content(words) >= 2:
         title = _tidy(words)
+    elif _content(words) >= 1 and prev and _content(prev) + _content(words) >= 2 and len(prev) <= 8:
+        # "The pipeline, launched 2 Dec 2019, ...": the clause before names what was launched
+        title = _tidy(prev[:-1] + [prev[-1].rstrip(",;:")] + words)
     else:
         # nearest clause of substance, main clauses before subordinate ones
         order = sorted((abs(i - own) + (1.5 if i > own else 0) + (10 if _SUBORDINATE.match(text[a:b]) else 0), i)

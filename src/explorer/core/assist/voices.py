@@ -138,6 +138,21 @@ def _after(text: str, end: int, limit: int) -> tuple[str, str]:
     return aff, role.strip(" ,")
 
 
+_APPOSITIVE = re.compile(r",?[ \t]*,[ \t]+(?:an?[ \t]+|the[ \t]+)?(?P<role>(?:(?!(?:at|of|with|from|in)\b)[a-z-]+[ \t]+){0,3}"
+                         r"(?!(?:at|of|with|from|in)\b)[a-z-]+)(?:[ \t]+(?:at|of|with|from|in)[ \t]+(?:the[ \t]+)?(?P<org>[A-Z][\w’'-]*(?:[ \t]+(?:of|and|for|"
+                         r"on|the|[A-Z][\w’'-]*))*))?")
+
+
+def _appositive(text: str, end: int) -> tuple[str, str]:
+    """(role, affiliation) from ', a professor at Leeds University' right after a name."""
+    m = _APPOSITIVE.match(text, end, min(len(text), end + 160))
+    if not m or not _ROLE_WORD.search(m.group("role")):
+        return "", ""
+    org = (m.group("org") or "").strip()
+    org = re.sub(r"(?:[ \t]+(?:of|and|for|on|the))+$", "", org)
+    return m.group("role"), org
+
+
 def _before(text: str, start: int, sentence_start: int) -> str:
     """A role written just before a name after a verb of saying: 'warns veteran CASS Russianist Lu Nanquan'."""
     head = text[max(sentence_start, start - 60):start]
@@ -155,6 +170,10 @@ def _before(text: str, start: int, sentence_start: int) -> str:
     if not role or role.split()[0] in ("the", "a", "an", "and", "but", "as", "by", "to", "of"):
         return ""
     return role
+
+
+def _title_of(v: "Voice") -> str:
+    return ""
 
 
 def find_voices(text: str, names: list[NameMention] | None = None,
@@ -286,6 +305,14 @@ def find_voices(text: str, names: list[NameMention] | None = None,
         v.mentions = sorted(set(v.mentions))
         if v.voice != "author" and (_OFFICIAL.search(v.role or "")):
             v.voice = "official"
+    for v in people.values():
+        if not v.role or not v.affiliation:
+            for s, e in v.mentions[:3]:
+                role, org = _appositive(text, e)
+                if role:
+                    v.role = v.role if v.role and v.role != _title_of(v) else role
+                    v.affiliation = v.affiliation or org
+                    break
     out = [v for v in people.values() if v.passages or v.native]
     for v in out:
         if not v.passages:  # introduced with the native name (a header or a bio): its sentence is the passage
