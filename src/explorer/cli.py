@@ -6,6 +6,7 @@
     explorer new PATH [--title T] [...]  create an empty corpus folder
     explorer dump [PATH]                 the normalised corpus as JSON on stdout
     explorer export VIEW OUTPUT [...]    render a view to PNG, SVG or PDF without a display
+    explorer suggest DOCUMENT [...]      candidate events, voices and actors in a document, as JSON lines
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from . import default_corpus_path, is_in_install
 
-COMMANDS = ("validate", "dump", "export", "open", "new")
+COMMANDS = ("validate", "dump", "export", "open", "new", "suggest")
 
 
 def _printable(text: str) -> str:
@@ -344,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-caption", action="store_true", help="leave out the caption")
     p.add_argument("--transparent", action="store_true", help="transparent background (PNG)")
     p.set_defaults(func=cmd_export)
+
+    from .core.assist.suggest import add_suggest_parser  # the reading assistant (its finders load lazily)
+    add_suggest_parser(sub)
     return parser
 
 
