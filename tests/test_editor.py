@@ -101,7 +101,7 @@ def test_dates_are_read_as_written_and_show_the_precision_they_keep(qtbot, st, e
     date.edit.setFocus()
     date.edit.selectAll()
     type_text(qtbot, date.edit, typed)
-    assert date.hint.isVisible() and f"{precision} precision" in date.hint.text()  # said before it applies
+    assert date.hint.isVisible() and date.hint.text().startswith(f"{precision.capitalize()} precision: ")  # said before it applies
     qtbot.keyClick(date.edit, Qt.Key.Key_Return)
     assert str(st.corpus.get("ev-opened").start) == stored
     assert date.edit.text() == stored and not date.error.isVisible()

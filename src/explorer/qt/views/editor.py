@@ -105,7 +105,7 @@ def is_optional(kind: str, name: str) -> bool:
 def describe_date(iso: str) -> str:
     """'day · 16 September 2019' for the precision hint under a date field."""
     d = PartialDate.parse(iso)
-    return f"{PRECISION_WORDS[d.precision]} precision · {d.display()}"
+    return f"{PRECISION_WORDS[d.precision].capitalize()} precision: {d.display()}"
 
 
 def _error_label() -> QLabel:
@@ -267,7 +267,7 @@ class DateField(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         self._shown: str | None = None
-        self.edit.textEdited.connect(self._preview)
+        self.edit.textChanged.connect(self._preview)
         self.edit.editingFinished.connect(self._finish)
 
     def set_value(self, iso: str | None) -> None:
@@ -300,6 +300,7 @@ class DateField(QWidget):
             self.value()
         except ValueError as exc:
             self.show_error(str(exc))
+            self.hint.hide()
             return False
         self.error.hide()
         return True
@@ -318,7 +319,7 @@ class DateField(QWidget):
         if iso is None:
             self.hint.setVisible(False)
         else:
-            self.hint.setText(f"Keeps {describe_date(iso)}")
+            self.hint.setText(describe_date(iso))
             self.hint.show()
         if self.error.isVisible() and iso is not None:
             self.check()

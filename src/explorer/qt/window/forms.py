@@ -109,9 +109,15 @@ def title_from(text: str, date: dict | None = None, limit: int = TITLE_CHARS) ->
     """A title from the selected words: the date phrase taken out, the first sentence, at most ``limit``
     characters cut at a word, capitalised ("On 16 September 2019, NATO leaders met." -> "NATO leaders met")."""
     if date and date.get("start") is not None and date.get("end") is not None:
-        before = re.sub(r"(?:\b(?:in|on|by|since|from|until|of|at)\s*)?[,\s]*$", "", text[:date["start"]],
-                        flags=re.IGNORECASE)
-        text = before + " " + text[date["end"]:].lstrip(" ,")
+        # the date phrase goes when it opens or closes the sentence ("On 16 Sep 2019, NATO leaders met",
+        # "The pipeline opened in December 2019"); in the middle it stays ("Trade grew in 2017 by a third")
+        words_before = re.sub(r"\b(?:on|in|by|since|from|until|of|at)\b|[\s,;:–—\-]", "", text[:date["start"]],
+                              flags=re.IGNORECASE)
+        words_after = re.sub(r"[\s,;:.!?–—\-]", "", text[date["end"]:])
+        if not words_before or not words_after:
+            before = re.sub(r"(?:\b(?:in|on|by|since|from|until|of|at)\s*)?[,\s]*$", "", text[:date["start"]],
+                            flags=re.IGNORECASE)
+            text = before + " " + text[date["end"]:].lstrip(" ,")
     text = " ".join(text.split())
     sentence = re.split(r"(?<=[.!?。！？])\s", text, maxsplit=1)[0]
     sentence = re.sub(r"^[\s,;:–—\-]*(?:(?:on|in|by|since|from|until|of|at)\b[\s,]*)*", "", sentence,
@@ -309,8 +315,10 @@ class ItemForm(QDialog):
                 field.set_value([])
             elif isinstance(field, RefField):
                 field.set_value(None)
-            elif isinstance(field, ChoiceField):
-                field.set_value(field.itemData(0))
+            elif isinstance(field, ChoiceField):  # the kind's default (an actor is an organisation)
+                from ...core.corpus import MODEL_OF_KIND
+
+                field.set_value(MODEL_OF_KIND[self.kind].model_fields[name].default)
             elif isinstance(field, CheckField):
                 field.set_value(False)
             else:

@@ -495,6 +495,11 @@ class MainWindow(QMainWindow):
                 f"This is the corpus that comes with Explorer, inside its installation ({ws.corpus.root}); "
                 f"it is never changed.\n\nYour edits are kept (they survive a crash too). Save them as a new "
                 f"corpus folder of your own (Save As…)?"))
+        if self.read_only() and ws.modified:  # a folder this user cannot write: edits go to Save As
+            return self._save_failed("The corpus folder is read-only", (
+                f"{ws.corpus.root} cannot be written (it is read-only for you), so the corpus opened for "
+                f"reading.\n\nYour edits are kept (they survive a crash too). Save them as a new corpus folder "
+                f"of your own (Save As…)?"))
         try:
             result = ws.save()
         except SaveConflict as exc:
@@ -612,7 +617,19 @@ class MainWindow(QMainWindow):
     def _on_corpus_changed(self) -> None:
         corpus = self.state.corpus
         title = corpus.info.title if corpus else ""
+        if title and self.read_only():
+            title += " (read-only)"
         self.setWindowTitle(f"{title}[*] — Explorer" if title else "Explorer[*]")
+
+    def read_only(self) -> bool:
+        """Whether the corpus opened for reading only: the bundled one, or a folder this user cannot write
+        (edits are still made and journalled; Save offers Save As)."""
+        import os
+
+        root = self.state.corpus.root if self.state.corpus is not None else None
+        if root is None:
+            return False
+        return is_in_install(root) or not os.access(root, os.W_OK)
 
     def show_problems(self) -> None:
         corpus = self.state.corpus
@@ -753,10 +770,17 @@ class MainWindow(QMainWindow):
         self.docks["inspector"].setWidget(tabs)
 
     def show_editor(self) -> None:
+        """The Editor tab, with room to edit: the inspector's dock takes two thirds of the column."""
         dock = self.docks["inspector"]
         dock.show()
         dock.raise_()
         self.inspector_tabs.setCurrentWidget(self.editor)
+        above = self.docks["experts"]
+        if not dock.isFloating() and not above.isHidden() and not above.isFloating() and \
+                self.dockWidgetArea(above) == self.dockWidgetArea(dock) and dock.height() < 0.6 * (
+                    dock.height() + above.height()):
+            total = dock.height() + above.height()
+            self.resizeDocks([above, dock], [total // 3, total - total // 3], Qt.Orientation.Vertical)
 
     def show_history(self):
         from .history_panel import show_history
