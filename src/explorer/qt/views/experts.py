@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (QAbstractListModel, QItemSelectionModel, QModelIndex, QRect, QSize,
                             QSortFilterProxyModel, Qt, QUrl)
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSplitter, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -230,6 +230,8 @@ class WholeRowsList(QListView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerItem)
+        self.setAutoFillBackground(True)  # the blank below the viewport in the list's colour, not the window's
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self._bottom = 0
 
     def setModel(self, model) -> None:
