@@ -134,6 +134,18 @@ def test_long_names_are_whole_where_there_is_room_and_inside_the_plot(make_long_
         assert area.contains(lab.rect), (lab.item_id, lab.rect)
 
 
+@pytest.mark.parametrize("size", [(1100, 800), (560, 700), (1600, 1000)])
+def test_no_label_of_the_default_corpus_leaves_the_plot(make_view, state, size):
+    view = make_view(GraphView, *size)
+    area = QRectF(view.viewport().rect())
+    for selection in (None, "ent-china", "rel-partnership" if state.item("rel-partnership") else None):
+        state.select(selection)
+        labels = view.item.labels()
+        assert labels
+        for lab in labels:
+            assert area.contains(lab.rect), (selection, lab.item_id, lab.rect)
+
+
 def test_a_shortened_name_is_whole_on_hover(make_view, qtbot):
     view = make_view(GraphView, 560, 500)
     short = [lab for lab in view.item.labels() if not lab.edge and lab.text != view.node_label(lab.item_id)]
