@@ -260,7 +260,9 @@ class DateField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("e.g. 2019, Dec 2019, 16 Sep 2019" + (" (optional)" if optional else ""))
+        self.edit.setPlaceholderText("e.g. Dec 2019 (optional)" if optional else "e.g. 2019, Dec 2019, 16 Sep 2019")
+        self.edit.setToolTip("A year (2019), a month (2019-12, Dec 2019) or a day (2019-12-02, 16 September 2019, "
+                             "September 16, 2019): the date keeps the precision written")
         self.hint = _hint_label()
         self.error = _error_label()
         layout.addWidget(self.edit)
@@ -913,6 +915,8 @@ class EditorView(View):
                                f"{label_of(self.state.index, holder)}")
             link.setFlat(True)
             link.setStyleSheet("QPushButton { text-align: left; }")
+            link.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never wider than the panel
+            link.setToolTip(link.text())
             link.clicked.connect(lambda _=False, h=holder: self.state.select(h))
             row.addWidget(link, 1)
             remove = QPushButton("Remove")

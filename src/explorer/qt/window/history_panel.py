@@ -40,7 +40,8 @@ class HistoryPanel(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.resize(440, 480)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.resize(560, 480)
         state.undoStateChanged.connect(self.refresh)
         state.corpusChanged.connect(self.refresh)
         self.refresh()
@@ -51,6 +52,8 @@ class HistoryPanel(QDialog):
         self.list.clear()
         corpus = self.state.corpus
         title = corpus.info.title if corpus is not None else "No corpus"
+        if len(title) > 40:
+            title = title[:39].rstrip() + "…"
         rows = [f"Opened {title}"] + [e.label for e in stack.entries]
         for i, text in enumerate(rows):
             marks = []
