@@ -1,0 +1,593 @@
+"""What every importer produces and how it becomes one undoable step.
+
+An importer reads a file into an ``ImportPlan``: records with local keys (documents, themes, entities,
+events, relationships, passages on documents already in the corpus, links of passages to items) plus the
+problems it found, one ``FILE: WHERE: WHAT`` line each. Nothing is changed by reading. ``apply_plan``
+turns the plan into ordinary commands (AddDocument, AddItem, AddEvidence, EditInfo) run inside one
+``Workspace.group``: one undo step, and nothing stays applied if it fails half-way.
+
+Pure Python: no Qt.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable
+
+from ..commands import AddDocument, AddEvidence, AddItem, Command, EditInfo, new_id
+from ..corpus import Corpus, EditError, evidence_of
+from ..model.dates import PartialDate
+from ..model.types import Document, Entity, Event, Expert, Relationship, Theme
+
+#: format name -> what it is, for messages and the dialog
+FORMATS: dict[str, str] = {
+    "timelinejs": "TimelineJS3 JSON",
+    "timelinejs-csv": "TimelineJS spreadsheet CSV",
+    "csv": "events spreadsheet (CSV)",
+    "xlsx": "events spreadsheet (Excel .xlsx)",
+    "vis": "vis-timeline items JSON",
+    "w3c": "W3C Web Annotations (JSON-LD)",
+    "gexf": "GEXF 1.3 graph (Gephi)",
+    "graphml": "GraphML graph",
+    "citations": "citation list (Markdown or plain text)",
+}
+IMPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "vis", "w3c", "gexf", "graphml")
+EXPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "w3c", "gexf", "graphml", "citations")
+
+#: a year explorer's dates can hold (core/model/dates.py: PartialDate is years 1–9999, no BCE)
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+class InteropError(Exception):
+    """A file that cannot be read at all (not found, not in the format, empty): one message, no plan."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.what}" if self.where else f"{self.file}: {self.what}"
+
+
+@dataclass
+class PDocument:
+    key: str
+    title: str
+    text: str
+    author: str | None = None
+    provenance: str | None = None
+
+
+@dataclass
+class PSpan:
+    """A passage to make: on a document of the plan (``doc_key``) or of the corpus (``doc_id``)."""
+
+    start: int
+    end: int
+    doc_key: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass
+class PTheme:
+    key: str
+    name: str
+    color: str | None = None
+    description: str = ""
+    provenance: str | None = None
+    spans: list[PSpan] = field(default_factory=list)
+
+
+@dataclass
+class PEntity:
+    key: str
+    name: str
+    kind: str = "organisation"
+    native_name: str | None = None
+    description: str = ""
+    provenance: str | None = None
+    spans: list[PSpan] = field(default_factory=list)
+    expert: bool = False  # a voice (expert) rather than an entity
+    voice: str = "expert"
+
+
+@dataclass(slots=True)
+class PEvent:
+    title: str
+    start: PartialDate
+    end: PartialDate | None = None
+    summary: str = ""
+    date_text: str | None = None
+    inferred: bool = False
+    themes: list[str] = field(default_factory=list)  # theme keys
+    actors: list[str] = field(default_factory=list)  # entity keys
+    experts: list[str] = field(default_factory=list)  # entity keys of voices
+    span: PSpan | None = None
+    provenance: str | None = None
+    conflict: str | None = None
+
+
+@dataclass
+class PRelationship:
+    source: str  # entity keys
+    target: str
+    kind: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    summary: str = ""
+    span: PSpan | None = None
+    provenance: str | None = None
+
+
+@dataclass
+class PLink:
+    """A passage (new span, or an existing passage id) that is evidence for an item: an existing id, or a
+    theme/entity key of the plan."""
+
+    span: PSpan | None
+    passage_id: str | None
+    item_id: str | None = None
+    theme_key: str | None = None
+    entity_key: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    path: Path
+    format: str
+    problems: list[Problem] = field(default_factory=list)
+    title: str | None = None  # the corpus title the file gives (TimelineJS title slide)
+    description: str | None = None
+    documents: list[PDocument] = field(default_factory=list)
+    themes: dict[str, PTheme] = field(default_factory=dict)
+    entities: dict[str, PEntity] = field(default_factory=dict)
+    events: list[PEvent] = field(default_factory=list)
+    relationships: list[PRelationship] = field(default_factory=list)
+    links: list[PLink] = field(default_factory=list)
+    mapping: dict[str, str] | None = None  # spreadsheet: field -> column
+    header: list[str] | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader chose, for the preview
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def problem(self, where: str, what: str) -> None:
+        self.problems.append(Problem(self.name, where, what))
+
+    def theme(self, name: str, **more: Any) -> str:
+        key = "t:" + name.casefold()
+        if key not in self.themes:
+            self.themes[key] = PTheme(key, name, **more)
+        return key
+
+    def entity(self, name: str, **more: Any) -> str:
+        key = "e:" + name.casefold()
+        if key not in self.entities:
+            self.entities[key] = PEntity(key, name, **more)
+        elif more.get("expert"):  # named among the voices somewhere: the one item is a voice
+            self.entities[key].expert = True
+        return key
+
+    def counts(self) -> dict[str, int]:
+        spans = sum(1 for e in self.events if e.span) + sum(1 for r in self.relationships if r.span) \
+            + sum(1 for link in self.links if link.span)
+        return {"documents": len(self.documents), "passages": spans, "events": len(self.events),
+                "themes": len(self.themes), "entities": sum(not e.expert for e in self.entities.values()),
+                "experts": sum(e.expert for e in self.entities.values()),
+                "relationships": len(self.relationships),
+                "links": len(self.links)}
+
+    def summary(self) -> str:
+        parts = [f"{n} {k}" for k, n in self.counts().items() if n]
+        return ", ".join(parts) or "nothing"
+
+
+# -- text ------------------------------------------------------------------------------------------------
+
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
+          "section", "article", "header", "footer", "pre", "hr", "dd", "dt", "figure", "figcaption"}
+_SKIP = {"script", "style", "iframe", "object", "embed", "noscript", "template", "head"}
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_LINES = re.compile(r"\n\s*\n\s*(\n\s*)*")
+
+
+def html_to_text(value: Any) -> str:
+    """The text a reader sees of an HTML fragment: tags dropped (scripts, styles and iframes with what
+    they hold), entities decoded, block elements as line breaks, runs of spaces as one, at most one blank
+    line between paragraphs. Plain text without markup comes back as it is (trimmed)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "<" not in text and "&" not in text:
+        return "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines()).strip()
+    parser = _TextOf()
+    try:
+        parser.feed(text)
+        parser.close()
+        out = "".join(parser.parts)
+    except Exception:  # html.parser is lenient; whatever slips through is read as text
+        out = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    lines = [_SPACES.sub(" ", line).strip() for line in out.split("\n")]
+    out = "\n".join(lines)
+    out = _LINES.sub("\n\n", out)
+    return out.strip()
+
+
+class DocumentBuilder:
+    """The text of an import document, written block by block; each block's span is its passage."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def add(self, *lines: str) -> tuple[int, int] | None:
+        """Add a block of lines (empty ones left out); returns the span of the block, or None when empty."""
+        kept = [line for line in lines if line and line.strip()]
+        if not kept:
+            return None
+        block = "\n".join(kept)
+        if self.parts:
+            self.parts.append("\n\n")
+            self.length += 2
+        start = self.length
+        self.parts.append(block)
+        self.length += len(block)
+        return start, self.length
+
+    def text(self) -> str:
+        return "".join(self.parts) + ("\n" if self.parts else "")
+
+
+# -- applying a plan -----------------------------------------------------------------------------------------
+
+class Batch(Command):
+    """Many commands built against the same corpus, applied as one batch (their ids given beforehand, so
+    that none depends on another of the same batch). A command that fails is left out and reported."""
+
+    def __init__(self, commands: list[Command], label: str, failed: Callable[[Command, EditError], None]):
+        self.commands = commands
+        self.label = label
+        self.failed = failed
+
+    def ops(self, corpus: Corpus) -> list:
+        out: list = []
+        for command in self.commands:
+            try:
+                out.extend(command.ops(corpus))
+            except EditError as exc:
+                self.failed(command, exc)
+        return out
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def existing_names(corpus: Corpus) -> dict[str, dict[str, str]]:
+    """name (folded) -> id, for entities and experts (names and aliases) and themes."""
+    actors: dict[str, str] = {}
+    for ent in corpus.entities:
+        for n in (ent.name, *ent.aliases, ent.native_name or ""):
+            if n:
+                actors.setdefault(_norm(n), ent.id)
+    for ex in corpus.experts:
+        for n in (ex.name, ex.native_name or ""):
+            if n:
+                actors.setdefault(_norm(n), ex.id)
+    themes = {_norm(t.name): t.id for t in corpus.themes}
+    return {"actors": actors, "themes": themes}
+
+
+def _with_provenance(model: type, fields: dict[str, Any], provenance: str | None) -> dict[str, Any]:
+    """Provenance is set only where the model has the field (events and passages keep theirs in the
+    table columns of core/tables.py, which do not hold one yet)."""
+    if provenance and "provenance" in model.model_fields:
+        fields["provenance"] = provenance
+    return fields
+
+
+@dataclass
+class ApplyResult:
+    ids: dict[str, list[str]] = field(default_factory=dict)  # kind -> new ids
+    merged: int = 0  # actors and themes matched with those already in the corpus
+    linked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return len(self.ids.get(kind, ()))
+
+
+class Cancelled(Exception):
+    pass
+
+
+def apply_plan(ws, plan: ImportPlan, set_title: bool | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> ApplyResult:
+    """Apply a plan to the workspace's corpus as one undo step ("Import NAME"). ``set_title``: take the
+    file's title as the corpus title (default: when the corpus still has the default title). A failure
+    part-way (or ``cancelled()`` turning true) undoes everything the import did."""
+    corpus: Corpus = ws.corpus
+    result = ApplyResult()
+    taken: set[str] = set()
+    names = existing_names(corpus)
+    doc_ids: dict[str, str] = {}
+    theme_ids: dict[str, str] = {}
+    actor_ids: dict[str, str] = {}
+    # passages already in the corpus, by (document, start, end): a re-import reuses them
+    existing_spans: dict[tuple[str, int, int], str] = {}
+    wanted_docs = {s.doc_id for s in _all_spans(plan) if s.doc_id}
+    if wanted_docs:
+        for p in corpus.passages:
+            if p.document in wanted_docs:
+                existing_spans[(p.document, p.start, p.end)] = p.id
+    total = len(plan.documents) + len(plan.themes) + len(plan.entities) + 2 * len(plan.events) \
+        + len(plan.relationships) + len(plan.links) + 1
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if progress is not None and (done % 2000 < n or done == total):
+            progress(done, total)
+
+    def fresh(kind: str, title: str) -> str:
+        iid = new_id(corpus, kind, title, taken)
+        taken.add(iid)
+        return iid
+
+    def failed(command: Command, exc: EditError) -> None:
+        fields = getattr(command, "fields", {}) or {}
+        what = fields.get("title") or fields.get("name") or fields.get("id") or command.label
+        for reason in exc.problems:
+            result.problems.append(Problem(plan.name, str(what), reason))
+
+    # documents
+    docs: list[Command] = []
+    for d in plan.documents:
+        iid = doc_ids[d.key] = fresh("document", d.title)
+        fields = _with_provenance(Document, {"id": iid}, d.provenance)
+        if d.author:
+            fields["author"] = d.author
+        docs.append(AddDocument(title=d.title, text=d.text, **fields))
+        result.ids.setdefault("document", []).append(iid)
+    # passages: one per span
+    passage_cmds: list[Command] = []
+    passage_of: dict[int, str] = {}
+    doc_text = {d.key: d.text for d in plan.documents}
+    doc_title = {d.key: d.title for d in plan.documents}
+
+    def passage(span: PSpan | None) -> str | None:
+        if span is None:
+            return None
+        key = id(span)
+        if key in passage_of:
+            return passage_of[key]
+        if span.doc_id is not None:
+            found = existing_spans.get((span.doc_id, span.start, span.end))
+            if found is not None:
+                passage_of[key] = found
+                return found
+            text = corpus.get(span.doc_id).text
+        else:
+            text = doc_text[span.doc_key]
+        quote = text[span.start:span.end]
+        if not quote.strip():
+            passage_of[key] = None
+            return None
+        iid = fresh("passage", quote[:40] if span.doc_id else f"{doc_title[span.doc_key]} {span.start}")
+        doc = span.doc_id or doc_ids[span.doc_key]
+        passage_cmds.append(AddItem("passage", id=iid, document=doc, start=span.start, end=span.end, quote=quote))
+        if span.doc_id is not None:
+            existing_spans[(span.doc_id, span.start, span.end)] = iid
+        passage_of[key] = iid
+        result.ids.setdefault("passage", []).append(iid)
+        return iid
+
+    # themes and actors: merged by name with those in the corpus
+    small: list[Command] = []
+    for key, t in plan.themes.items():
+        found = names["themes"].get(_norm(t.name))
+        if found:
+            theme_ids[key] = found
+            result.merged += 1
+            continue
+        iid = theme_ids[key] = fresh("theme", t.name)
+        pids = _unique(passage(s) for s in t.spans[:20])
+        fields = {"id": iid, "name": t.name, "description": t.description, "passages": pids}
+        if t.color:
+            fields["color"] = t.color
+        small.append(AddItem("theme", _with_provenance(Theme, fields, t.provenance)))
+        result.ids.setdefault("theme", []).append(iid)
+        tick()
+    for key, e in plan.entities.items():
+        found = names["actors"].get(_norm(e.name))
+        if found:
+            actor_ids[key] = found
+            result.merged += 1
+            continue
+        kind = "expert" if e.expert else "entity"
+        iid = actor_ids[key] = fresh(kind, e.name)
+        pids = _unique(passage(s) for s in e.spans[:20])
+        if e.expert:
+            fields = {"id": iid, "name": e.name, "voice": e.voice, "bio": e.description, "passages": pids}
+            model = Expert
+        else:
+            fields = {"id": iid, "name": e.name, "kind": e.kind, "description": e.description, "passages": pids}
+            model = Entity
+        if e.native_name:
+            fields["native_name"] = e.native_name
+        small.append(AddItem(kind, _with_provenance(model, fields, e.provenance)))
+        result.ids.setdefault(kind, []).append(iid)
+        tick()
+    # events and relationships
+    expert_ids = {actor_ids[k] for k, e in plan.entities.items() if k in actor_ids and
+                  (e.expert if actor_ids[k] in taken else corpus.kind_of(actor_ids[k]) == "expert")}
+    items: list[Command] = []
+    for ev in plan.events:
+        iid = fresh("event", ev.title)
+        pid = passage(ev.span)
+        fields = {"id": iid, "title": ev.title, "summary": ev.summary, "start": ev.start, "end": ev.end,
+                  "inferred": ev.inferred, "date_text": ev.date_text,
+                  "themes": _unique(theme_ids.get(k) for k in ev.themes),
+                  "actors": _unique(actor_ids.get(k) for k in ev.actors),
+                  "experts": _unique(actor_ids.get(k) for k in ev.experts if actor_ids.get(k) in expert_ids),
+                  "passages": [pid] if pid else [], "conflict": ev.conflict}
+        items.append(AddItem("event", _with_provenance(Event, fields, ev.provenance)))
+        result.ids.setdefault("event", []).append(iid)
+        tick(2)
+    for rel in plan.relationships:
+        src, dst = actor_ids.get(rel.source), actor_ids.get(rel.target)
+        if not src or not dst or src == dst:
+            continue
+        iid = fresh("relationship", rel.kind)
+        pid = passage(rel.span)
+        fields = {"id": iid, "source": src, "target": dst, "kind": rel.kind, "summary": rel.summary,
+                  "start": rel.start, "end": rel.end, "passages": [pid] if pid else []}
+        items.append(AddItem("relationship", _with_provenance(Relationship, fields, rel.provenance)))
+        result.ids.setdefault("relationship", []).append(iid)
+        tick()
+    # links: a passage as evidence of an item
+    evidence: list[Command] = []
+    seen_links: set[tuple[str, str]] = set()
+    for link in plan.links:
+        pid = link.passage_id or passage(link.span)
+        target = link.item_id or theme_ids.get(link.theme_key or "") or actor_ids.get(link.entity_key or "")
+        tick()
+        if not pid or not target or (target, pid) in seen_links:
+            continue
+        seen_links.add((target, pid))
+        new_item = target in taken
+        if new_item:
+            _add_to_new(small, target, pid)
+            result.linked += 1
+            continue
+        item = corpus.get(target)
+        if item is not None and pid in evidence_of(item):
+            continue  # already evidence (of the item or of one of an expert's positions): nothing to change
+        evidence.append(AddEvidence(target, pid))
+        result.linked += 1
+
+    label = f"Import {plan.name}"
+    with ws.group(label):
+        if docs:
+            ws.do(Batch(docs, label, failed))
+        tick(len(docs))
+        if plan.title and (set_title or (set_title is None and corpus.info.title in ("", "Untitled corpus"))):
+            changes = {"title": plan.title}
+            if plan.description and not corpus.info.description:
+                changes["description"] = plan.description
+            ws.do(EditInfo(**changes))
+        if passage_cmds:
+            ws.do(Batch(passage_cmds, label, failed))
+        tick()
+        if small:
+            ws.do(Batch([_drop_unknown(c, corpus) for c in small], label, failed))
+        if items:
+            ws.do(Batch([_drop_unknown(c, corpus) for c in items], label, failed))
+        tick()
+        if evidence:
+            ws.do(Batch([c for c in evidence if c.passage_id in corpus], label, failed))
+    if progress is not None:
+        progress(total, total)
+    for kind, ids in result.ids.items():
+        result.ids[kind] = [i for i in ids if i in corpus]
+    return result
+
+
+def _unique(ids) -> list[str]:
+    out: list[str] = []
+    for i in ids:
+        if i and i not in out:
+            out.append(i)
+    return out
+
+
+def _add_to_new(commands: list[Command], target: str, pid: str) -> None:
+    for c in commands:
+        if isinstance(c, AddItem) and c.fields.get("id") == target:
+            c.fields["passages"] = _unique([*c.fields.get("passages", []), pid])
+            return
+
+
+class _Filtered(Command):
+    def __init__(self, command: AddItem, corpus: Corpus):
+        self.command, self.corpus = command, corpus
+        self.fields = command.fields
+        self.label = command.label
+
+    def ops(self, corpus: Corpus) -> list:
+        f = self.command.fields
+        for name in ("passages", "themes", "actors", "experts"):
+            if name in f:
+                f[name] = [i for i in f[name] if i in corpus]
+        return self.command.ops(corpus)
+
+
+def _drop_unknown(command: Command, corpus: Corpus) -> Command:
+    """A reference to a passage that failed to be added is dropped, not the whole item."""
+    return _Filtered(command, corpus) if isinstance(command, AddItem) else command
+
+
+def _all_spans(plan: ImportPlan):
+    for e in plan.events:
+        if e.span:
+            yield e.span
+    for r in plan.relationships:
+        if r.span:
+            yield r.span
+    for link in plan.links:
+        if link.span:
+            yield link.span
+    for t in plan.themes.values():
+        yield from t.spans
+    for e in plan.entities.values():
+        yield from e.spans
+
+
+def partial_date(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+    """A PartialDate, with the year range said in words."""
+    if year < MIN_YEAR or year > MAX_YEAR:
+        shown = f"{-year} BCE" if year < 0 else "year 0" if year == 0 else f"{year} CE"
+        raise ValueError(f"the year {year} ({shown}) cannot be kept: explorer's dates run from year 1 to 9999 "
+                         f"(no BCE dates yet)")
+    return PartialDate(year, month, day)

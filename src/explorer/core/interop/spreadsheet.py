@@ -1,0 +1,435 @@
+"""Spreadsheets of events (CSV and XLSX), in and out.
+
+In: a column mapping onto date, end date, precision, title, summary, actors, location, source, notes,
+themes, experts, guessed from the header (``guess_mapping``) and changeable; the ACLED layout
+(``event_date``, ``time_precision``, ``event_type``, ``actor1``, ``assoc_actor_1``...) is recognised without
+one, and so is explorer's own export. Multi-valued cells are split on ``;``. Actors become entities, merged
+by name with those already in the corpus. Each row's text is stored in one document per imported file (a
+block per row), and the row's event has that block as its passage.
+Out: one row per event with every field (RFC 4180 quoting, CRLF), UTF-8 with a byte-order mark so that
+Excel reads accents and Chinese as they are (LibreOffice reads it either way); XLSX with openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..model.dates import PartialDate, suggest_date
+from .common import DocumentBuilder, ImportPlan, InteropError, PDocument, PEvent, PSpan, partial_date
+
+#: what a column can be mapped onto, in the order the dialog lists them
+FIELDS = ("date", "end_date", "precision", "title", "summary", "actors", "location", "source", "notes",
+          "themes", "experts")
+FIELD_LABELS = {"date": "Date", "end_date": "End date", "precision": "Precision", "title": "Title",
+                "summary": "Summary", "actors": "Actors", "location": "Location", "source": "Source",
+                "notes": "Notes", "themes": "Themes", "experts": "Experts"}
+MULTI = ("actors", "themes", "experts", "source")
+
+#: header words that suggest a field (lower case, compared after removing spaces, _ and -)
+_HINTS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "start", "startdate", "eventdate", "when", "day", "begin", "from", "datum", "fecha"),
+    "end_date": ("end", "enddate", "until", "to", "finish", "stop"),
+    "precision": ("precision", "timeprecision", "dateprecision", "accuracy"),
+    "title": ("title", "headline", "name", "event", "eventtype", "what", "subject", "label"),
+    "summary": ("summary", "description", "text", "details", "body", "abstract", "content"),
+    "actors": ("actors", "actor", "actor1", "actor2", "participants", "who", "people", "parties",
+               "assocactor1", "assocactor2", "allyactor1", "allyactor2"),
+    "location": ("location", "place", "where", "city", "country", "site"),
+    "source": ("source", "sources", "reference", "url", "link", "citation"),
+    "notes": ("notes", "note", "comment", "comments", "remarks"),
+    "themes": ("themes", "theme", "tags", "tag", "category", "categories", "group", "type"),
+    "experts": ("experts", "voices", "speakers"),
+}
+ACLED_REQUIRED = {"event_date", "event_type", "actor1"}
+EXPLORER_COLUMNS = ["id", "title", "summary", "start", "end", "precision", "end_precision", "inferred",
+                    "date_text", "themes", "actors", "experts", "quotes", "documents", "conflict"]
+
+
+def _key(h: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", h.casefold())
+
+
+def read_csv_rows(path: Path, limit_bytes: int = 512 * 1024 * 1024) -> list[list[str]]:
+    """The rows of a CSV file (UTF-8 with or without BOM, else cp1252), delimiter sniffed among , ; tab."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InteropError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > limit_bytes:
+        raise InteropError(f"{path.name}: the file is larger than {limit_bytes // 2**20} MiB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        return []
+    first = text[:4096].split("\n", 1)[0]
+    delim = max((",", ";", "\t"), key=first.count)
+    if first.count(delim) == 0:
+        delim = ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+
+
+def read_xlsx_rows(path: Path) -> list[list[str]]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a dependency
+        raise InteropError(f"{path.name}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InteropError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        out = []
+        for row in ws.iter_rows(values_only=True):
+            out.append(["" if v is None else (v if isinstance(v, (date, datetime)) else str(v)) for v in row])
+        return out
+    finally:
+        wb.close()
+
+
+def guess_mapping(header: list[str]) -> dict[str, str]:
+    """field -> column name, from the header's words (each column used once, the first fitting one)."""
+    keys = [_key(h) for h in header]
+    mapping: dict[str, str] = {}
+    used: set[int] = set()
+    if layout(header) == "acled":
+        return acled_mapping(header)
+    if layout(header) == "explorer":
+        return {"date": "start", "end_date": "end", "precision": "precision", "title": "title",
+                "summary": "summary", "actors": "actors", "themes": "themes", "experts": "experts"}
+    for fname in FIELDS:
+        for hint in _HINTS[fname]:
+            for i, k in enumerate(keys):
+                if i not in used and k == hint:
+                    mapping[fname] = header[i]
+                    used.add(i)
+                    break
+            if fname in mapping:
+                break
+    # a second pass: header words that contain a hint ("Event Date (UTC)")
+    for fname in FIELDS:
+        if fname in mapping:
+            continue
+        for i, k in enumerate(keys):
+            if i not in used and any(len(h) > 3 and h in k for h in _HINTS[fname]):
+                mapping[fname] = header[i]
+                used.add(i)
+                break
+    return mapping
+
+
+def layout(header: list[str]) -> str | None:
+    names = {h.strip().casefold() for h in header}
+    if ACLED_REQUIRED <= names:
+        return "acled"
+    if {"id", "title", "start", "end", "precision", "quotes"} <= names:
+        return "explorer"
+    return None
+
+
+def acled_mapping(header: list[str]) -> dict[str, str]:
+    names = {h.strip().casefold(): h for h in header}
+    m = {"date": "event_date", "title": "event_type", "location": "location", "source": "source",
+         "notes": "notes", "precision": "time_precision", "themes": "event_type"}
+    return {k: names[v] for k, v in m.items() if v in names}
+
+
+#: ACLED actor columns (new and 2016 names)
+ACLED_ACTORS = ("actor1", "assoc_actor_1", "ally_actor_1", "actor2", "assoc_actor_2", "ally_actor_2")
+
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/. ](\d{1,2}|[A-Za-z]{3,})[-/. ](\d{4})$")
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                           "nov", "dec"))}
+_ISO_TIME = re.compile(r"^(-?\d{1,4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, str | None]:
+    """A date cell -> (PartialDate at the precision it gives, a time of day if it has one). Accepts
+    YYYY, YYYY-MM, YYYY-MM-DD, ISO date-times, dd-mm-yyyy (ACLED's documented form), 15 March 2016,
+    Excel dates; ValueError in words otherwise."""
+    if isinstance(value, datetime):
+        t = value.strftime("%H:%M") if (value.hour, value.minute, value.second) != (0, 0, 0) else None
+        return partial_date(value.year, value.month, value.day), t
+    if isinstance(value, date):
+        return partial_date(value.year, value.month, value.day), None
+    text = str(value).strip()
+    if not text:
+        raise ValueError("no date")
+    m = re.match(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?$", text)
+    if m:
+        y, mo, d = m.groups()
+        return partial_date(int(y), int(mo) if mo else None, int(d) if d else None), None
+    m = _ISO_TIME.match(text)
+    if m:
+        y, mo, d, h, mi, s, _ = m.groups()
+        return partial_date(int(y), int(mo), int(d)), f"{h}:{mi}" + (f":{s}" if s else "")
+    m = _DAY_MONTH_YEAR.match(text)
+    if m:
+        d, mo, y = m.groups()
+        month = int(mo) if mo.isdigit() else _MONTHS.get(mo[:3].casefold())
+        if month is None:
+            raise ValueError(f"{text!r} is not a date (unknown month {mo!r})")
+        day = int(d)
+        if not day_first and mo.isdigit():
+            day, month = month, day
+        return partial_date(int(y), month, day), None
+    m = re.match(r"^(\d{1,2})/(\d{4})$", text)  # mm/yyyy
+    if m:
+        return partial_date(int(m.group(2)), int(m.group(1))), None
+    suggestion = suggest_date(text)
+    if suggestion:
+        return PartialDate.parse(suggestion), None
+    raise ValueError(f"{text!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD, or dd-mm-yyyy)")
+
+
+def _precision(value: str, start: PartialDate, acled: bool) -> tuple[PartialDate, str | None]:
+    """Apply a precision cell: year / month / day (or ACLED's 1 = day, 2 = week, 3 = month)."""
+    v = str(value).strip().casefold()
+    if not v:
+        return start, None
+    if acled or v in ("1", "2", "3"):
+        if v == "1":
+            return start, None
+        if v == "2":
+            return start, f"the week of {start.display()} (ACLED time precision 2: a specific week)"
+        if v == "3":
+            return PartialDate(start.year, start.month), \
+                f"{PartialDate(start.year, start.month).display()} (ACLED time precision 3)"
+    if v in ("year", "y", "yyyy"):
+        return PartialDate(start.year), None
+    if v in ("month", "m", "yyyy-mm"):
+        return PartialDate(start.year, start.month or 1) if start.month else start, None
+    if v in ("day", "d", "full", "yyyy-mm-dd"):
+        return start, None
+    raise ValueError(f"precision {value!r} is not year, month or day")
+
+
+def split_multi(value: Any) -> list[str]:
+    return [p.strip() for p in re.split(r"\s*[;|]\s*", str(value)) if p.strip()] if value not in (None, "") else []
+
+
+def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
+               mapping: dict[str, str] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+    if rows is None:
+        rows = read_xlsx_rows(path) if fmt == "xlsx" else read_csv_rows(path)
+    plan = ImportPlan(path, fmt)
+    while rows and not any(str(c).strip() for c in rows[0]):
+        rows = rows[1:]
+    if not rows:
+        raise InteropError(f"{path.name}: the file is empty")
+    header = [str(h).strip() for h in rows[0]]
+    plan.header = header
+    kind = layout(header)
+    acled = kind == "acled"
+    mapping = dict(mapping) if mapping is not None else guess_mapping(header)
+    plan.mapping = mapping
+    if acled:
+        plan.notes.append("ACLED layout recognised: event_date, time_precision, event_type, actor columns, "
+                          "location, notes, source")
+    elif kind == "explorer":
+        plan.notes.append("an events sheet exported by explorer")
+    col = {h: i for i, h in reversed(list(enumerate(header)))}
+    missing = [f"{FIELD_LABELS[f]} → {c!r}" for f, c in mapping.items() if c and c not in col]
+    if missing:
+        raise InteropError(f"{path.name}: the mapping names columns the header does not have: {', '.join(missing)}")
+    if "date" not in mapping:
+        raise InteropError(f"{path.name}: no column holds the date (map one onto Date; the header has "
+                           f"{', '.join(header[:12])})")
+    if "title" not in mapping and "summary" not in mapping and "notes" not in mapping:
+        raise InteropError(f"{path.name}: no column holds a title (map one onto Title)")
+    idx = {f: col[c] for f, c in mapping.items() if c in col}
+    actor_cols = [col[c] for c in header if c.casefold() in ACLED_ACTORS] if acled else []
+    if "actors" in idx and idx["actors"] not in actor_cols:
+        actor_cols.insert(0, idx["actors"])
+    doc = DocumentBuilder()
+    key = "doc"
+    n_rows = len(rows) - 1
+    ncols = len(header)
+
+    def get(row: list, f: str) -> Any:
+        i = idx.get(f)
+        if i is None or i >= len(row):
+            return ""
+        v = row[i]
+        return v.strip() if isinstance(v, str) else v
+
+    for n, row in enumerate(rows[1:], start=2):
+        if progress is not None and n % 5000 == 0:
+            progress(n, n_rows)
+        if not row or not any(str(c).strip() for c in row):
+            continue
+        where = f"row {n}"
+        if len(row) > ncols and any(str(c).strip() for c in row[ncols:]):
+            plan.problem(where, f"{len(row)} cells but the header has {ncols} columns; the extra cells are ignored")
+        try:
+            start, stime = parse_date_cell(get(row, "date"))
+        except ValueError as exc:
+            plan.problem(f"{where}: {mapping['date']}", f"{exc}; the row is left out")
+            continue
+        end = None
+        etime = None
+        precision_note = None
+        try:
+            if "precision" in idx:
+                start, precision_note = _precision(get(row, "precision"), start, acled)
+            if get(row, "end_date") not in ("", None):
+                end, etime = parse_date_cell(get(row, "end_date"))
+                if "end_precision" in col and str(row[col["end_precision"]]).strip():
+                    end, _ = _precision(row[col["end_precision"]], end, False)
+        except ValueError as exc:
+            plan.problem(f"{where}", f"{exc}; the row is left out")
+            continue
+        if end is not None and end == start:
+            end = None
+        elif end is not None and end.end_seconds <= start.start_seconds:
+            plan.problem(f"{where}: {mapping.get('end_date')}", f"the end ({end}) is before the start ({start}); "
+                                                                 f"kept as a point")
+            end = None
+        location = str(get(row, "location") or "")
+        title = str(get(row, "title") or "")
+        if acled:
+            sub = row[col["sub_event_type"]].strip() if "sub_event_type" in col and col["sub_event_type"] < len(row) \
+                else ""
+            title = " — ".join(x for x in (sub or title, location) if x)
+        summary = str(get(row, "summary") or "")
+        notes = str(get(row, "notes") or "")
+        if not title:
+            title = (summary or notes).split("\n")[0][:100]
+        if not title:
+            plan.problem(where, "no title (and no text to make one from); the row is left out")
+            continue
+        sources = split_multi(get(row, "source"))
+        actors: list[str] = []
+        for i in actor_cols:
+            if i < len(row):
+                actors.extend(a for a in split_multi(row[i]) if a not in actors)
+        experts = split_multi(get(row, "experts"))
+        themes = split_multi(get(row, "themes"))
+        date_text = precision_note
+        if stime or etime:
+            date_text = " – ".join(x for x in (f"{start} {stime or ''}".strip(), end and f"{end} {etime or ''}".strip())
+                                   if x)
+        if kind == "explorer" and "date_text" in col and col["date_text"] < len(row):
+            date_text = row[col["date_text"]].strip() or None
+        body = "\n".join(x for x in (summary, notes) if x)
+        span = doc.add(f"Row {n}: {title}",
+                       (start.display() + (f" – {end.display()}" if end else "")) + (f" ({location})" if location and
+                                                                                     location not in title else ""),
+                       body, "Actors: " + "; ".join(actors) if actors and not acled else "",
+                       "Source: " + "; ".join(sources) if sources else "")
+        pspan = PSpan(*span, doc_key=key) if span else None
+        ev = PEvent(title=title, start=start, end=end, summary=summary if not acled else notes,
+                    date_text=date_text, span=pspan, provenance=f"{plan.name} {where}")
+        if not acled and notes and summary:
+            ev.summary = f"{summary}\n\n{notes}"
+        elif not acled and notes:
+            ev.summary = notes
+        if kind == "explorer":
+            if "inferred" in col and col["inferred"] < len(row):
+                ev.inferred = str(row[col["inferred"]]).strip().casefold() in ("true", "yes", "1")
+            if "conflict" in col and col["conflict"] < len(row):
+                ev.conflict = row[col["conflict"]].strip() or None
+        for name in actors:
+            k = plan.entity(name, kind="group" if acled else "organisation",
+                            provenance=f"{plan.name} {where}")
+            ev.actors.append(k)
+            e = plan.entities[k]
+            if pspan and len(e.spans) < 20:
+                e.spans.append(pspan)
+        for name in experts:
+            k = plan.entity(name, expert=True, provenance=f"{plan.name} {where}")
+            ev.experts.append(k)
+            e = plan.entities[k]
+            if pspan and len(e.spans) < 20:
+                e.spans.append(pspan)
+        for name in themes:
+            k = plan.theme(name, provenance=f"{plan.name} {where}")
+            ev.themes.append(k)
+            t = plan.themes[k]
+            if pspan and len(t.spans) < 20:
+                t.spans.append(pspan)
+        plan.events.append(ev)
+    plan.documents.append(PDocument(key, f"{path.name} (imported events)", doc.text(), provenance=path.name))
+    if progress is not None:
+        progress(n_rows, n_rows)
+    if not plan.events and not plan.problems:
+        plan.problem("rows", "the sheet has no events")
+    return plan
+
+
+# -- out --------------------------------------------------------------------------------------------------------
+
+def event_rows(corpus, events: Iterable) -> Iterable[list[str]]:
+    docs = {d.id: d for d in corpus.documents}
+
+    def names(ids) -> str:
+        return "; ".join(corpus.get(i).label for i in ids if corpus.get(i) is not None)
+
+    for ev in events:
+        quotes, documents = [], []
+        for pid in ev.passages:
+            p = corpus.get(pid)
+            if p is None:
+                continue
+            quotes.append(p.quote)
+            d = docs.get(p.document)
+            if d is not None and d.title not in documents:
+                documents.append(d.title)
+        end = ev.end if ev.end is not None and ev.end != ev.start else None
+        yield [ev.id, ev.title, ev.summary, str(ev.start), str(end) if end else "", ev.start.precision.name.lower(),
+               end.precision.name.lower() if end else "", "true" if ev.inferred else "", ev.date_text or "",
+               names(ev.themes), names(ev.actors), names(ev.experts), " | ".join(quotes), "; ".join(documents),
+               ev.conflict or ""]
+
+
+def export_csv(corpus, events: list, path: Path, bom: bool = True) -> int:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(EXPLORER_COLUMNS)
+    n = 0
+    for row in event_rows(corpus, events):
+        w.writerow(row)
+        n += 1
+    path.write_bytes(("\ufeff" if bom else "").encode("utf-8") + buf.getvalue().encode("utf-8"))
+    return n
+
+
+def export_xlsx(corpus, events: list, path: Path) -> int:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook(write_only=False)
+    ws = wb.active
+    ws.title = "Events"
+    ws.append(EXPLORER_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    n = 0
+    for row in event_rows(corpus, events):
+        ws.append([_xlsx_safe(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # a text that starts with = stays text, not a formula
+        n += 1
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKLMNO", (24, 40, 50, 12, 12, 10, 10, 8, 20, 20, 30, 20, 60, 30, 20)):
+        ws.column_dimensions[letter].width = width
+    wb.save(path)
+    return n
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_safe(value: str) -> str:
+    """openpyxl refuses control characters (XML cannot hold them); a formula-like text stays text."""
+    value = _ILLEGAL.sub("", value)
+    return value
