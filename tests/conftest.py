@@ -14,6 +14,8 @@ Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
 import tempfile  # noqa: E402
 
 os.environ["EXPLORER_STATE_DIR"] = tempfile.mkdtemp(prefix="explorer-test-state-")
+# the cache of opened corpora (core.io.cache) in a folder of the test run's own, never the user's
+os.environ["EXPLORER_CACHE_DIR"] = tempfile.mkdtemp(prefix="explorer-test-cache-")
 
 import pytest  # noqa: E402
 

@@ -490,7 +490,7 @@ def test_files_above_the_limits_are_refused_without_being_read(mini):
     _sparse(mini / "docs" / "a.txt", MAX_TEXT_BYTES + 1)
     problems = [str(p) for p in load_corpus(mini).problems]
     assert problems[:2] == [
-        "events.json: file: is too large to read (134,217,729 bytes; the limit for a JSON file is 128 MiB)",
+        "events.json: file: is too large to read (536,870,913 bytes; the limit for a JSON file is 512 MiB)",
         "docs/a.txt: file: is too large to read (67,108,865 bytes; the limit for a document is 64 MiB); document "
         "doc-a skipped"]
 

@@ -300,6 +300,16 @@ class Corpus:
         if items:
             raise TypeError(f"unknown item lists: {', '.join(items)}")
 
+    # -- kept (the cache of opened corpora, core.io.cache) -------------------------------------------------
+    def __getstate__(self) -> dict:
+        if self._listeners:
+            raise TypeError("a corpus with listeners is not kept (its listeners would not follow it)")
+        state = dict(self.__dict__)
+        state["_lists"], state["_referrers"] = {}, None  # caches: rebuilt on first need
+        for table in (self.event_table, self.passage_table):
+            table._cache.clear()
+        return state
+
     # -- reading ---------------------------------------------------------------------------------------
     def _text_of(self, doc_id: str) -> str | None:
         doc = self._store["document"].get(doc_id)

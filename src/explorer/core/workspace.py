@@ -131,10 +131,10 @@ class Workspace:
         """Load a corpus folder (finishing an interrupted save first), index it, and attach its journal.
         Problems are in ``ws.corpus.problems``; ``ws.recovery_available()`` says whether unsaved edits
         of an earlier session wait in the journal."""
-        from .io.open import open_corpus
+        from .io.open import open_corpus_and_index
 
-        corpus = open_corpus(path)
-        ws = cls(corpus)
+        corpus, index = open_corpus_and_index(path)
+        ws = cls(corpus, index)
         if journal:
             ws.attach_journal()
         return ws

@@ -301,6 +301,21 @@ class CorpusIndex:
         self._stale_fields: set[str] = set()
         self._extra_fields: dict[str, _Item] = {}
 
+    # -- kept (the cache of opened corpora, core.io.cache) -------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("_answers_lock", "_lazy_lock"):
+            del state[name]
+        # answers and search's folded texts are made again on first need (or by prepare_search)
+        state["_answers"], state["_folded_docs"], state["_item_fields"] = {}, {}, None
+        state["_stale_fields"], state["_extra_fields"] = set(), {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._answers_lock = threading.Lock()
+        self._lazy_lock = threading.Lock()
+
     # -- following edits ---------------------------------------------------------------------------------
     @property
     def event_pos(self) -> dict[str, int]:

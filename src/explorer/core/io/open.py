@@ -6,9 +6,14 @@ import os
 import stat
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..corpus import Corpus
 from .load import load_corpus
 from .save import read_stamps
+
+if TYPE_CHECKING:
+    from ..index import CorpusIndex
 
 
 def _is_dir(path: Path) -> bool:
@@ -24,7 +29,22 @@ def open_corpus(path: str | Path) -> Corpus:
     """``load_corpus``, plus the stamps of the files as they were read (``corpus.file_stamps``), so that a
     later save refuses to overwrite a file someone else changed in the meantime. The stamps are taken
     before the files are read: a change during the load is then caught too. Raises ``NotACorpusError``
-    (never an ``OSError``) when the path is not a corpus folder or the folder cannot be read."""
+    (never an ``OSError``) when the path is not a corpus folder or the folder cannot be read.
+
+    A large corpus opened before, with every file as it was then, comes from the cache of opened corpora
+    (``core.io.cache``) instead of being validated again: the same corpus, problems included."""
+    return _open(path, with_index=False)[0]
+
+
+def open_corpus_and_index(path: str | Path) -> tuple[Corpus, "CorpusIndex"]:
+    """``open_corpus`` and the corpus's index, both from the cache of opened corpora when it has them."""
+    corpus, index = _open(path, with_index=True)
+    assert index is not None
+    return corpus, index
+
+
+def _open(path: str | Path, with_index: bool) -> tuple[Corpus, "CorpusIndex | None"]:
+    from . import cache
     from .save import finish_interrupted_save
 
     root = Path(path)
@@ -36,7 +56,24 @@ def open_corpus(path: str | Path) -> Corpus:
         except OSError:
             pass  # load_corpus says so
     stamps = read_stamps(root) if is_dir else {}
-    corpus = load_corpus(root)
+    key = cache.entry_key(root, stamps) if is_dir and not notes and cache.worth_caching(stamps) else None
+    entry = cache.read_entry(root, key) if key is not None else None
+    corpus = index = None
+    if isinstance(entry, dict) and isinstance(entry.get("corpus"), Corpus):
+        corpus, index = entry["corpus"], entry.get("index")
+        corpus.root = root  # the same folder (its path is in the key), as the caller wrote it
+        if index is not None and index.corpus is not corpus:
+            index = None
+    fresh = corpus is None
+    if fresh:
+        corpus = load_corpus(root)
+    if with_index and index is None:
+        from ..index import CorpusIndex
+
+        index = CorpusIndex(corpus)
+        fresh = True
     corpus.file_stamps = stamps
     corpus.notes = notes + [n for n in getattr(corpus, "notes", []) if n not in notes]
-    return corpus
+    if fresh and key is not None and not corpus.notes:
+        cache.write_entry(root, key, {"corpus": corpus, "index": index})
+    return corpus, index

@@ -217,9 +217,9 @@ def _sha(data: bytes) -> str:
 # -- reading files safely (the loader reads through these too) ---------------------------------------------
 
 #: the largest JSON file (``corpus.json``, an annotation file) that is read, in bytes; see README.md, "What a
-#: corpus may hold": almost four times the 100k-event benchmark's largest file (events.json, 33 MiB), the
-#: scale explorer is built for; a loaded corpus takes about ten times its JSON's size in memory
-MAX_JSON_BYTES = 128 * 1024 * 1024
+#: corpus may hold": half as much again as the million-event benchmark's largest file (events.json, 332 MiB),
+#: the largest scale explorer is built for
+MAX_JSON_BYTES = 512 * 1024 * 1024
 #: the largest document text file that is read, in bytes: a long book is 1-5 MiB, the benchmark's largest
 #: document 1 MiB
 MAX_TEXT_BYTES = 64 * 1024 * 1024
