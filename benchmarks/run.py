@@ -38,6 +38,9 @@ PRESETS = {
     "1k": dict(events=1_000, documents=100),
     "10k": dict(events=10_000, documents=1_000),
     "100k": dict(events=100_000, documents=1_000),
+    # 1M: ten times the documents of 100k but the same 50 MB of text in all (5,000 characters each, plus the
+    # 1 MB document): event datasets grow by rows, an analyst's reading does not
+    "1m": dict(events=1_000_000, documents=10_000, doc_chars=5_000),
 }
 COMMON = dict(entities=1_000, relationships=5_000, experts=100, doc_chars=50_000, big_document_chars=1_000_000)
 TINY = dict(documents=5, entities=50, relationships=200, experts=20, doc_chars=4_000, big_document_chars=20_000)
@@ -59,7 +62,7 @@ def size_options(name: str) -> dict:
     if name in PRESETS:
         return {**COMMON, **PRESETS[name]}
     try:
-        events = int(name.lower().replace("k", "000"))
+        events = int(name.lower().replace("k", "000").replace("m", "000000"))
     except ValueError:
         raise SystemExit(f"run.py: unknown size '{name}'; use 1k, 10k, 100k or a number of events") from None
     if events >= 1000:
