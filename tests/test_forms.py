@@ -204,3 +204,20 @@ def test_the_window_opens_a_form_for_each_request_and_edit_new_opens_an_empty_on
     assert win.state.item().name == "Gazprom" and win.state.corpus.is_unsupported(win.state.selection)
     assert win.inspector_tabs.currentWidget() is win.editor and win.editor.banner.isVisible()
     win.close()
+
+
+def test_what_the_reading_assistant_found_fills_the_form(make_form, st):
+    quote = "Talks ended on December 15 with a deal."
+    form = make_form("event", **selection(quote), title="Talks end in a deal", date="2021-12-15", end_date=None,
+                     precision="day", inferred=True, date_text="December 15")
+    assert form.field("title").text() == "Talks end in a deal" and form.field("start").edit.text() == "2021-12-15"
+    assert form.field("inferred").isChecked() and form.field("date_text").text() == "December 15"
+    voice = make_form("expert", **selection("Lu Nanquan 陆南泉"), name="Lu Nanquan", native_name="陆南泉",
+                      role="veteran Russianist", affiliation="CASS", voice="commentator")
+    assert (voice.field("role").text(), voice.field("affiliation").text(), voice.field("voice").value()) == \
+        ("veteran Russianist", "CASS", "commentator")
+    actor = make_form("entity", **selection("NATO"), name="NATO", entity_kind="group",
+                      aliases=["North Atlantic Treaty Organization"])
+    assert actor.field("kind").value() == "group"
+    actor.create_button.click()
+    assert st.corpus.get(actor.new_id).aliases == ["North Atlantic Treaty Organization"]

@@ -28,8 +28,8 @@ from ...core.corpus import EditError
 from ...core.index.queries import label_of
 from ...core.model.dates import PartialDate, parse_date_input
 from ..bridge import AppState
-from ..views.editor import (KIND_NAMES, WARNING_BG, WARNING_BORDER, WARNING_TEXT, CheckField,
-                            ChoiceField, ColorField, DateField, LineField, RefField, RefListField,
+from ..views.editor import (KIND_NAMES, WARNING_BG, WARNING_BORDER, WARNING_TEXT, AliasesField,
+                            CheckField, ChoiceField, ColorField, DateField, LineField, RefField, RefListField,
                             RelationKindField, TextField, _error_label, choices, quoted)
 from ..views.style import MUTED_TEXT, esc, ui_font
 
@@ -293,7 +293,7 @@ class ItemForm(QDialog):
                         ("voice", "Voice", ChoiceField(choices("expert", "voice"))),
                         ("affiliation", "Affiliation", affiliation), ("role", "Role", LineField())]
             return [("name", "Name", name), ("kind", "Kind", ChoiceField(choices("entity", "kind"))),
-                    ("native_name", "Native name", native)]
+                    ("native_name", "Native name", native), ("aliases", "Also called", AliasesField())]
         if kind == "relationship":
             return [("source", "From", RefField(st, ("entity", "expert"), creatable=False)),
                     ("kind", "Relation", RelationKindField(st)),
@@ -340,14 +340,30 @@ class ItemForm(QDialog):
                     f["end"].set_value(date["end_date"])
                 f["inferred"].set_value(date.get("inferred", False))
                 f["date_text"].set_value(date.get("text", ""))
-            if req.get("date"):
+            if req.get("date"):  # a timeline double-click, or the reading assistant's reading of the date
                 f["start"].set_value(str(req["date"]))
+                if "end_date" in req or "inferred" in req or "date_text" in req:
+                    end = req.get("end_date")
+                    f["end"].set_value(str(end) if end and str(end) != str(req["date"]) else None)
+                    f["inferred"].set_value(bool(req.get("inferred")))
+                    f["date_text"].set_value(req.get("date_text") or "")
             if req.get("theme") and self.state.index.kind_of(req["theme"]) == "theme":
                 f["themes"].set_value([req["theme"]])
         elif self.kind in ("expert", "entity"):
             name, native = names_from(text) if text else ("", "")
             f["name"].set_value(req.get("name") or name)
             f["native_name"].set_value(req.get("native_name") or native)
+            if self.kind == "expert":
+                for key in ("role", "affiliation"):
+                    if req.get(key):
+                        f[key].set_value(req[key])
+                if req.get("voice") in choices("expert", "voice"):
+                    f["voice"].set_value(req["voice"])
+            else:
+                if req.get("entity_kind") in choices("entity", "kind"):
+                    f["kind"].set_value(req["entity_kind"])
+                if req.get("aliases"):
+                    f["aliases"].set_value(list(req["aliases"]))
         elif self.kind == "relationship":
             for end in ("source", "target"):
                 if req.get(end) and self.state.index.kind_of(req[end]) in ("entity", "expert"):
