@@ -330,3 +330,23 @@ def test_the_editor_is_a_tab_of_the_inspector_dock_in_the_window(app, qtbot, tmp
     assert tabs.currentWidget() is win.editor and win.editor.isVisible()
     assert win.editor.field("title").text() == "Bridge opened"
     win.close()
+
+
+def test_new_beside_a_relationship_end_makes_the_actor_that_end_in_one_step(qtbot, st, editor):
+    from explorer.qt.window.forms import ItemForm
+
+    st.select("rel-builds")
+    requests = []
+    st.itemFormRequested.connect(requests.append)
+    target = editor.field("target")
+    retype(qtbot, target.edit, "Harbin city")
+    assert "no actor or voice called ‘Harbin city’" in target.error.text()
+    target.new_button.menu().actions()[0].trigger()  # New Actor…
+    assert requests[-1] == {"kind": "entity", "name": "Harbin city",
+                            "add_to": {"item": "rel-builds", "field": "target"}}
+    form = ItemForm(st, requests[-1])
+    qtbot.addWidget(form)
+    form.create_button.click()
+    assert st.corpus.get("rel-builds").target == form.new_id and target.edit.text() == "Harbin city"
+    st.undo()
+    assert st.corpus.get("rel-builds").target == "ent-bridge" and st.corpus.get(form.new_id) is None
