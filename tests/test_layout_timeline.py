@@ -87,7 +87,7 @@ def index_of(events, themes=(), entities=()) -> CorpusIndex:
 # =========================================================================================================
 # lanes
 # =========================================================================================================
-def test_theme_lanes_follow_the_first_theme_in_corpus_order():
+def test_theme_lanes_show_every_theme_of_an_event_in_corpus_order():
     themes = [Theme(id="th-a", name="A", color="#112233"), Theme(id="th-b", name="B"),
               Theme(id="th-unused", name="Unused")]
     events = [event("e1", PartialDate(2000), themes=["th-b", "th-a"]),
@@ -98,13 +98,18 @@ def test_theme_lanes_follow_the_first_theme_in_corpus_order():
     d = TimelineData(index_of(events, themes), "theme", theme_colors=PALETTE)
     assert [(lane.key, lane.name) for lane in d.lanes] == [
         ("th-a", "A"), ("th-b", "B"), ("th-undeclared", "th-undeclared"), (OTHER_THEME, "Other")]
-    assert [lane.count for lane in d.lanes] == [2, 1, 1, 1]
+    # e1 is in both its lanes (issue 13: lanes count what they show): th-a has e1, e2, e5
+    assert [lane.count for lane in d.lanes] == [3, 1, 1, 1]
     # a theme's own colour, else the palette in turn (by position among the corpus themes)
     assert [lane.color for lane in d.lanes] == ["#112233", PALETTE[1], OTHER_COLOR, OTHER_COLOR]
     assert d.colors[d.ev_color[d.pos["e1"]]] == PALETTE[1]  # the colour of its first theme
     assert d.colors[d.ev_color[d.pos["e4"]]] == OTHER_COLOR
-    # one instance per event in theme mode, grouped by lane and sorted by start within a lane
-    assert len(d.inst_ev) == len(d) == 5
+    # one instance per theme of an event, its first theme's primary, grouped by lane and sorted by start
+    assert len(d.inst_ev) == 6 and len(d) == 5
+    e1 = d.pos["e1"]
+    lanes_of_e1 = {d.lanes[d.inst_lane[j]].key: bool(d.inst_primary[j]) for j in d.ev_instances[e1]}
+    assert lanes_of_e1 == {"th-b": True, "th-a": False}
+    assert d.inst_primary.sum() == 5
     for k, (lo, hi) in enumerate(d.lane_slices):
         assert (d.inst_lane[lo:hi] == k).all()
         assert (np.diff(d.inst_x0[lo:hi]) >= 0).all()
@@ -193,7 +198,10 @@ def test_sub_rows_stack_overlapping_events_and_respect_the_budget():
 def test_default_corpus_lanes(corpus):
     index = CorpusIndex(corpus)
     d = TimelineData(index, "theme")
-    assert sum(lane.count for lane in d.lanes) == len(corpus.events)
+    # each lane counts the events that name its theme (an event with two themes is in both)
+    assert sum(lane.count for lane in d.lanes) == sum(len(set(e.themes)) or 1 for e in corpus.events)
+    for lane in d.lanes:
+        assert lane.count == sum(lane.key in e.themes for e in corpus.events)
     declared = [t.id for t in corpus.themes]
     keys = [lane.key for lane in d.lanes if lane.key in declared]
     assert keys == [t for t in declared if t in keys]  # corpus order

@@ -17,9 +17,10 @@ from ..core.corpus import Corpus
 from ..core.filters import Filters, is_visible
 from ..core.index import CorpusIndex
 from ..core.model import PartialDate
+from ..core.ranges import corpus_range
 from ..core.workspace import Outcome, Workspace
 
-DEFAULT_START = PartialDate(1988).start_seconds
+DEFAULT_START = PartialDate(1988).start_seconds  # the window before any corpus is set
 DEFAULT_END = PartialDate(2022).end_seconds
 
 
@@ -64,7 +65,10 @@ class AppState(QObject):
     def set_corpus(self, corpus: Corpus, index: CorpusIndex | None = None) -> None:
         self.workspace.set_corpus(corpus, index)
         self._selection_shown, self._filters_shown = None, self.filters
-        self.corpusChanged.emit()
+        window_before, self.time_window = self.time_window, self.full_range()  # every view and export
+        self.corpusChanged.emit()  # starts from the corpus's own range (the graph exported alone included)
+        if self.time_window != window_before:
+            self.timeWindowChanged.emit(*self.time_window)
         self.selectionChanged.emit(None)
         self.historyChanged.emit()
         self.filtersChanged.emit()
@@ -104,15 +108,11 @@ class AppState(QObject):
     _filters_shown: Filters | None = None
 
     def full_range(self) -> tuple[float, float]:
-        """The corpus's whole time range: its declared range, else 1988-2022 widened to fit its events."""
-        start, end = DEFAULT_START, DEFAULT_END
-        if self.corpus is not None and self.corpus.info.time_range:
-            rng = self.corpus.info.time_range
-            start, end = rng[0].start_seconds, rng[-1].end_seconds
-        elif self.index is not None and len(self.index.ev_start):
-            start = min(start, float(self.index.ev_start.min()))
-            end = max(end, float(self.index.ev_end.max()))
-        return start, end
+        """The corpus's whole time range: its declared ``time_range``, else the span of its events with a
+        small margin (2% of the span, at least a month each side), else the span of its documents' dates,
+        else the last ten years (``core.ranges.corpus_range``). Events outside a declared range stay reachable: the timeline
+        scrolls to them (see ``TimelineView``)."""
+        return corpus_range(self.corpus, self.index)
 
     # -- selection -------------------------------------------------------------------------------
     def kind(self, item_id: str | None = None) -> str | None:

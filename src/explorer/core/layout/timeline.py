@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ MAX_ROWS = 4  # sub-rows per lane (fewer when there are many lanes)
 ROW_BUDGET = 18  # total sub-rows above which lanes get fewer sub-rows
 MIN_LANE_UNITS = 1.6  # the height of a one-row lane, in rows
 MAX_ACTOR_LANES = 12
+LABEL_STACK_MAX = 4000  # instances up to which sub-rows are restacked per zoom level to make room for labels
+LABEL_ROWS_MAX = 10  # sub-rows per lane at most, when restacked for labels
+SCROLL_SHARE = 1.0  # label rows may take up to this many plot heights (the view scrolls beyond)
+ZOOM_BUCKET = 1.25  # zoom levels of the restacking: a factor 1.25 apart
 
 OTHER_THEME = "__other__"
 OTHER_ACTORS = "__other_actors__"
@@ -124,6 +129,9 @@ class TimelineData:
             self.titles = [titles[r] for r in rl]
             ev_themes = [themes_col[r] for r in rl]
             ev_actors = [actors_col[r] for r in rl]
+            passages_col = table.refs["passages"]
+            ev_evidence = np.fromiter((len(passages_col[r]) for r in rl), dtype=np.int64, count=n)
+            ev_precision = np.where(sd > 0, 3, np.where(sm > 0, 2, 1)).astype(np.int64)
             self.events = view  # items built on access (a tooltip, a patch)
         else:
             events = list(view)
@@ -137,7 +145,14 @@ class TimelineData:
             self.titles = [e.title for e in events]
             ev_themes = [e.themes for e in events]
             ev_actors = [e.actors for e in events]
+            ev_evidence = np.array([len(e.passages) for e in events], dtype=np.int64)
+            ev_precision = np.array([int(e.start.precision) for e in events], dtype=np.int64)
         self.pos = {eid: i for i, eid in enumerate(self.ids)}
+        #: how much an event's label matters when not every label fits (higher first): more evidence, then
+        #: a more precise date, then spans before points (the selection and its neighbours come first, per
+        #: frame, in ``EventsLayout``)
+        self.ev_importance = (np.minimum(ev_evidence, 50) * 8 + ev_precision * 2
+                              + (self.ev_kind == SPAN)).astype(np.float64) if n else np.zeros(0)
         self.ev_x0 = (np.array(index.ev_start, dtype=np.float64) if n else np.zeros(0))
         self.ev_x1 = (np.array(index.ev_end, dtype=np.float64) if n else np.zeros(0))
 
@@ -195,24 +210,29 @@ class TimelineData:
             order = sorted(range(len(lanes)), key=lambda k: (lanes[k].key in (OTHER_ACTORS, NO_ACTOR),
                                                              lanes[k].key == NO_ACTOR, k))
         else:
-            first = [t[0] if t else OTHER_THEME for t in ev_themes]
-            used = set(first)
+            # one instance per theme of an event (its first theme's is primary, the others secondary), so
+            # that every lane shows, and counts, the events the user put in it
+            ev_theme_lists = [list(dict.fromkeys(t)) if t else [OTHER_THEME] for t in ev_themes]
+            used = {t for ts_ in ev_theme_lists for t in ts_}
             lane_of = {}
             for t in themes:
                 if t.id in used:
                     lane_of[t.id] = len(lanes)
                     lanes.append(Lane(t.id, t.name, self.colors[theme_color[t.id]]))
-            for tid in dict.fromkeys(first):  # themes referenced but not declared, then "Other"
-                if tid not in lane_of and tid != OTHER_THEME:
-                    lane_of[tid] = len(lanes)
-                    lanes.append(Lane(tid, tid, OTHER_COLOR))
+            for ts_ in ev_theme_lists:  # themes referenced but not declared, then "Other"
+                for tid in ts_:
+                    if tid not in lane_of and tid != OTHER_THEME:
+                        lane_of[tid] = len(lanes)
+                        lanes.append(Lane(tid, tid, OTHER_COLOR))
             if OTHER_THEME in used:
                 lane_of[OTHER_THEME] = len(lanes)
                 lanes.append(Lane(OTHER_THEME, "Other", OTHER_COLOR))
-            pairs = [(i, lane_of[t]) for i, t in enumerate(first)]
+            pairs = [(i, lane_of[t]) for i, ts_ in enumerate(ev_theme_lists) for t in ts_]
+            primary_pairs = {(i, lane_of[ts_[0]]) for i, ts_ in enumerate(ev_theme_lists)}
             order = list(range(len(lanes)))
         remap = {old: new for new, old in enumerate(order)}
         self.lanes = [lanes[k] for k in order]
+        primary = [True] * len(pairs) if mode == "actor" else [p in primary_pairs for p in pairs]
         pairs = [(i, remap[lane]) for i, lane in pairs]
 
         m = len(pairs)
@@ -222,6 +242,8 @@ class TimelineData:
         order_idx = np.lexsort((inst_ev, inst_lane)) if m else np.zeros(0, dtype=np.int64)
         self.inst_ev = inst_ev[order_idx]
         self.inst_lane = inst_lane[order_idx]
+        #: per instance: the event's own lane (its first theme; every lane in actor mode), or a secondary one
+        self.inst_primary = np.fromiter(primary, dtype=bool, count=m)[order_idx] if m else np.zeros(0, dtype=bool)
         self.inst_x0 = self.ev_x0[self.inst_ev] if m else np.zeros(0)
         self.inst_x1 = self.ev_x1[self.inst_ev] if m else np.zeros(0)
         bounds = np.searchsorted(self.inst_lane, np.arange(len(self.lanes) + 1))
@@ -244,8 +266,17 @@ class TimelineData:
             if total <= ROW_BUDGET or cap == 1:
                 break
             cap -= 1
-        self.inst_row = rows
         self.row_cap = cap
+        self.base_rows = (rows, natural)  # the zoom-independent stacking (large corpora keep it)
+        self.rows_key = None  # what the current rows were stacked for (None: the base stacking)
+        self.apply_rows(rows, natural)
+
+    def apply_rows(self, rows: np.ndarray, natural: Sequence[int], side: np.ndarray | None = None) -> None:
+        """Use these sub-rows (one per instance; ``natural[k]`` rows in lane k): lane heights and tops, and
+        each instance's vertical centre, follow. ``side``: where each label was given room (see
+        ``label_rows``; default after the mark)."""
+        self.inst_row = rows
+        self.inst_side = side if side is not None else np.ones(len(rows), dtype=np.int8)
         top = 0.0
         for k, lane in enumerate(self.lanes):
             lane.rows = max(1, natural[k])
@@ -256,8 +287,72 @@ class TimelineData:
         self.lane_top = np.array([lane.top for lane in self.lanes], dtype=np.float64)
         unit = np.array([lane.height / lane.rows for lane in self.lanes], dtype=np.float64)
         #: vertical centre of each instance, in row units
-        self.inst_yc = (self.lane_top[self.inst_lane] + (self.inst_row + 0.5) * unit[self.inst_lane]) if m \
-            else np.zeros(0)
+        self.inst_yc = (self.lane_top[self.inst_lane] + (self.inst_row + 0.5) * unit[self.inst_lane]) \
+            if len(self.inst_ev) else np.zeros(0)
+
+    def label_rows(self, sx: float, label_w: np.ndarray, radius: float, cap: int,
+                   bounds: tuple[float, float] = (-math.inf, math.inf)) -> tuple[np.ndarray, list[int], np.ndarray]:
+        """Sub-rows that leave each event's label room beside its mark at ``sx`` pixels per second:
+        greedy in time, lowest row first, a label before its mark when it fits there, else after it (or
+        inside a span long enough), never past ``bounds`` (the times the view can show), at most ``cap``
+        rows per lane (beyond it, marks share the emptiest row and labels are chosen by importance per
+        frame). ``label_w``: the label width of each event in pixels (only an event's own lane reserves room
+        for it: a secondary instance reserves its mark). Returns (rows, rows per lane, side per instance:
+        -1 before the mark, +1 after, 0 inside)."""
+        rows = np.zeros(len(self.inst_ev), dtype=np.int64)
+        side = np.ones(len(self.inst_ev), dtype=np.int8)
+        natural: list[int] = []
+        ev = self.inst_ev
+        x0p = self.inst_x0 * sx
+        x1p = self.inst_x1 * sx
+        day = self.ev_kind[ev] == DAY
+        xc = (x0p + x1p) * 0.5
+        badge = np.where(self.ev_conflict[ev], 7.0, 0.0)
+        Ls = np.where(day, xc - radius, x0p).tolist()
+        Rs = (np.where(day, xc + radius, np.maximum(x1p, x0p + 3.0)) + badge).tolist()
+        ws = np.where(self.inst_primary, label_w[ev], 0.0).tolist()
+        lo_px, hi_px = bounds[0] * sx, bounds[1] * sx
+        gap = LABEL_GAP
+        for lo, hi in self.lane_slices:
+            ends: list[float] = []
+            for j in range(lo, hi):
+                L, R, w = Ls[j], Rs[j], ws[j]
+                fits_inside = w > 0 and w + 10.0 <= R - L
+                need_left = L - 4.0 - w
+                left_ok = need_left >= lo_px
+                right_ok = R + 4.0 + w <= hi_px - 2.0
+                chosen, new_end, sd = -1, R, 1
+                for r, end in enumerate(ends):
+                    if end + gap > L:
+                        continue
+                    if w == 0 or fits_inside:
+                        sd = 0 if fits_inside else 1
+                    elif left_ok and end + gap <= need_left:
+                        sd = -1
+                    elif right_ok:
+                        new_end, sd = R + 4.0 + w, 1
+                    else:
+                        continue
+                    chosen = r
+                    break
+                if chosen < 0:
+                    if len(ends) < cap:
+                        chosen = len(ends)
+                        ends.append(-math.inf)
+                        if w == 0 or fits_inside:
+                            sd = 0 if fits_inside else 1
+                        elif left_ok and not right_ok:
+                            sd = -1
+                        else:
+                            new_end, sd = R + 4.0 + w, 1
+                    else:
+                        chosen = min(range(len(ends)), key=ends.__getitem__)
+                        new_end = max(ends[chosen], R)
+                rows[j] = chosen
+                side[j] = sd
+                ends[chosen] = new_end
+            natural.append(len(ends))
+        return rows, natural, side
 
     def _stack(self, cap: int) -> tuple[np.ndarray, list[int]]:
         rows = np.zeros(len(self.inst_ev), dtype=np.int64)
@@ -293,7 +388,9 @@ class TimelineData:
         at = []
         for old, new in old_new:
             i = self.pos.get(old.id)
-            if (i is None or old.start != new.start or old.end != new.end or old.themes[:1] != new.themes[:1]
+            if (i is None or old.start != new.start or old.end != new.end
+                    or list(dict.fromkeys(old.themes)) != list(dict.fromkeys(new.themes))
+                    or len(old.passages) != len(new.passages)
                     or (self.mode == "actor" and list(dict.fromkeys(old.actors)) != list(dict.fromkeys(new.actors)))):
                 return False
             at.append((i, new))
@@ -325,6 +422,26 @@ def emphasis_for(data: TimelineData, index, selection: str | None) -> tuple[np.n
                 if i is not None:
                     ev_state[i] = EMPHASISED
     return ev_state, selected, active
+
+
+def neighbours_for(data: TimelineData, index, selection: str | None) -> np.ndarray:
+    """Events whose labels come right after the selected event's: those that share an actor or a voice
+    with it (one bool per event; none when the selection is not an event)."""
+    out = np.zeros(len(data), dtype=bool)
+    if selection is None or index is None or index.kind_of(selection) != "event":
+        return out
+    ev = index.items.get(selection)
+    if ev is None:
+        return out
+    for other in dict.fromkeys([*ev.actors, *getattr(ev, "experts", ())]):
+        for eid in index.linked_events(other):
+            i = data.pos.get(eid)
+            if i is not None:
+                out[i] = True
+    i = data.pos.get(selection)
+    if i is not None:
+        out[i] = False
+    return out
 
 
 # =========================================================================================================
@@ -392,6 +509,8 @@ class FrameLayout:
     density: list[tuple[int, np.ndarray, np.ndarray | None]] = field(default_factory=list)  # lane, counts, emph
     nbins: int = 0
     dense_bins: int = 0
+    bin_edges: np.ndarray = field(default_factory=lambda: np.zeros(0))  # times of the density bins' edges
+    clusters: list = field(default_factory=list)  # Cluster: overlapping marks of a row, with their count
 
     def label_of(self) -> dict[int, Label]:
         return {lab.inst: lab for lab in self.labels}
@@ -412,6 +531,75 @@ class MarkOrder:
     conflict: np.ndarray
     dimmed: np.ndarray
     style_key: np.ndarray
+    secondary: np.ndarray  # the mark of an event in a lane other than its own (its first theme's)
+
+
+@dataclass
+class Cluster:
+    """Marks of one row drawn over one another: their extent in local pixels, how many events, the time
+    they cover (POSIX seconds) and the events (indices)."""
+
+    left: float
+    right: float
+    yc: float
+    count: int
+    t0: float
+    t1: float
+    events: np.ndarray
+
+
+class _Row:
+    """One sub-row of a frame while labels are placed: its marks (sorted by left edge; prefix maxima of
+    their right edges answer "does any mark cross [a, b]?"), its emphasised marks, and the labels placed.
+    Marks are named by their position in the row (``own``: the mark being labelled, never in its own way)."""
+
+    def __init__(self, lefts: list[float], rights: list[float], strong: list[int]):
+        self.ml, self.mr = lefts, rights
+        self.pmax = list(itertools.accumulate(rights, max))
+        self.strong = strong  # positions of the emphasised (or selected) marks, by left edge
+        self.sl = [lefts[q] for q in strong]
+        self.pl: list[float] = []
+        self.pr: list[float] = []
+
+    def mark_blocked(self, a: float, b: float, own: int, strong_only: bool) -> bool:
+        if strong_only:  # an emphasised label may cover dimmed marks
+            hi = bisect.bisect_left(self.sl, b)
+            return any(self.mr[q] > a and q != own for q in self.strong[:hi])
+        hi = bisect.bisect_left(self.ml, b)
+        if hi == 0:
+            return False
+        if own >= hi:
+            return self.pmax[hi - 1] > a
+        if own > 0 and self.pmax[own - 1] > a:
+            return True
+        return any(self.mr[q] > a for q in range(own + 1, hi))
+
+    def next_mark(self, a: float, own: int, strong_only: bool) -> float:
+        """The left edge of the first mark (other than the own one) starting after ``a``."""
+        if strong_only:
+            i = bisect.bisect_right(self.sl, a)
+            while i < len(self.sl) and self.strong[i] == own:
+                i += 1
+            return self.sl[i] if i < len(self.sl) else math.inf
+        i = bisect.bisect_right(self.ml, a)
+        while i < len(self.ml) and i == own:
+            i += 1
+        return self.ml[i] if i < len(self.ml) else math.inf
+
+    def label_blocked(self, a: float, b: float) -> bool:
+        i = bisect.bisect_right(self.pl, a)
+        if i > 0 and self.pr[i - 1] + LABEL_GAP > a:
+            return True
+        return i < len(self.pl) and self.pl[i] < b + LABEL_GAP
+
+    def next_label(self, a: float) -> float:
+        i = bisect.bisect_right(self.pl, a)
+        return self.pl[i] if i < len(self.pl) else math.inf
+
+    def add_label(self, a: float, b: float) -> None:
+        i = bisect.bisect_right(self.pl, a)
+        self.pl.insert(i, a)
+        self.pr.insert(i, b)
 
 
 class EventsLayout:
@@ -426,7 +614,10 @@ class EventsLayout:
         self.ev_state = np.zeros(0, dtype=np.int8)  # NORMAL, EMPHASISED or DIMMED
         self.selected = -1  # event index
         self.emphasis_active = False
+        self.neighbours = np.zeros(0, dtype=bool)  # events whose labels come right after the selection's
         self.version = 0
+        self._label_w: np.ndarray | None = None  # label width of each event (pixels), for label_rows
+        self._rows_cache: dict = {}
         self._layout: FrameLayout | None = None
         self.ls_idx: list[np.ndarray] = []  # per lane: visible instances, by start
         self.ls_x0: list[np.ndarray] = []
@@ -439,6 +630,9 @@ class EventsLayout:
     # -- inputs ------------------------------------------------------------------------------------------
     def set_data(self, data: TimelineData, visible: np.ndarray) -> None:
         self.data = data
+        self._label_w = None
+        self._rows_cache = {}
+        self.neighbours = np.zeros(len(data), dtype=bool)
         self.ev_state = np.zeros(len(data), dtype=np.int8)
         self.selected = -1
         self.emphasis_active = False
@@ -458,8 +652,10 @@ class EventsLayout:
         self._update_emphasis_index()
         self.invalidate()
 
-    def set_emphasis(self, ev_state: np.ndarray, selected: int, active: bool) -> None:
+    def set_emphasis(self, ev_state: np.ndarray, selected: int, active: bool,
+                     neighbours: np.ndarray | None = None) -> None:
         self.ev_state = ev_state.astype(np.int8)
+        self.neighbours = neighbours if neighbours is not None else np.zeros(len(self.data), dtype=bool)
         self.selected = selected
         self.emphasis_active = active
         self._update_emphasis_index()
@@ -483,6 +679,47 @@ class EventsLayout:
         """Forget the cached layout (the next ``layout`` computes a new one)."""
         self.version += 1
         self._layout = None
+
+    def fit_rows(self, sx: float, avail_rows: float, bounds: tuple[float, float] = (-math.inf, math.inf)) -> bool:
+        """Restack the sub-rows for labels at ``sx`` pixels per second (see ``TimelineData.label_rows``) in a
+        plot ``avail_rows`` rows high: lanes take the rows their labels need, up to ``LABEL_ROWS_MAX`` each
+        while the whole fits in ``SCROLL_SHARE`` times the plot (the view scrolls beyond the plot). Zoom
+        levels are quantised (a factor ``ZOOM_BUCKET``, rounded down so that labels are never reserved less
+        room than they take) and each level's rows are kept. A corpus of more than ``LABEL_STACK_MAX``
+        instances keeps its zoom-independent rows. Returns whether the rows changed."""
+        d = self.data
+        if len(d.inst_ev) > LABEL_STACK_MAX or len(d) == 0 or sx <= 0:
+            key = None
+        else:
+            key = (math.floor(math.log(sx) / math.log(ZOOM_BUCKET)), int(avail_rows), bounds)
+        if key == d.rows_key:
+            return False
+        if key is None:
+            rows, natural = d.base_rows
+            side = None
+        else:
+            rows_natural = self._rows_cache.get(key)
+            if rows_natural is None:
+                if self._label_w is None:
+                    self._label_w = np.array([self.metrics.advance(t) for t in d.titles], dtype=np.float64)
+                sx_b = ZOOM_BUCKET ** key[0]
+                radius = 6.0
+                rows_natural = None
+                for cap in range(LABEL_ROWS_MAX, 0, -1):
+                    rows, natural, side = d.label_rows(sx_b, self._label_w, radius, cap, bounds)
+                    units = sum(max(float(r), MIN_LANE_UNITS) for r in natural)
+                    if units <= max(avail_rows, 1) * SCROLL_SHARE or cap <= d.row_cap:
+                        break
+                rows_natural = (rows, natural, side)
+                self._rows_cache[key] = rows_natural
+            rows, natural, side = rows_natural
+        d.rows_key = key
+        if (np.array_equal(rows, d.inst_row) and [lane.rows for lane in d.lanes] == [max(1, r) for r in natural]
+                and (side is None or np.array_equal(side, d.inst_side))):
+            return False
+        d.apply_rows(rows, natural, side)
+        self.invalidate()
+        return True
 
     # -- layout ------------------------------------------------------------------------------------------
     def layout(self, t0, t1, ytop, sx, sy, width, height) -> FrameLayout:
@@ -591,139 +828,209 @@ class EventsLayout:
         lay.left = np.where(is_day, xc - r, x0p)
         lay.right = np.where(is_day, xc + r, np.maximum(x1p, x0p + 3.0))
         lay.yc = (d.inst_yc[inst] - ytop) * sy
+        lay.bin_edges = edges
         lay.labels = self._layout_labels(lay, ev, kind)
+        lay.clusters = self.clusters(lay)
         self._layout = lay
         return lay
 
     def _layout_labels(self, lay: FrameLayout, ev: np.ndarray, kind: np.ndarray) -> list[Label]:
-        """Greedy, per sub-row, in time order: a label is drawn only if it fits before the next mark and the
-        next label; it is elided when a little short, hidden otherwise. The selected event's label is placed
-        first (always shown), then the emphasised ones, then the rest fill the gaps."""
+        """Labels by importance, never by drawing order: the selected event first, then its neighbours (the
+        events linked to the selected item, or sharing an actor with the selected event), then the rest by
+        ``TimelineData.ev_importance`` (more evidence, more precise dates, spans before points); one label
+        per event (its own lane's mark first). Each label goes inside its span when it fits there, else
+        after its mark, else before it; it covers no other label and no other mark of its row (an
+        emphasised label may cover dimmed marks, the selected one any mark), and stays inside the plot.
+        When no whole text fits, a label is elided where at least ``MIN_ELIDED_PX`` remain."""
         d = self.data
-        if not len(lay.inst):
+        n = len(lay.inst)
+        if not n:
             return []
-        room_for_labels = lay.sy >= self.metrics.height - 1
-        rowkey = d.inst_yc[lay.inst]
-        order = np.lexsort((lay.left, rowkey))
-        labels: list[Label] = []
-        state = self.ev_state
-        sel = self.selected
-        rk = rowkey[order]
-        cuts = np.flatnonzero(np.diff(rk)) + 1
-        for group in np.split(order, cuts):
-            g = group.tolist()
-            prio = [2 if ev[j] == sel else (1 if state[ev[j]] == EMPHASISED else 0) for j in g]
-            if not room_for_labels and max(prio) < 2:
-                continue
-            self._layout_row(group, prio, lay, ev, kind, labels, room_for_labels)
-        return labels
-
-    def _layout_row(self, group: np.ndarray, prio: list[int], lay: FrameLayout, ev: np.ndarray, kind: np.ndarray,
-                    labels: list[Label], room_for_labels: bool) -> None:
-        """Labels of one sub-row (``group``: positions in the layout arrays, in time order)."""
-        d = self.data
         metrics = self.metrics
         W = lay.width
         fh = metrics.height
-        g = group.tolist()
-        lefts = lay.left[group].tolist()
-        rights = lay.right[group].tolist()
-        pl: list[float] = []  # placed label intervals of this row, sorted (they never overlap)
-        pr: list[float] = []
-        next_emph = [-1] * len(g)  # nearest emphasised (or selected) neighbours in the row
-        prev_emph = [-1] * len(g)
-        last = -1
-        for q in range(len(g) - 1, -1, -1):
-            next_emph[q] = last
-            if prio[q] > 0:
-                last = q
-        last = -1
-        for q in range(len(g)):
-            prev_emph[q] = last
-            if prio[q] > 0:
-                last = q
+        room = lay.sy >= fh - 1
+        state = self.ev_state if len(self.ev_state) == len(d) else np.zeros(len(d), dtype=np.int8)
+        neigh = self.neighbours if len(self.neighbours) == len(d) else np.zeros(len(d), dtype=bool)
+        tier = np.where(ev == self.selected, 3,
+                        np.where((state[ev] == EMPHASISED) | neigh[ev], 2, np.where(state[ev] == DIMMED, 0, 1)))
+        primary = d.inst_primary[lay.inst]
+        imp = d.ev_importance[ev]
+        order = np.lexsort((lay.left, ~primary, -imp, -tier)).tolist()
+        strong = tier >= 2
 
-        def try_place(p: int, must: bool) -> Label | None:
-            j = g[p]
-            title = d.titles[int(ev[j])]
-            bold = prio[p] == 2
+        # rows: marks sorted by left edge, with prefix maxima of right edges, for "is [a, b] free?"
+        rowkey = np.round(lay.yc, 2)
+        by_row = np.lexsort((lay.left, rowkey))
+        rk = rowkey[by_row]
+        cuts = np.flatnonzero(np.diff(rk)) + 1
+        row_of: list = [None] * n
+        pos_in_row = [0] * n
+        lefts_all, rights_all = lay.left.tolist(), lay.right.tolist()
+        strong_l = strong.tolist()
+        for group in np.split(by_row, cuts):
+            g = group.tolist()
+            row = _Row([lefts_all[j] for j in g], [rights_all[j] for j in g],
+                       [q for q, j in enumerate(g) if strong_l[j]])
+            for q, j in enumerate(g):
+                row_of[j] = row
+                pos_in_row[j] = q
+
+        # marks with no room either side nor inside for even an elided label are not tried (a crowded frame
+        # at 100k events has a thousand of them): the selected and emphasised ones always are
+        sl, sr = lay.left[by_row], lay.right[by_row]
+        row_no = np.r_[0, np.cumsum(rk[1:] != rk[:-1])].astype(np.float64)
+        big = 1e9
+        cl, cr = np.clip(sl, -1e8, 1e8), np.clip(sr, -1e8, 1e8)
+        keys = row_no * big + cl
+
+        def first_after(x: np.ndarray) -> np.ndarray:
+            """Left edge of the first mark of the row starting after x (inf if none)."""
+            q = np.searchsorted(keys, row_no * big + np.clip(x, -1e8, 1e8), side="right")
+            ok = q < n
+            ok[ok] = row_no[q[ok]] == row_no[ok]
+            return np.where(ok, sl[np.minimum(q, n - 1)], np.inf)
+
+        # the furthest right edge of the marks of the row that start before each mark (a per-row running max)
+        cummax = np.maximum.accumulate(row_no * big + cr + 1e8) - row_no * big - 1e8
+        q_before = np.searchsorted(keys, keys, side="left") - 1
+        ok = q_before >= 0
+        ok[ok] = row_no[q_before[ok]] == row_no[ok]
+        cover = np.where(ok, cummax[np.maximum(q_before, 0)], -np.inf)
+        room_after = np.where(cover > sr + 2.0, 0.0, np.minimum(first_after(sr), W) - sr)
+        room_before = sl - np.maximum(cover, 0.0)
+        room_inside = np.where(kind[by_row] == DAY, 0.0,
+                               np.minimum(np.minimum(sr, W), first_after(sl)) - np.maximum(np.maximum(sl, 0.0), cover))
+        titles = d.titles
+        widths = np.fromiter((metrics.advance(titles[e]) for e in ev.tolist()), dtype=np.float64, count=n)
+        need = np.maximum(MIN_ELIDED_PX, 0.45 * widths[by_row]) + 8.0
+        hopeless = np.zeros(n, dtype=bool)
+        hopeless[by_row] = (room_after < need) & (room_before < need) & (room_inside < need)
+        hopeless &= tier < 2
+
+        labels: list[Label] = []
+        labelled: set[int] = set()
+        kinds = kind.tolist()
+        sides = d.inst_side[lay.inst].tolist()
+        evs = ev.tolist()
+        tiers = tier.tolist()
+        prim = primary.tolist()
+        conflict = d.ev_conflict
+        active = self.emphasis_active
+
+        def place(j: int, duplicate: bool) -> bool:
+            e = evs[j]
+            t = tiers[j]
+            if not room and t < 2:
+                return False
+            title = d.titles[e]
+            bold = t == 3
             w = metrics.advance(title, bold)
-            k = int(kind[j])
-            left, right = float(lay.left[j]), float(lay.right[j])
-            # a label stops before the next mark of its row; an emphasised one only before the next
-            # emphasised mark (it may cover dimmed ones), the selected one before nothing. Never over
-            # another label.
-            if prio[p] == 0:
-                nxt, prv = p + 1 if p + 1 < len(g) else -1, p - 1
-            elif prio[p] == 1:
-                nxt, prv = next_emph[p], prev_emph[p]
+            k = kinds[j]
+            L, R = lefts_all[j], rights_all[j]
+            row = row_of[j]
+            own = pos_in_row[j]
+            marks = None if t == 3 else ("strong" if (t == 2 and active) else "all")
+            badge = 7.0 if conflict[e] else 0.0
+            cands: list[tuple[float, bool]] = []  # (left of the text, inside a solid bar)
+            inside_a = max(L, 0.0) + (5.0 if k == SPAN else 4.0) + badge
+            inside_lim = min(R, W) - 4.0
+            if k != DAY and inside_a + w <= inside_lim:
+                cands.append((inside_a, k == SPAN))
+            after = R + (3.0 + badge if k == DAY else 4.0)
+            if sides[j] < 0:  # the rows left room before the mark
+                cands += [(L - 4.0 - w, False), (after, False)]
             else:
-                nxt, prv = -1, -1
-            limit_mark = (lefts[nxt] if nxt >= 0 else math.inf) - 4.0
-            prev_right = rights[prv] + 4.0 if prv >= 0 else -math.inf
-            badge = 7.0 if d.ev_conflict[int(ev[j])] else 0.0
-            # candidates: (anchor, limit, inside a solid bar, fixed width)
-            candidates: list[tuple[float, float, bool, bool]] = []
-            if k == DAY:
-                candidates.append((right + 3.0 + badge, limit_mark, False, False))
-            else:
-                a = max(left, 0.0) + (5.0 if k == SPAN else 4.0) + badge
-                inside_limit = min(right, W) - 4.0
-                if w <= min(inside_limit, limit_mark) - a:  # fits in the bar
-                    candidates.append((a, min(inside_limit, limit_mark) if k == SPAN else limit_mark, k == SPAN,
-                                       False))
-                candidates.append((right + 4.0, limit_mark, False, False))  # after the bar
-                if min(inside_limit, limit_mark) - a >= MIN_ELIDED_PX:  # elided in the bar
-                    candidates.append((a, min(inside_limit, limit_mark), k == SPAN, False))
-            # before the mark, when the text fits there whole (near the right edge, for instance)
-            candidates.append((left - 4.0 - w, left - 4.0, False, True))
-            for (a, limit, inside, fixed), may_elide in [(c, False) for c in candidates] + \
-                    [(c, True) for c in candidates if not c[3]]:
-                limit = min(limit, W - 2.0)
-                if a >= W - 2.0 or a < 0:
+                cands += [(after, False), (L - 4.0 - w, False)]
+            for a, inside in cands:
+                if a < 0 or a + w > W - 2.0:
                     continue
-                if fixed and (a < prev_right or a + w > limit):
+                if row.label_blocked(a, a + w):
                     continue
-                i = bisect.bisect_right(pl, a)
-                if i > 0 and pr[i - 1] + LABEL_GAP > a and not must:
+                if marks is not None and row.mark_blocked(a - 2.0, a + w + 2.0, own, marks == "strong"):
                     continue
-                if i < len(pl):
-                    limit = min(limit, pl[i] - LABEL_GAP)
-                avail = limit - a
-                if must and may_elide:
-                    avail = max(avail, min(w, W - 2.0 - a))
-                if w <= avail:
-                    text, tw = title, w
-                elif may_elide and avail >= MIN_ELIDED_PX and (avail >= 0.45 * w or prio[p] > 0):
-                    text = metrics.elided(title, avail, bold)
-                    if not text or text == "…":
+                labels.append(Label(int(lay.inst[j]), a, float(lay.yc[j]) - fh / 2, w, fh, title, inside, bold))
+                row.add_label(a, a + w)
+                return True
+            if duplicate:
+                return False
+            # elided: inside a span, else after the mark, up to the next obstacle
+            tries = []
+            if k != DAY:
+                tries.append((inside_a, inside_lim, k == SPAN))
+            tries.append((after, W - 2.0, False))
+            for a, lim, inside in tries:
+                if a < 0 or a >= W - 2.0:
+                    continue
+                lim = min(lim, row.next_label(a) - LABEL_GAP)
+                if marks is not None:
+                    lim = min(lim, row.next_mark(a, own, marks == "strong") - 4.0)
+                    if row.mark_blocked(a - 2.0, a + MIN_ELIDED_PX, own, marks == "strong"):
                         continue
-                    tw = metrics.advance(text, bold)
-                else:
+                if row.label_blocked(a, a + MIN_ELIDED_PX):
                     continue
-                return Label(int(lay.inst[j]), a, float(lay.yc[j]) - fh / 2, tw, fh, text, inside, bold)
-            return None
+                avail = lim - a
+                if t == 3 and avail < MIN_ELIDED_PX:
+                    avail = W - 2.0 - a
+                if avail < MIN_ELIDED_PX or (avail < 0.45 * w and t < 2):
+                    continue
+                text = metrics.elided(title, avail, bold)
+                if not text or text == "…":
+                    continue
+                tw = metrics.advance(text, bold)
+                labels.append(Label(int(lay.inst[j]), a, float(lay.yc[j]) - fh / 2, tw, fh, text, inside, bold))
+                row.add_label(a, a + tw)
+                return True
+            return False
 
-        def place(lab: Label) -> None:
-            labels.append(lab)
-            i = bisect.bisect_right(pl, lab.x)
-            pl.insert(i, lab.x)
-            pr.insert(i, lab.right)
-
-        for p in sorted((p for p in range(len(g)) if prio[p] > 0), key=lambda p: (-prio[p], lefts[p])):
-            lab = try_place(p, must=prio[p] == 2)
-            if lab is not None:
-                place(lab)
-        if not room_for_labels:
-            return
-        for p in range(len(g)):
-            if prio[p] > 0:
+        later = []
+        hopeless_l = hopeless.tolist()
+        for j in order:
+            if hopeless_l[j] or lefts_all[j] > W or rights_all[j] < 0 and kinds[j] == DAY:
                 continue
-            if lefts[p] > W:
-                break
-            lab = try_place(p, must=False)
-            if lab is not None:
-                place(lab)
+            if evs[j] in labelled:
+                if prim[j]:
+                    later.append(j)  # another lane of the same event (actor lanes): only if there is room
+                continue
+            if place(j, False):
+                labelled.add(evs[j])
+        for j in later:
+            place(j, True)
+        return labels
+
+    def clusters(self, lay: FrameLayout) -> list[Cluster]:
+        """Marks of a row that overlap one another (two or more events, not all of them labelled), as
+        clusters: where they are, how many, and the time they cover (clicking a cluster's count zooms in
+        on it)."""
+        d = self.data
+        if len(lay.inst) < 2:
+            return []
+        labelled = np.zeros(len(d), dtype=bool)
+        if lay.labels:
+            labelled[d.inst_ev[[lab.inst for lab in lay.labels]]] = True
+        out: list[Cluster] = []
+        rowkey = np.round(lay.yc, 2)
+        by_row = np.lexsort((lay.left, rowkey))
+        rk = rowkey[by_row]
+        cuts = np.flatnonzero(np.diff(rk)) + 1
+        left, right = lay.left, lay.right
+        for group in np.split(by_row, cuts):
+            if len(group) < 2:
+                continue
+            gl, gr = left[group], right[group]
+            reach = np.maximum.accumulate(gr)
+            starts = np.r_[True, gl[1:] > reach[:-1] + 1.0]
+            ids = np.cumsum(starts) - 1
+            sizes = np.bincount(ids)
+            for c in np.flatnonzero(sizes >= 2).tolist():
+                members = group[ids == c]
+                evs = np.unique(d.inst_ev[lay.inst[members]])
+                if len(evs) < 2 or labelled[evs].all():
+                    continue
+                out.append(Cluster(float(left[members].min()), float(right[members].max()),
+                                   float(lay.yc[members[0]]), int(len(evs)),
+                                   float(d.ev_x0[evs].min()), float(d.ev_x1[evs].max()), evs))
+        return out
 
     # -- hit testing -------------------------------------------------------------------------------------
     def hit(self, lay: FrameLayout | None, x: float, y: float) -> int:
@@ -764,15 +1071,20 @@ class EventsLayout:
         inferred = d.ev_inferred[ev]
         conflict = d.ev_conflict[ev]
         dimmed = st == DIMMED
-        style_key = (((colors * 3 + kinds) * 2 + inferred) * 2 + conflict) * 2 + dimmed
+        secondary = ~d.inst_primary[lay.inst]
+        style_key = ((((colors * 3 + kinds) * 2 + inferred) * 2 + conflict) * 2 + dimmed) * 2 + secondary
         layer = np.choose(kinds, [2, 1, 0])
-        order = np.lexsort((style_key, layer, rank))
-        sig = np.stack([np.round(lay.left, 1), np.round(lay.right, 1), np.round(lay.yc, 1),
+        # as drawn: bars are clipped a little outside the view, so bars that cross the whole view look alike;
+        # within a style, marks are sorted by place so that identical ones are neighbours
+        left_c = np.maximum(lay.left, -10.0)
+        right_c = np.minimum(lay.right, lay.width + 10.0)
+        order = np.lexsort((np.round(right_c, 1), np.round(left_c, 1), np.round(lay.yc, 1), style_key, layer, rank))
+        sig = np.stack([np.round(left_c, 1), np.round(right_c, 1), np.round(lay.yc, 1),
                         style_key.astype(np.float64), rank.astype(np.float64)], axis=1)[order]
         same = np.zeros(len(order), dtype=bool)
         if len(order) > 1:
             same[1:] = np.all(sig[1:] == sig[:-1], axis=1)
-        return MarkOrder(order[~same], rank, kinds, colors, inferred, conflict, dimmed, style_key)
+        return MarkOrder(order[~same], rank, kinds, colors, inferred, conflict, dimmed, style_key, secondary)
 
 
 def density_alpha(counts: np.ndarray, cmax: float, factor: float) -> np.ndarray:

@@ -11,6 +11,10 @@ from .render import DEFAULT_SIZES, VIEW_NAMES, ExportError, ExportOptions, check
     export_view, window_caption
 
 
+#: views that show no time window: --from/--to would change nothing in them, so they are refused
+WINDOWLESS_VIEWS = {"experts": "voice and position", "document": "passage of the document"}
+
+
 def run_export_cli(args: argparse.Namespace) -> int:
     """`explorer export VIEW OUTPUT ...`: exit 0 on success, 2 with one message on a bad request."""
     try:
@@ -32,6 +36,11 @@ def _run_export(args: argparse.Namespace) -> int:
     options = ExportOptions(width=args.width, height=args.height, scale=args.scale, caption=not args.no_caption,
                             transparent=args.transparent)
     check_options(options)
+    if args.view in WINDOWLESS_VIEWS and (args.date_from is not None or args.date_to is not None):
+        flags = " and ".join(f for f, v in (("--from", args.date_from), ("--to", args.date_to)) if v is not None)
+        raise ExportError(f"{flags} set the time window, which the {args.view} view does not show (it lists "
+                          f"every {WINDOWLESS_VIEWS[args.view]} whatever the window); use {flags} with the "
+                          f"timeline, graph or window export")
     window_range = []
     for flag, value, edge in (("--from", args.date_from, "start"), ("--to", args.date_to, "end")):
         if value is None:

@@ -18,13 +18,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QScrollBar,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.layout.timeline import APPROX, DAY, ROW_MAX_PX, SPAN, TimelineData, emphasis_for
+from ...core.layout.timeline import (
+    APPROX,
+    DAY,
+    DAY_SPACING,
+    MONTH_SPACING,
+    ROW_MAX_PX,
+    SPAN,
+    TimelineData,
+    emphasis_for,
+    neighbours_for,
+)
 from ...core.filters import visible_events
 from ...core.model import PartialDate
 from ..bridge import AppState
@@ -44,6 +55,8 @@ from .widgets import ElidedLabel
 
 
 DAY_S = 86400.0
+EMPTY_HINT = ("No events yet: select text in a document and choose New Event from Selection.\n"
+              "To write a corpus by hand, see “The corpus format” in the README (events.json).")
 MIN_WINDOW = 3 * DAY_S  # the deepest zoom: three days across the view
 ZOOM_STEP = 1.5  # +/- keys and buttons
 LANE_MODES = (("theme", "by theme"), ("actor", "by actor"))
@@ -94,8 +107,9 @@ class TimelineView(View):
         self.lane_combo.setFont(style.ui_font(9))
         for key, text in LANE_MODES:
             self.lane_combo.addItem(text, key)
-        self.lane_combo.setToolTip("Group the events in lanes by their first theme, or by actor (an event "
-                                   "appears in the lane of each of its actors)")
+        self.lane_combo.setToolTip("Group the events in lanes by theme or by actor: an event appears in the "
+                                   "lane of each of its themes (hollow where the theme is not its first) or "
+                                   "of each of its actors")
         self.lane_combo.currentIndexChanged.connect(self._on_lane_combo_changed)
         lanes_label.setBuddy(self.lane_combo)
         bar.addWidget(lanes_label)
@@ -182,6 +196,26 @@ class TimelineView(View):
         self.ov_vb.addItem(self.region, ignoreBounds=True)
         self.region.sigRegionChanged.connect(self._on_region_changed)
 
+        # -- rows beyond the plot's height: a vertical scroll bar ------------------------------------------
+        self.row_scroll = QScrollBar(Qt.Orientation.Vertical, self)
+        self.row_scroll.setObjectName("timelineRowScroll")
+        self.row_scroll.setToolTip("More lanes and rows below: scroll (or Shift+wheel over the plot)")
+        self.row_scroll.hide()
+        self.row_scroll.valueChanged.connect(self._on_row_scroll)
+        self._row_offset = 0.0  # the first row shown, when the rows do not fit the plot
+
+        # -- empty state -----------------------------------------------------------------------------------
+        self.empty_hint = QLabel(self.plot_widget)
+        self.empty_hint.setObjectName("timelineEmptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_hint.setFont(style.ui_font(10))
+        self.empty_hint.setStyleSheet(f"color: {style.MUTED_TEXT}; background: rgba(255, 255, 255, 230); "
+                                      "border: 1px solid #d9dee5; border-radius: 6px; padding: 14px;")
+        self.empty_hint.setText(EMPTY_HINT)
+        self.empty_hint.hide()
+
         # -- legend --------------------------------------------------------------------------------------
         self.legend = LegendBar(self)
 
@@ -195,7 +229,12 @@ class TimelineView(View):
         frame = QVBoxLayout(self._export_frame)
         frame.setContentsMargins(0, 0, 0, 0)
         frame.setSpacing(0)
-        frame.addWidget(self.plot_widget, 1)
+        plot_row = QHBoxLayout()
+        plot_row.setContentsMargins(0, 0, 0, 0)
+        plot_row.setSpacing(0)
+        plot_row.addWidget(self.plot_widget, 1)
+        plot_row.addWidget(self.row_scroll, 0)
+        frame.addLayout(plot_row, 1)
         frame.addWidget(self.overview, 0)
         frame.addWidget(self.legend, 0)
         outer = QVBoxLayout(self)
@@ -207,13 +246,15 @@ class TimelineView(View):
 
         # -- wiring --------------------------------------------------------------------------------------
         self.vb.sigXRangeChanged.connect(self._on_view_range_changed)
-        self.vb.sigResized.connect(self._update_y_range)
+        self.vb.sigXRangeChanged.connect(self._fit_rows)
+        self.vb.sigResized.connect(self._on_resized)
         self.plot_widget.installEventFilter(self)
         self.listen(state.corpusChanged, self._on_corpus_changed)
         self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.selectionChanged, self._on_selection_changed)
         self.listen(state.timeWindowChanged, self._on_time_window_changed)
         self.listen(state.filtersChanged, self._on_filters_changed)
+        self.listen(state.ghostChanged, self._on_ghost_changed)
         self._on_corpus_changed()
 
     @staticmethod
@@ -263,8 +304,10 @@ class TimelineView(View):
                 and self._data.patch(list(change.changed.values()))):
             # a title, summary or mark changed, nothing moved: repaint, don't lay out 100k events again
             self._visible = self._compute_visible() if self.state.filters.active else self._visible
+            self._data.rows_key = "stale"  # titles changed: their labels' room is measured again
             self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
             self._apply_emphasis(pan=False)
+            self._fit_rows()
             return
         view = self.vb.viewRange()[0]
         self._full = self.state.full_range()
@@ -294,7 +337,13 @@ class TimelineView(View):
         self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
         self.lane_axis.set_lanes(self._data.lanes)
         self._apply_emphasis(pan=False)
+        self._fit_rows()
         self._update_y_range()
+        index = self.state.index
+        empty = index is not None and not len(index.ev_start)
+        self.empty_hint.setVisible(empty)
+        if empty:
+            self._place_empty_hint()
 
     def _compute_visible(self) -> np.ndarray:
         if not self.state.filters.active:
@@ -302,17 +351,75 @@ class TimelineView(View):
         d = self._data
         return visible_events(self.state.filters, self.state.index, d.ids, d.ev_x0, d.ev_x1)
 
+    def _min_row_px(self) -> float:
+        """The least height of a row: a label's line and a little air."""
+        return self.events_item.fm.height() + 3.0
+
+    def _on_resized(self, *_args) -> None:
+        if self._closed:
+            return
+        self._place_empty_hint()
+        if not self._fit_rows():
+            self._update_y_range()
+
+    def _fit_rows(self, *_args) -> bool:
+        """Restack the sub-rows for the labels at this zoom (see ``EventsLayout.fit_rows``); lanes, their
+        names and the vertical range follow. Returns whether anything changed."""
+        if self._closed:
+            return False
+        t0, t1 = self.vb.viewRange()[0]
+        w, h = self.vb.width(), self.vb.height()
+        if w <= 0 or h <= 0 or t1 <= t0:
+            return False
+        if not self.events_item.model.fit_rows(w / (t1 - t0), h / self._min_row_px(), self._full):
+            return False
+        self.events_item.update()
+        self._update_y_range()
+        return True
+
     def _update_y_range(self, *_args) -> None:
+        """Rows fill the plot's height (at most ``ROW_MAX_PX`` each, at least a label's line): when they
+        do not fit, the plot shows a part of them and the scroll bar the rest."""
         if self._closed:
             return
         rows = self._data.total_rows
         h = max(1.0, self.vb.height())
-        extent = max(float(rows), h / ROW_MAX_PX)
-        self.vb.setLimits(yMin=0, yMax=extent, minYRange=extent, maxYRange=extent)
-        self.vb.setYRange(0, extent, padding=0)
+        row_px = min(max(h / rows, self._min_row_px()), ROW_MAX_PX)
+        shown = h / row_px
+        scroll = shown < rows - 1e-6
+        self._row_offset = min(max(self._row_offset, 0.0), max(0.0, rows - shown)) if scroll else 0.0
+        extent = max(float(rows), shown)
+        self.vb.setLimits(yMin=0, yMax=extent, minYRange=shown, maxYRange=shown)
+        self.vb.setYRange(self._row_offset, self._row_offset + shown, padding=0)
+        self.row_scroll.blockSignals(True)
+        self.row_scroll.setRange(0, int(round((rows - shown) * 100)) if scroll else 0)
+        self.row_scroll.setPageStep(int(round(shown * 100)))
+        self.row_scroll.setSingleStep(100)
+        self.row_scroll.setValue(int(round(self._row_offset * 100)))
+        self.row_scroll.blockSignals(False)
+        if self.row_scroll.isVisible() != scroll and not self.isHidden():
+            self.row_scroll.setVisible(scroll)
         self.events_item.set_extent(self._x_limits, extent)
         self.background_item.set_lanes(self._data.lanes, self._x_limits, extent)
-        self.lane_axis.update()
+        self.lane_axis.set_lanes(self._data.lanes)
+
+    def _on_row_scroll(self, value: int) -> None:
+        if self._closed:
+            return
+        self._row_offset = value / 100.0
+        self._update_y_range()
+
+    def scroll_rows(self, rows: float) -> None:
+        """Scroll the lanes by ``rows`` (when they do not fit the plot)."""
+        if self.row_scroll.maximum() > 0:
+            self.row_scroll.setValue(self.row_scroll.value() + int(round(rows * 100)))
+
+    def _place_empty_hint(self) -> None:
+        vp = self.plot_widget.size()
+        w = min(560, max(200, vp.width() - 80))
+        self.empty_hint.setFixedWidth(w)
+        self.empty_hint.adjustSize()
+        self.empty_hint.move((vp.width() - w) // 2, max(8, (vp.height() - self.empty_hint.height()) // 2 - 20))
 
     def _update_overview(self) -> None:
         d = self._data
@@ -335,7 +442,8 @@ class TimelineView(View):
 
     def _apply_emphasis(self, pan: bool) -> None:
         ev_state, selected, active = emphasis_for(self._data, self.state.index, self.state.selection)
-        self.events_item.set_emphasis(ev_state, selected, active)
+        neighbours = neighbours_for(self._data, self.state.index, self.state.selection)
+        self.events_item.set_emphasis(ev_state, selected, active, neighbours)
         self._update_overview()
         if pan and selected >= 0 and self._visible[selected]:
             self._reveal(selected)
@@ -430,6 +538,46 @@ class TimelineView(View):
 
     def _on_lane_combo_changed(self, _index: int) -> None:
         self.set_lane_mode(self.lane_combo.currentData())
+
+    def _on_cluster_clicked(self, t0: float, t1: float) -> None:
+        """Zoom in on marks drawn over one another, until they part (or as deep as the view goes)."""
+        v0, v1 = self.vb.viewRange()[0]
+        pad = max(0.3 * (t1 - t0), 2 * DAY_S)
+        lo, hi = t0 - pad, t1 + pad
+        if hi - lo >= 0.8 * (v1 - v0):  # they cover the view already: zoom in around them
+            c = (t0 + t1) / 2
+            w = (v1 - v0) / 4
+            lo, hi = c - w / 2, c + w / 2
+        self.set_visible_range(lo, hi)
+
+    def _on_empty_double_click(self, t: float, row: float) -> None:
+        """A new event here: ask for its form with the date at the precision the zoom shows, and the lane's
+        theme (lanes by theme)."""
+        t0, t1 = self.vb.viewRange()[0]
+        sx = self.vb.width() / max(t1 - t0, 1.0)
+        d = datetime.fromtimestamp(min(max(t, _FIRST_T), _LAST_T), UTC)
+        if DAY_SPACING * sx >= 12:
+            date = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+        elif MONTH_SPACING * sx >= 24:
+            date = f"{d.year:04d}-{d.month:02d}"
+        else:
+            date = f"{d.year:04d}"
+        fields = {"date": date}
+        if self._lane_mode == "theme":
+            for lane in self._data.lanes:
+                if lane.top <= row < lane.top + lane.height:
+                    if self.state.index is not None and self.state.index.kind_of(lane.key) == "theme":
+                        fields["theme"] = lane.key
+                    break
+        self.state.request_item_form("event", **fields)
+
+    def _on_ghost_changed(self, span) -> None:
+        if not self._closed:
+            self.events_item.set_ghost(span)
+
+    def ghost(self) -> tuple[float, float, str] | None:
+        """The ghost mark shown now (``state.set_ghost``), or None."""
+        return self.events_item.ghost
 
     # =====================================================================================================
     # navigation (public)
@@ -645,6 +793,51 @@ class TimelineView(View):
         r0, r1 = self.region.getRegion()
         return float(r0), float(r1)
 
+    def label_coverage(self) -> float:
+        """Labels drawn / events in view (1.0 when no event is in view): how many of the events the window
+        shows can be read without hovering."""
+        labelled, in_view = self.coverage_counts()
+        return labelled / in_view if in_view else 1.0
+
+    def coverage_counts(self) -> tuple[int, int]:
+        """(events labelled now, events in view): events the filters let show whose time crosses the
+        visible window, and how many of them have a label drawn."""
+        d = self._data
+        if not len(d):
+            return 0, 0
+        t0, t1 = self.visible_range()
+        in_view = int(np.count_nonzero(self._visible & (d.ev_x1 > t0) & (d.ev_x0 < t1)))
+        lay = self.events_item.current_layout()
+        labelled = len({int(d.inst_ev[lab.inst]) for lab in lay.labels}) if lay is not None else 0
+        return labelled, in_view
+
+    def clusters(self) -> list:
+        """The clusters drawn now (marks over one another, with their count)."""
+        lay = self.events_item.current_layout()
+        return [] if lay is None else list(lay.clusters)
+
+    def cluster_viewport_pos(self, cluster) -> QPoint:
+        """Where a cluster's count is drawn, in plot viewport coordinates."""
+        from .timeline_items import cluster_rect
+
+        lay = self.events_item.current_layout()
+        m = self._local_to_viewport()
+        c = cluster_rect(cluster, lay.width, self.events_item.fm_badge).center()
+        return (m[0] + c).toPoint()
+
+    def cluster_tooltip(self, cluster) -> str:
+        titles = [self._data.titles[int(i)] for i in cluster.events[:8]]
+        more = cluster.count - len(titles)
+        lines = [f"<b>{cluster.count} events here</b> — click to zoom in"] + [style.esc(t) for t in titles]
+        if more > 0:
+            lines.append(f"<span style='color:{style.MUTED_TEXT}'>and {more} more</span>")
+        return "<br>".join(lines)
+
+    def density_tooltip(self, lane, count: int, t0: float, t1: float) -> str:
+        return (f"<b>{style.esc(lane.name)}</b>: {count:,} event{'s' if count != 1 else ''}<br>"
+                f"{style.esc(format_range(t0, t1))}<br>"
+                f"<span style='color:{style.MUTED_TEXT}'>click or zoom in to see them one by one</span>")
+
     def tooltip_text(self, event_id: str) -> str:
         ev = self.state.index.items.get(event_id) if self.state.index else None
         if ev is None:
@@ -690,7 +883,8 @@ class TimelineView(View):
         self._closed = True
         try:
             self.vb.sigXRangeChanged.disconnect(self._on_view_range_changed)
-            self.vb.sigResized.disconnect(self._update_y_range)
+            self.vb.sigXRangeChanged.disconnect(self._fit_rows)
+            self.vb.sigResized.disconnect(self._on_resized)
             self.region.sigRegionChanged.disconnect(self._on_region_changed)
         except (RuntimeError, TypeError):
             pass

@@ -113,6 +113,10 @@ class EventsItem(pg.GraphicsObject):
         self.font = style.ui_font(9)
         self.bold_font = style.ui_font(9, bold=True)
         self.badge_font = style.ui_font(7, bold=True)
+        self.small_font = style.ui_font(7.5)
+        self.fm_badge = QFontMetricsF(self.badge_font)
+        self.fm_small = QFontMetricsF(self.small_font)
+        self.ghost: tuple[float, float, str] | None = None
         self.fm = QFontMetricsF(self.font)
         self.fm_bold = QFontMetricsF(self.bold_font)
         self._widths: dict[str, float] = {}
@@ -176,8 +180,14 @@ class EventsItem(pg.GraphicsObject):
         self.model.set_visible(visible)
         self.update()
 
-    def set_emphasis(self, ev_state: np.ndarray, selected: int, active: bool) -> None:
-        self.model.set_emphasis(ev_state, selected, active)
+    def set_emphasis(self, ev_state: np.ndarray, selected: int, active: bool,
+                     neighbours: np.ndarray | None = None) -> None:
+        self.model.set_emphasis(ev_state, selected, active, neighbours)
+        self.update()
+
+    def set_ghost(self, span) -> None:
+        """(start seconds, end seconds, label) of a ghost mark, or None."""
+        self.ghost = None if span is None else (float(span[0]), float(span[1]), str(span[2] if len(span) > 2 else ""))
         self.update()
 
     def set_hovered(self, inst: int) -> None:
@@ -240,13 +250,55 @@ class EventsItem(pg.GraphicsObject):
         t0, _t1, ytop, sx, sy, _w, _h = g
         return QPointF((pos.x() - t0) * sx, (pos.y() - ytop) * sy)
 
+    def cluster_at(self, local: QPointF):
+        """The cluster whose count is under a point in local pixels, or None."""
+        lay = self.current_layout()
+        if lay is None:
+            return None
+        for c in lay.clusters:
+            if cluster_rect(c, lay.width, self.fm_badge).adjusted(-2, -2, 2, 2).contains(local):
+                return c
+        return None
+
+    def density_at(self, local: QPointF):
+        """(lane, count, bin start, bin end) of the density bin under a point in local pixels, or None."""
+        lay = self.current_layout()
+        if lay is None or not lay.density or lay.sy <= 0:
+            return None
+        row = lay.ytop + local.y() / lay.sy
+        b = int(local.x() // BIN_PX)
+        for k, counts, _emph in lay.density:
+            lane = self.data.lanes[k]
+            if lane.top <= row < lane.top + lane.height and 0 <= b < len(counts) and counts[b] > 0:
+                return lane, int(counts[b]), float(lay.bin_edges[b]), float(lay.bin_edges[b + 1])
+        return None
+
     def mouseClickEvent(self, ev):
         if ev.button() != Qt.MouseButton.LeftButton:
             ev.ignore()
             return
         local = self.local_from_item(ev.pos())
-        inst = self.hit(local) if local is not None else -1
+        if local is None:
+            ev.ignore()
+            return
+        cluster = self.cluster_at(local)
+        if cluster is not None:
+            ev.accept()
+            if self._view is not None:
+                self._view._on_cluster_clicked(cluster.t0, cluster.t1)
+            return
+        inst = self.hit(local)
         if inst < 0:
+            dens = self.density_at(local)
+            if dens is not None and not ev.double():
+                ev.accept()
+                if self._view is not None:  # a density band: zoom in around it, towards marks
+                    self._view.zoom(0.25, center=(dens[2] + dens[3]) / 2)
+                return
+            if ev.double() and self._view is not None:
+                ev.accept()  # empty space: a new event here (the window opens the form)
+                self._view._on_empty_double_click(ev.pos().x(), ev.pos().y())
+                return
             ev.ignore()  # empty space: nothing (Esc is the window's job)
             return
         ev.accept()
@@ -260,16 +312,30 @@ class EventsItem(pg.GraphicsObject):
             self.unsetCursor()
             return
         local = self.local_from_item(ev.pos())
-        inst = self.hit(local) if local is not None else -1
+        if local is None:
+            return
+        ev.acceptClicks(Qt.MouseButton.LeftButton)  # empty space takes double clicks (a new event there)
+        cluster = self.cluster_at(local)
+        if cluster is not None:
+            self.set_hovered(-1)
+            if self._view is not None:
+                self.setToolTip(self._view.cluster_tooltip(cluster))
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            return
+        inst = self.hit(local)
         self.set_hovered(inst)
         if inst >= 0:
-            ev.acceptClicks(Qt.MouseButton.LeftButton)
             if self._view is not None:
                 self.setToolTip(self._view.tooltip_text(self.data.ids[int(self.data.inst_ev[inst])]))
             self.setCursor(Qt.CursorShape.PointingHandCursor)
-        else:
-            self.setToolTip("")
-            self.unsetCursor()
+            return
+        dens = self.density_at(local)
+        if dens is not None and self._view is not None:
+            self.setToolTip(self._view.density_tooltip(*dens))
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            return
+        self.setToolTip("")
+        self.unsetCursor()
 
     # -- painting ----------------------------------------------------------------------------------------
     def _pen(self, color: QColor, width: float, dash: bool = False) -> QPen:
@@ -291,9 +357,10 @@ class EventsItem(pg.GraphicsObject):
             b = self._brushes[key] = QBrush(color, pattern)
         return b
 
-    def _style(self, color: int, kind: int, inferred: bool, conflict: bool, dimmed: bool):
-        """(pen, brush, hatch brush or None) of a mark, cached."""
-        key = ("style", color, kind, inferred, conflict, dimmed)
+    def _style(self, color: int, kind: int, inferred: bool, conflict: bool, dimmed: bool, secondary: bool = False):
+        """(pen, brush, hatch brush or None) of a mark, cached. A secondary mark (the event in a lane of one
+        of its other themes) is hollow: a pale fill inside its own theme's colour."""
+        key = ("style", color, kind, inferred, conflict, dimmed, secondary)
         cached = self._brushes.get(key)
         if cached is not None:
             return cached
@@ -311,9 +378,12 @@ class EventsItem(pg.GraphicsObject):
         else:
             fill = base if not inferred else mix(base, white, 0.35)
             outline = base.darker(135)
+        if secondary:
+            fill = mix(base, white, 0.82)
+            outline = base.darker(115)
         fill = with_alpha(fill, fill.alphaF() * alpha)
         outline = with_alpha(outline, outline.alphaF() * alpha)
-        pen = self._pen(outline, 1.0, dash=inferred)
+        pen = self._pen(outline, 1.5 if secondary else 1.0, dash=inferred)
         if conflict:
             pen = self._pen(with_alpha(QColor(style.CONFLICT_COLOR), alpha), 1.6, dash=inferred)
         hatch = None
@@ -325,7 +395,7 @@ class EventsItem(pg.GraphicsObject):
 
     def paint(self, p: QPainter, opt, widget):
         vb = self.getViewBox()
-        if vb is None or len(self.data) == 0:
+        if vb is None or (len(self.data) == 0 and self.ghost is None):
             return
         tr = p.transform()
         sx, sy = tr.m11(), tr.m22()
@@ -342,6 +412,8 @@ class EventsItem(pg.GraphicsObject):
         p.resetTransform()
         p.translate(origin)
         self.draw(p, lay)
+        if self.ghost is not None:
+            self._draw_ghost(p, lay)
         p.restore()
 
     def draw(self, p: QPainter, lay: FrameLayout) -> None:
@@ -350,19 +422,24 @@ class EventsItem(pg.GraphicsObject):
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         dim_factor = 0.35 if self.emphasis_active else 1.0
 
-        # density bands: one image row per lane, stretched over the lane
+        # density: per lane, a histogram of the events in each bin (bar height to the lane's fullest bin,
+        # opacity log-scaled to the frame's), with its scale at the lane's top left
         if lay.density:
             cmax = max(float(c.max()) for _, c, _ in lay.density) or 1.0
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            scale_text = density_scale_text(lay)
             for k, counts, emph in lay.density:
                 lane = d.lanes[k]
                 lane_color = QColor(lane.color)
                 top = (lane.top - lay.ytop) * lay.sy + 3
                 h = lane.height * lay.sy - 6
-                self._draw_density(p, counts, lane_color, cmax, dim_factor, top, h, lay.nbins)
+                peak = max(1.0, float(counts.max()))
+                self._draw_density(p, counts, lane_color, cmax, dim_factor, top, h, lay.nbins, peak)
                 if emph is not None and emph.any():
-                    self._draw_density(p, emph, lane_color.darker(130), max(1.0, float(emph.max())), 1.0,
-                                       top + h * 0.25, h * 0.5, lay.nbins)
+                    self._draw_density(p, emph, lane_color.darker(140), max(1.0, float(emph.max())), 1.0,
+                                       top, h, lay.nbins, peak)
+                if h >= self.fm_small.height() + 2:
+                    self._draw_scale(p, f"peak {int(peak):,} {scale_text}", top)
 
         if not len(lay.inst):
             return
@@ -370,6 +447,7 @@ class EventsItem(pg.GraphicsObject):
         mo = self.model.mark_order(lay, self.hovered)
         order, rank, kinds, colors = mo.order, mo.rank, mo.kinds, mo.colors
         inferred, conflict, dimmed, style_key = mo.inferred, mo.conflict, mo.dimmed, mo.style_key
+        secondary = mo.secondary
         r = lay.radius
         hh = lay.half_h
         W = lay.width
@@ -379,12 +457,28 @@ class EventsItem(pg.GraphicsObject):
         current = None
         hatch = None
         aa = True
+        pending: list[QRectF] = []  # bars of the current style, drawn in one call
+
+        def flush() -> None:
+            if not pending:
+                return
+            p.drawRects(pending)
+            if hatch is not None:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(hatch)
+                p.drawRects(pending)
+                p.setPen(pen)
+                p.setBrush(brush)
+            pending.clear()
+
+        pen = brush = None
         for j in order.tolist():
             key = int(style_key[j])
             if key != current:
+                flush()
                 current = key
                 pen, brush, hatch = self._style(int(colors[j]), int(kinds[j]), bool(inferred[j]),
-                                                bool(conflict[j]), bool(dimmed[j]))
+                                                bool(conflict[j]), bool(dimmed[j]), bool(secondary[j]))
                 p.setPen(pen)
                 p.setBrush(brush)
             kind = int(kinds[j])
@@ -392,6 +486,7 @@ class EventsItem(pg.GraphicsObject):
             left, right = left_a[j], right_a[j]
             rk = int(rank[j])
             if kind == DAY:
+                flush()
                 xc = (left + right) / 2
                 if not aa:
                     aa = True
@@ -406,18 +501,12 @@ class EventsItem(pg.GraphicsObject):
                     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 x0 = round(max(left, -10.0)) + 0.5
                 x1 = round(min(right, W + 10.0)) + 0.5
-                rect = QRectF(x0, round(y - hh) + 0.5, max(x1 - x0, 1.0), round(2 * hh))
-                p.drawRect(rect)
-                if hatch is not None:
-                    p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(hatch)
-                    p.drawRect(rect)
-                    p.setPen(pen)
-                    p.setBrush(brush)
+                pending.append(QRectF(x0, round(y - hh) + 0.5, max(x1 - x0, 1.0), round(2 * hh)))
                 if conflict[j]:
                     badges.append((max(left, 0.0) + 1, y - hh - 1, bool(dimmed[j])))
             if rk >= 2:
                 rings.append((j, 2 if rk == 4 else 1))
+        flush()
 
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         # rings for the selected (with a soft halo), emphasised and hovered events, on top
@@ -482,15 +571,95 @@ class EventsItem(pg.GraphicsObject):
                 p.setFont(self.bold_font if lab.bold else self.font)
                 p.setPen(color)
                 p.drawText(QPointF(rect.left(), baseline), lab.text)
+        if lay.clusters:
+            self._draw_clusters(p, lay)
 
     @staticmethod
     def _draw_density(p: QPainter, counts: np.ndarray, color: QColor, cmax: float, factor: float, top: float,
-                      h: float, nb: int) -> None:
+                      h: float, nb: int, peak: float) -> None:
+        """One lane's histogram: a bar per bin, as tall as its count against the lane's ``peak`` (a bin
+        with any event at least 2 px), as opaque as its count against the frame's fullest bin ``cmax``."""
+        H = max(1, int(round(h)))
         a = density_alpha(counts, cmax, factor)
         argb = (a << 24) | (np.uint32(color.red()) << 16) | (np.uint32(color.green()) << 8) | np.uint32(color.blue())
-        argb = np.ascontiguousarray(argb.reshape(1, -1))
-        img = QImage(argb.data, argb.shape[1], 1, argb.shape[1] * 4, QImage.Format.Format_ARGB32).copy()
-        p.drawImage(QRectF(0, top, nb * BIN_PX, max(h, 1.0)), img)
+        bar = np.where(counts > 0, np.maximum(np.ceil(counts / peak * H), 2), 0).astype(np.int64)
+        mask = np.arange(H)[:, None] >= (H - bar)[None, :]
+        img_a = np.ascontiguousarray(np.where(mask, argb[None, :], np.uint32(0)).astype(np.uint32))
+        img = QImage(img_a.data, img_a.shape[1], H, img_a.shape[1] * 4, QImage.Format.Format_ARGB32).copy()
+        p.drawImage(QRectF(0, top, nb * BIN_PX, H), img)
+
+    def _draw_scale(self, p: QPainter, text: str, top: float) -> None:
+        w = self.fm_small.horizontalAdvance(text)
+        rect = QRectF(4, top, w + 8, self.fm_small.height())
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self._brush(QColor(255, 255, 255, 200)))
+        p.drawRoundedRect(rect, 3, 3)
+        p.setFont(self.small_font)
+        p.setPen(QColor(style.MUTED_TEXT))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _draw_clusters(self, p: QPainter, lay: FrameLayout) -> None:
+        """A count over marks drawn on top of one another (click: zoom in on them)."""
+        p.setFont(self.badge_font)
+        for c in lay.clusters:
+            rect = cluster_rect(c, lay.width, self.fm_badge)
+            p.setPen(self._pen(QColor("#ffffff"), 1.2))
+            p.setBrush(self._brush(QColor("#3b4350")))
+            p.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+            p.setPen(QColor("#ffffff"))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(c.count))
+
+    def _draw_ghost(self, p: QPainter, lay: FrameLayout) -> None:
+        """The ghost of an event being written (``state.set_ghost``): a translucent band with a dashed
+        outline over every lane, and its label at the top."""
+        x0, x1, label = self.ghost
+        a, b = (x0 - lay.t0) * lay.sx, (x1 - lay.t0) * lay.sx
+        if b - a < 6:
+            c = (a + b) / 2
+            a, b = c - 3, c + 3
+        if b < 0 or a > lay.width:
+            return
+        a, b = max(a, -2.0), min(b, lay.width + 2.0)
+        color = QColor(style.SELECTION_COLOR)
+        rect = QRectF(a, 1, b - a, lay.height - 2)
+        pen = QPen(with_alpha(color, 0.85), 1.4)
+        pen.setCosmetic(True)
+        pen.setDashPattern([4.0, 3.0])
+        p.setPen(pen)
+        p.setBrush(with_alpha(color, 0.10))
+        p.drawRect(rect)
+        if label:
+            text = self.fm.elidedText(label, Qt.TextElideMode.ElideRight, max(60.0, min(lay.width - 8, 360.0)))
+            w = self.fm.horizontalAdvance(text)
+            tx = min(max(a + 4, 4.0), lay.width - w - 8)
+            box = QRectF(tx - 3, 4, w + 6, self.fm.height())
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(self._brush(QColor(255, 255, 255, 225)))
+            p.drawRoundedRect(box, 3, 3)
+            p.setFont(self.font)
+            p.setPen(color.darker(130))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def cluster_rect(c, width: float, fm: QFontMetricsF) -> QRectF:
+    """Where a cluster's count is drawn, in local pixels: a pill over the middle of its marks."""
+    w = fm.horizontalAdvance(str(c.count)) + 9
+    h = fm.height() + 1
+    xc = min(max((c.left + c.right) / 2, w / 2 + 1), width - w / 2 - 1)
+    return QRectF(xc - w / 2, c.yc - h / 2, w, h)
+
+
+def density_scale_text(lay: FrameLayout) -> str:
+    """The time one density bin covers, as "per 3 days", "per 2 months", "per 1.5 years"."""
+    dt = BIN_PX / lay.sx if lay.sx > 0 else 0.0
+    days = dt / 86400.0
+    if days < 1.5:
+        return "per day"
+    if days < 60:
+        return f"per {days:.0f} days"
+    if days < 730:
+        return f"per {days / 30.44:.0f} months" if days >= 45 else "per month"
+    return f"per {days / 365.25:.1f} years".replace(".0 years", " years")
 
 
 # =========================================================================================================
@@ -825,13 +994,21 @@ class OverviewItem(pg.GraphicsObject):
 class LegendBar(QWidget):
     """A row under the plot explaining the marks, with the visible date range at the right."""
 
-    ENTRIES: ClassVar[tuple[str, ...]] = ("day", "approx", "span", "inferred", "conflict", "selected", "density")
-    LABELS: ClassVar[dict[str, str]] = {"day": "Day", "approx": "Month / year (approximate)", "span": "Span", "inferred": "Inferred date",
-              "conflict": "Sources disagree", "selected": "Selected", "density": "Many events (zoom in)"}
+    ENTRIES: ClassVar[tuple[str, ...]] = ("day", "approx", "span", "secondary", "inferred", "conflict", "selected",
+                                          "cluster", "density")
+    LABELS: ClassVar[dict[str, str]] = {
+        "day": "Day", "approx": "Month / year (approximate)", "span": "Span",
+        "secondary": "Hollow: first theme elsewhere", "inferred": "Inferred date",
+        "conflict": "Sources disagree", "selected": "Selected", "cluster": "Overlapping (click to zoom)",
+        "density": "Events per period (zoom in)"}
+    TIPS: ClassVar[dict[str, str]] = {
+        "secondary": "An event with several themes shows in each of their lanes: solid in its first theme's "
+                     "lane, hollow in the others; every lane counts all its events."}
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("timelineLegend")
+        self.setToolTip(self.TIPS["secondary"])
         self.font_ = style.ui_font(8.5)
         self.range_text = ""
         self.color = QColor(style.FALLBACK_THEME_COLORS[0])
@@ -925,8 +1102,21 @@ class LegendBar(QWidget):
             p.setPen(QPen(QColor(style.SELECTION_COLOR), 2.2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPolygon(diamond(r + 2.5))
+        elif key == "secondary":
+            p.setPen(QPen(c.darker(115), 1.5))
+            p.setBrush(mix(c, white, 0.82))
+            p.drawPolygon(diamond(r))
+        elif key == "cluster":
+            rect = QRectF(x + 1, cy - 6, 15, 12)
+            p.setPen(QPen(white, 1))
+            p.setBrush(QColor("#3b4350"))
+            p.drawRoundedRect(rect, 6, 6)
+            p.setFont(style.ui_font(6.5, bold=True))
+            p.setPen(white)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "3")
+            p.setFont(style.ui_font(8.5))
         elif key == "density":
             p.setPen(Qt.PenStyle.NoPen)
-            for i, a in enumerate((0.25, 0.55, 0.85, 0.45)):
+            for i, (a, hh) in enumerate(((0.35, 4), (0.6, 8), (0.85, 11), (0.5, 6))):
                 p.setBrush(with_alpha(c, a))
-                p.drawRect(QRectF(x + i * 4.5, cy - 5, 4.5, 10))
+                p.drawRect(QRectF(x + i * 4.5, cy + 5.5 - hh, 4.0, hh))
