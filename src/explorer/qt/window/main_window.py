@@ -20,6 +20,7 @@ from ...core.io.open import open_corpus
 from ..app import app_icon
 from ..bridge import AppState
 from ..views.base import View
+from ..views.candidates import CandidatesView
 from ..views.documents import DocumentView
 from ..views.editor import DeleteDialog, EditorView, MergeDialog
 from ..views.experts import ExpertsView
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
                                        "document": self.documents, "inspector": self.inspector,
                                        "editor": self.editor}
         self._add_optional_views()
+        self.candidates = CandidatesView(self.state)  # the reading assistant (Tools ▸ Find Candidates)
+        self.views["candidates"] = self.candidates
 
         self.setCentralWidget(self.timeline)
         self.docks: dict[str, QDockWidget] = {}
@@ -134,6 +137,9 @@ class MainWindow(QMainWindow):
             self._dock("graph", Qt.DockWidgetArea.RightDockWidgetArea)
             self.tabifyDockWidget(self.docks["document"], self.docks["graph"])
             self.docks["document"].raise_()
+        self._dock("candidates", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["experts"], self.docks["candidates"])
+        self.docks["experts"].raise_()
         self.layout().setEnabled(True)
         self.resizeDocks([self.docks["experts"], self.docks["document"]], [360, 520], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["experts"], self.docks["inspector"]], [600, 320], Qt.Orientation.Vertical)
@@ -316,6 +322,10 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_reset_layout)
+        m = bar.addMenu("&Tools")
+        self.act_find_candidates = self._action("Find &Candidates", self.find_candidates, "Ctrl+Shift+F",
+                                                "Find candidate events, voices and actors in the document shown")
+        m.addAction(self.act_find_candidates)
         m = bar.addMenu("&Help")
         m.addAction(self.act_problems)
         m.addAction(self.act_about)
@@ -768,6 +778,15 @@ class MainWindow(QMainWindow):
         tabs.addTab(self.editor, "Editor")
         self.inspector_tabs = tabs
         self.docks["inspector"].setWidget(tabs)
+
+    def find_candidates(self) -> None:
+        """Tools ▸ Find Candidates: the reading assistant reads the document shown (or the selected one)."""
+        doc = self.documents.current_document_id()
+        if doc is None and self.state.kind() == "document":
+            doc = self.state.selection
+        self.docks["candidates"].show()
+        self.docks["candidates"].raise_()
+        self.candidates.find(doc)
 
     def show_editor(self) -> None:
         """The Editor tab, with room to edit: the inspector's dock takes two thirds of the column."""
