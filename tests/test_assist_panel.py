@@ -208,4 +208,28 @@ def test_tools_find_candidates_in_the_window(qtbot, app, workspace):
     assert win.docks["candidates"].isVisible()
     assert panel.document_id == (win.documents.current_document_id() or "doc-mekong")
     assert panel.shown()
+    # Accept opens the real New Event form, filled in; accepting it creates the event with its passage
+    event = next(c for c in panel.shown() if c.kind == "event" and c.date == "2024-05")
+    panel.select_candidate(event)
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    form = win.item_form
+    assert form is not None
+    assert form.fields["title"].value() == event.title and form.fields["start"].value() == "2024-05"
+    assert form.fields["inferred"].value() is True
+    form.accept()
+    new = workspace.corpus.get(form.new_id)
+    assert str(new.start) == "2024-05" and new.inferred
+    assert workspace.corpus.get(new.passages[0]).quote == event.quote
+    qtbot.waitUntil(lambda: not panel.is_busy() and all(c.key != event.key for c in panel.candidates),
+                    timeout=10000)
     win.close()
+
+
+def test_a_document_added_to_the_corpus_is_read_at_once(qtbot, panel):
+    from explorer.core.commands import AddDocument
+
+    panel.state.do(AddDocument(title="Note", text="The port opened on 2 May 2022, said Mayor Anna Berg."))
+    qtbot.waitUntil(lambda: not panel.is_busy() and panel.document_id is not None
+                    and panel.state.corpus.get(panel.document_id).title == "Note", timeout=10000)
+    assert panel.doc_combo.currentText() == "Note"
+    assert [(c.kind, c.date or c.name) for c in panel.shown()] == [("event", "2022-05-02"), ("expert", "Anna Berg")]
