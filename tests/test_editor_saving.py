@@ -45,3 +45,66 @@ def test_a_read_only_folder_opens_for_reading_and_its_edits_go_to_save_as(app, q
     assert load_corpus(tmp_path / "mine").get(event.id).title == "Edited while read-only"
     assert "(read-only)" not in win.windowTitle() and not win.isWindowModified()
     win.close()
+
+
+KILLED_SESSION = r'''
+import os, sys
+sys.path.insert(0, {tests!r})
+import conftest  # offscreen
+os.environ["EXPLORER_STATE_DIR"] = {state!r}  # the journal where the test that runs this looks for it
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+app = QApplication(["explorer"])
+from explorer.qt.app import make_app
+make_app()
+from explorer.qt.window.main_window import MainWindow
+win = MainWindow(use_settings=False)
+win.show()
+win.open_corpus({folder!r}, background=False)
+win.state.select({event!r})
+win.show_editor()
+for name, text in (("title", "Typed before the crash"), ("date_text", "as the crash came")):
+    field = win.editor.field(name)
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, text)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+assert win.state.corpus.get({event!r}).title == "Typed before the crash"
+print("edited", flush=True)
+os.kill(os.getpid(), 9)  # killed half-way: no save, no clean exit
+'''
+
+
+def test_edits_typed_in_the_editor_survive_the_app_being_killed(app, qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from explorer.qt.window.main_window import MainWindow
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(DATA, folder)
+    event = "ev-east-route-pipeline-launch"
+    script = KILLED_SESSION.format(tests=str(ROOT / "tests"), folder=str(folder), event=event,
+                                   state=os.environ["EXPLORER_STATE_DIR"])
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert "edited" in killed.stdout and killed.returncode == -9, killed.stderr
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(folder)
+    assert win.state.corpus.get(event).title != "Typed before the crash"  # never applied silently
+    assert win.recovery_box is not None and "2 edits" in win.recovery_box.text()
+    win.recover_button.click()
+    recovered = win.state.corpus.get(event)
+    assert (recovered.title, recovered.date_text) == ("Typed before the crash", "as the crash came")
+    assert win.isWindowModified() and win.act_undo.text() == "&Undo Recover Unsaved Edits"
+    win.state.select(event)
+    assert win.editor.field("title").text() == "Typed before the crash"
+    assert win.save_corpus()
+    from explorer.core import load_corpus
+
+    assert load_corpus(folder).get(event).title == "Typed before the crash"
+    win.close()
