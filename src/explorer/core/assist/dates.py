@@ -14,10 +14,15 @@
   year the sentence states, or the document's year) pointing back to the original year.
 
 An expression that needs the reference to be resolved is left out when there is none. Offsets are Python
-``str`` indices (code points), end exclusive. No library: every piece here is a regular expression over a
-closed vocabulary (month names, ordinals), and the calendar check is ``datetime``'s; dateparser's
-``search_dates`` was tried and found slower (seconds per 100 KB) and blind to spans, anniversaries and
-"February last year", so it would not earn its 5 MB.
+``str`` indices (code points), end exclusive. Days of the week ("met on Tuesday"), seasons ("in the
+spring") and "last week" are resolved too when the document's date allows.
+
+No library: every piece is a regular expression over a closed vocabulary (month names, ordinals) and the
+calendar check is ``datetime``'s. dateparser 1.5's ``search_dates`` was tried on the seed texts and does not
+earn its 15 MB (with regex, pytz, tzdata, tzlocal, dateutil): 0.8 s per 100 KB (8 s for 1 MB, over the
+3 s budget alone), no precision (every date a datetime: "1988" comes back as 1988-12-20), "2009–19" read
+as 19 Dec 2009 and "a 15th" as a date, "in February" in a December text put in the February before, and
+"early last year" and "the twentieth anniversary" not found.
 """
 
 from __future__ import annotations
