@@ -152,3 +152,17 @@ def test_a_corpus_saved_and_opened_again_is_the_saved_one(cached, tmp_path):
     ws.undo()
     ws.save()
     assert Workspace.open(folder, journal=False).corpus.get("ev-opened").title == "Bridge opened"
+
+
+def test_documents_come_back_with_their_texts_exactly(cached, tmp_path):
+    from conftest import write_corpus_folder
+
+    text = "𝔘 wide, \ud800 lone surrogate? no: 李伟 and é.\n"
+    text = text.replace("\ud800", "")
+    folder = write_corpus_folder(tmp_path / "w", {"a.txt": text}, {
+        "documents.json": [{"id": "doc-w", "title": "Wide 李", "author": "A", "date": "2021-05", "file": "a.txt"}]})
+    first = open_corpus(folder)
+    again = open_corpus(folder)
+    assert entry_written(cached) and again is not first
+    assert again.get("doc-w") == first.get("doc-w") and again.get("doc-w").text == text
+    assert again.get("doc-w").model_fields_set == first.get("doc-w").model_fields_set
