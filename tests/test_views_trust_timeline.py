@@ -231,6 +231,42 @@ def test_the_timeline_opens_on_the_corpus_range_and_can_pan_to_events_outside_it
     assert view.visible_range()[0] <= first
 
 
+def test_the_legend_says_how_many_events_lie_outside_the_window(open_view):
+    view, st = open_view(REPO / "data", 1400, 600)
+    assert view.legend.range_text == "‹ 1 earlier · 1988 – 2022"  # the 1966 event
+    view.set_visible_range(ts(2019), ts(2020))
+    settle(view)
+    text = view.legend.range_text
+    assert text.startswith("‹ ") and "earlier" in text and text.endswith("later ›")
+
+
+def test_rows_that_do_not_fit_scroll_and_the_selection_is_scrolled_to(open_view, qtbot):
+    from PySide6.QtCore import QPointF as P
+    from PySide6.QtGui import QWheelEvent
+
+    view, st = open_view(REPO / "data", 1200, 330)
+    assert view.row_scroll.isVisible() and view.row_scroll.maximum() > 0
+    y0 = view.vb.viewRange()[1][0]
+    vp = view.plot_widget.viewport()
+    c = P(vp.width() / 2, vp.height() / 2)
+    wheel = QWheelEvent(c, vp.mapToGlobal(c), QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ShiftModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    before_x = view.visible_range()
+    QApplication.sendEvent(vp, wheel)
+    settle(view)
+    assert view.vb.viewRange()[1][0] > y0  # Shift+wheel scrolls the rows, not the time
+    assert view.visible_range() == pytest.approx(before_x)
+    # selecting an event in the last lane scrolls it into view
+    last = view._data.lanes[-1].key
+    eid = next(e.id for e in st.corpus.events if e.themes and e.themes[0] == last)
+    view.row_scroll.setValue(0)
+    st.select(eid)
+    settle(view)
+    y = float(view._data.inst_yc[view._data.ev_instances[view._data.pos[eid]][0]])
+    lo, hi = view.vb.viewRange()[1]
+    assert lo <= y <= hi
+
+
 def test_a_reversed_time_range_is_a_validation_problem(tmp_path):
     folder = write_corpus_folder(tmp_path / "c", {"a.txt": "Some text."}, {
         "corpus.json": {"title": "t", "time_range": ["2018", "1968"]},

@@ -682,7 +682,7 @@ class EventsLayout:
 
     def fit_rows(self, sx: float, avail_rows: float, bounds: tuple[float, float] = (-math.inf, math.inf)) -> bool:
         """Restack the sub-rows for labels at ``sx`` pixels per second (see ``TimelineData.label_rows``) in a
-        plot ``avail_rows`` rows high: lanes take the rows their labels need, up to ``LABEL_ROWS_MAX`` each
+        plot ``avail_rows`` rows high showing ``bounds`` (labels stay inside them): lanes take the rows their labels need, up to ``LABEL_ROWS_MAX`` each
         while the whole fits in ``SCROLL_SHARE`` times the plot (the view scrolls beyond the plot). Zoom
         levels are quantised (a factor ``ZOOM_BUCKET``, rounded down so that labels are never reserved less
         room than they take) and each level's rows are kept. A corpus of more than ``LABEL_STACK_MAX``
@@ -711,6 +711,8 @@ class EventsLayout:
                     if units <= max(avail_rows, 1) * SCROLL_SHARE or cap <= d.row_cap:
                         break
                 rows_natural = (rows, natural, side)
+                while len(self._rows_cache) >= 64:  # a long session of pans and zooms: keep the latest
+                    del self._rows_cache[next(iter(self._rows_cache))]
                 self._rows_cache[key] = rows_natural
             rows, natural, side = rows_natural
         d.rows_key = key

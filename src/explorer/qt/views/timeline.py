@@ -8,11 +8,12 @@ and keeps them in step with the state.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,6 +58,7 @@ from .widgets import ElidedLabel
 DAY_S = 86400.0
 EMPTY_HINT = ("No events yet: select text in a document and choose New Event from Selection.\n"
               "To write a corpus by hand, see “The corpus format” in the README (events.json).")
+REFLOW_MS = 180  # after a pan stops, the rows are restacked for the new window's edges
 MIN_WINDOW = 3 * DAY_S  # the deepest zoom: three days across the view
 ZOOM_STEP = 1.5  # +/- keys and buttons
 LANE_MODES = (("theme", "by theme"), ("actor", "by actor"))
@@ -203,6 +205,11 @@ class TimelineView(View):
         self.row_scroll.hide()
         self.row_scroll.valueChanged.connect(self._on_row_scroll)
         self._row_offset = 0.0  # the first row shown, when the rows do not fit the plot
+        self._rows_width_key = None  # the window width the rows were last stacked for
+        self._reflow = QTimer(self)
+        self._reflow.setSingleShot(True)
+        self._reflow.setInterval(REFLOW_MS)
+        self._reflow.timeout.connect(self._fit_rows)
 
         # -- empty state -----------------------------------------------------------------------------------
         self.empty_hint = QLabel(self.plot_widget)
@@ -249,6 +256,7 @@ class TimelineView(View):
         self.vb.sigXRangeChanged.connect(self._fit_rows)
         self.vb.sigResized.connect(self._on_resized)
         self.plot_widget.installEventFilter(self)
+        self.plot_widget.viewport().installEventFilter(self)
         self.listen(state.corpusChanged, self._on_corpus_changed)
         self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.selectionChanged, self._on_selection_changed)
@@ -363,15 +371,23 @@ class TimelineView(View):
             self._update_y_range()
 
     def _fit_rows(self, *_args) -> bool:
-        """Restack the sub-rows for the labels at this zoom (see ``EventsLayout.fit_rows``); lanes, their
-        names and the vertical range follow. Returns whether anything changed."""
+        """Restack the sub-rows for the labels at this zoom and window (see ``EventsLayout.fit_rows``);
+        lanes, their names and the vertical range follow. A zoom restacks at once; a pan keeps the rows
+        while it lasts (marks do not jump under the pointer) and restacks for the new window's edges
+        ``REFLOW_MS`` after it stops. Returns whether anything changed."""
         if self._closed:
             return False
         t0, t1 = self.vb.viewRange()[0]
         w, h = self.vb.width(), self.vb.height()
         if w <= 0 or h <= 0 or t1 <= t0:
             return False
-        if not self.events_item.model.fit_rows(w / (t1 - t0), h / self._min_row_px(), self._full):
+        width_key = round(math.log(t1 - t0), 3)
+        if _args and width_key == self._rows_width_key:  # a pan: reflow when it stops
+            self._reflow.start()
+            return False
+        self._reflow.stop()
+        self._rows_width_key = width_key
+        if not self.events_item.model.fit_rows(w / (t1 - t0), h / self._min_row_px(), (t0, t1)):
             return False
         self.events_item.update()
         self._update_y_range()
@@ -450,6 +466,7 @@ class TimelineView(View):
 
     def _reveal(self, i: int) -> None:
         """Pan (keeping the zoom when the event fits) so that event ``i`` is in view."""
+        self._reveal_rows(i)
         x0, x1 = float(self._data.ev_x0[i]), float(self._data.ev_x1[i])
         t0, t1 = self.vb.viewRange()[0]
         if x0 >= t0 and x1 <= t1:
@@ -460,6 +477,17 @@ class TimelineView(View):
             self.set_visible_range(c - w / 2, c + w / 2)
         else:
             self.zoom_to_event(self._data.ids[i])
+
+    def _reveal_rows(self, i: int) -> None:
+        """Scroll the rows (when they do not fit the plot) so that event ``i``'s first mark shows."""
+        insts = self._data.ev_instances.get(i)
+        if not insts or self.row_scroll.maximum() <= 0:
+            return
+        y = float(self._data.inst_yc[insts[0]])
+        y0, y1 = self.vb.viewRange()[1]
+        if y0 + 0.5 <= y <= y1 - 0.5:
+            return
+        self.row_scroll.setValue(int(round((y - (y1 - y0) / 2) * 100)))
 
     def _on_time_window_changed(self, t0: float, t1: float) -> None:
         if self._closed or self._syncing:
@@ -481,6 +509,7 @@ class TimelineView(View):
         self._visible = self._compute_visible()
         self.events_item.set_visible(self._visible)
         self._update_overview()
+        self.legend.set_range_text(self._range_text(*self.visible_range()))
 
     # =====================================================================================================
     # view -> state
@@ -493,13 +522,27 @@ class TimelineView(View):
     def _after_range_change(self, push: bool) -> None:
         t0, t1 = self.vb.viewRange()[0]
         self._move_region(t0, t1)
-        self.legend.set_range_text(format_range(t0, t1))
+        self.legend.set_range_text(self._range_text(t0, t1))
         if push:
             self._syncing = True
             try:
                 self.state.set_time_window(t0, t1)
             finally:
                 self._syncing = False
+
+    def _range_text(self, t0: float, t1: float) -> str:
+        """The window, and how many events lie outside it (the default corpus has one in 1966, before its
+        declared 1988-2022): they are a pan or Home away."""
+        text = format_range(t0, t1)
+        d = self._data
+        if len(d) and len(self._visible) == len(d):
+            before = int(np.count_nonzero(self._visible & (d.ev_x1 <= t0)))
+            after = int(np.count_nonzero(self._visible & (d.ev_x0 >= t1)))
+            if before:
+                text = f"‹ {before:,} earlier · {text}"
+            if after:
+                text = f"{text} · {after:,} later ›"
+        return text
 
     def _move_region(self, t0: float, t1: float) -> None:
         self.overview_item.set_window(t0, t1)
@@ -659,6 +702,12 @@ class TimelineView(View):
     # =====================================================================================================
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.plot_widget and event.type() == QEvent.Type.KeyPress and self._handle_key(event):
+            return True
+        if (event.type() == QEvent.Type.Wheel and obj is self.plot_widget.viewport()
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.row_scroll.maximum() > 0):
+            d = event.angleDelta()
+            self.scroll_rows(-(d.y() or d.x()) / 120 * 2)  # Shift+wheel: the rows, two per notch
+            event.accept()
             return True
         return super().eventFilter(obj, event)
 
@@ -881,6 +930,7 @@ class TimelineView(View):
         if self._closed:
             return
         self._closed = True
+        self._reflow.stop()
         try:
             self.vb.sigXRangeChanged.disconnect(self._on_view_range_changed)
             self.vb.sigXRangeChanged.disconnect(self._fit_rows)
@@ -889,6 +939,7 @@ class TimelineView(View):
         except (RuntimeError, TypeError):
             pass
         self.plot_widget.removeEventFilter(self)
+        self.plot_widget.viewport().removeEventFilter(self)
         self.events_item._view = None
         self.overview_item.on_click = None
         for w in (self.plot_widget, self.overview):
