@@ -350,3 +350,18 @@ def test_new_beside_a_relationship_end_makes_the_actor_that_end_in_one_step(qtbo
     assert st.corpus.get("rel-builds").target == form.new_id and target.edit.text() == "Harbin city"
     st.undo()
     assert st.corpus.get("rel-builds").target == "ent-bridge" and st.corpus.get(form.new_id) is None
+
+
+def test_what_was_typed_applies_to_its_item_when_the_selection_moves_on(qtbot, st, editor):
+    st.select("ev-opened")
+    editor.window().activateWindow()
+    title = editor.field("title")
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    title.selectAll()
+    type_text(qtbot, title, "Opened at last")  # no Enter: the user clicks another event
+    st.select("ev-trade")
+    assert st.corpus.get("ev-opened").title == "Opened at last"
+    assert st.corpus.get("ev-trade").title == "Trade grew"
+    assert editor.field("title").text() == "Trade grew"
+    assert st.workspace.stack.undo_label() == "Change title of ‘Bridge opened’"

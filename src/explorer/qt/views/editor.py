@@ -781,7 +781,18 @@ class EditorView(View):
     def item(self):
         return self.state.item(self.item_id) if self.item_id else None
 
+    _rebuilding = False
+
     def _rebuild(self, *_args) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        if focus is not None and self.body is not None and self.body.isAncestorOf(focus):
+            self._rebuilding = True  # what was typed there applies, to the item it was typed for
+            try:
+                focus.clearFocus()
+            finally:
+                self._rebuilding = False
         self.item_id = self.state.selection
         self.fields = {}
         body = QWidget()
@@ -826,7 +837,7 @@ class EditorView(View):
             field = self._make_field(kind, name, label, widget)
             field.setObjectName(f"field-{name}")
             self.fields[name] = field
-            field.committed.connect(lambda value, n=name: self._commit(n, value))
+            field.committed.connect(lambda value, n=name, i=item.id: self._commit(n, value, i))
             if hasattr(field, "createRequested"):
                 field.createRequested.connect(lambda k, text, n=name: self._create_for(n, k, text))
             if hasattr(field, "openRequested"):
@@ -997,7 +1008,7 @@ class EditorView(View):
         box.addWidget(hint)
 
     def _on_edited(self, change) -> None:
-        if self.item_id is None:
+        if self.item_id is None or self._rebuilding:
             return
         if self.item_id in change.removed or self.item() is None:
             self._rebuild()
@@ -1032,23 +1043,24 @@ class EditorView(View):
             return f"the end ({e.display()}) is before the start ({s.display()})"
         return ""
 
-    def _label(self, name: str) -> str:
-        item = self.item()
+    def _label(self, name: str, item=None) -> str:
+        item = item or self.item()
         word = FIELD_WORDS.get(name, name.replace("_", " "))
         return f"Change {word} of {quoted(item.label)}"
 
-    def _commit(self, name: str, value: Any) -> None:
-        item = self.item()
+    def _commit(self, name: str, value: Any, item_id: str | None = None) -> None:
+        item = self.state.item(item_id or self.item_id)
         if item is None:
             return
         if name in ("title", "name", "kind") and isinstance(value, str) and not value and \
                 MODEL_OF_KIND[item.item_kind].model_fields[name].is_required():
             self._refuse(f"{KIND_NAMES[item.item_kind].capitalize()} needs a {name}: it cannot be empty")
-            self.fields[name].set_value(getattr(item, name))
+            if item.id == self.item_id and name in self.fields:
+                self.fields[name].set_value(getattr(item, name))
             return
         if isinstance(value, str) and not value and is_optional(item.item_kind, name):
             value = None
-        self.apply(self._label(name), EditItem(item.id, **{name: value}))
+        self.apply(self._label(name, item), EditItem(item.id, **{name: value}))
 
     def apply(self, label: str, *commands) -> bool:
         """Apply commands as one undo step named ``label``; a refusal is shown, nothing changes."""

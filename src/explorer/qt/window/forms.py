@@ -221,6 +221,8 @@ class ItemForm(QDialog):
         self.setMinimumWidth(560)
         self.resize(600, self.sizeHint().height())
         first = self.fields.get("title") or self.fields.get("name") or self.fields.get("source")
+        if self.kind == "relationship" and self.request.get("source") and self.request.get("target"):
+            first = self.fields["kind"]  # a link dragged in the graph: what is left to say is the relation
         if first is not None:
             (getattr(first, "edit", None) or first).setFocus()
 
