@@ -233,3 +233,20 @@ def test_a_document_added_to_the_corpus_is_read_at_once(qtbot, panel):
                     and panel.state.corpus.get(panel.document_id).title == "Note", timeout=10000)
     assert panel.doc_combo.currentText() == "Note"
     assert [(c.kind, c.date or c.name) for c in panel.shown()] == [("event", "2022-05-02"), ("expert", "Anna Berg")]
+
+
+def test_a_megabyte_document_is_read_off_the_ui_thread_with_progress(qtbot, panel):
+    from explorer.core.commands import AddDocument
+
+    block = NEW_TEXT.split("\n\n", 1)[1] + "\n"
+    panel.state.do(AddDocument(title="Big", text=block * (1_000_000 // len(block) + 1)))
+    # the new document is being read: the panel says so and the UI thread goes on handling events
+    assert panel.is_busy() and panel.progress.isVisible() and panel.status.text().startswith("Reading Big")
+    seen = []
+    qtbot.waitUntil(lambda: seen.append(panel.progress.value()) or not panel.is_busy(), timeout=60000)
+    assert not panel.progress.isVisible()
+    assert len(set(seen)) > 1  # the bar moved while the UI thread kept running
+    events = [c for c in panel.candidates if c.kind == "event"]
+    copies = panel.state.corpus.get(panel.document_id).text.count(block)
+    # the document has no date: "in May" cannot be placed in a year and is left out; the two dated ones stay
+    assert len(events) == 2 * copies and {c.date for c in events} == {"2024-03-12", "1995"}

@@ -147,6 +147,8 @@ class CandidatesView(View):
         self._serial = 0
         self._thread: QThread | None = None
         self._finder: _Finder | None = None
+        self._retired: list = []  # cancelled searches still running, kept until their thread ends
+        self._stale = False
         self._dismissed = None  # core.assist.Dismissed for the corpus
         self.last_error = ""
 
@@ -332,25 +334,47 @@ class CandidatesView(View):
         return True
 
     def _refresh(self) -> None:
-        if self.document_id is not None and self._thread is None:
-            self.find(self.document_id)
+        if self.document_id is None:
+            return
+        if not self.isVisible():
+            self._stale = True  # read again when the panel is shown
+            return
+        self.find(self.document_id)  # a search under way read the corpus before the edit: start afresh
 
-    def _cancel(self) -> None:
-        """Forget a search under way (its result, when it comes, is for an old serial and is dropped)."""
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self._refresh_timer.start()
+
+    def _cancel(self, wait: bool = False) -> None:
+        """Forget a search under way: its result, when it comes, is for an old serial and is dropped; the
+        thread is kept until it ends (a finder cannot be interrupted), so the UI never waits for it."""
         thread = self._thread
         if thread is not None:
             self._serial += 1
+            self._retired.append((thread, self._finder))
+            thread.finished.connect(lambda t=thread: self._forget(t))
             thread.quit()
-            thread.wait()
             self._thread = None
             self._finder = None
             self.progress.hide()
+        if wait:
+            for t, _ in list(self._retired):
+                t.quit()
+                t.wait()
+            self._retired.clear()
+
+    def _forget(self, thread) -> None:
+        self._retired = [(t, f) for t, f in self._retired if t is not thread]
+        thread.deleteLater()
 
     def _finish_thread(self) -> None:
         thread = self._thread
         if thread is not None:
             thread.quit()
             thread.wait()
+            thread.deleteLater()
         self._thread = None
         self._finder = None
         self.progress.hide()
@@ -375,7 +399,7 @@ class CandidatesView(View):
         return self._thread is not None
 
     def closeEvent(self, event) -> None:
-        self._cancel()
+        self._cancel(wait=True)
         super().closeEvent(event)
 
     # -- the list --------------------------------------------------------------------------------
