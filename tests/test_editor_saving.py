@@ -108,3 +108,29 @@ def test_edits_typed_in_the_editor_survive_the_app_being_killed(app, qtbot, tmp_
 
     assert load_corpus(folder).get(event).title == "Typed before the crash"
     win.close()
+
+
+def test_save_with_the_cursor_still_in_a_field_saves_what_was_typed(app, qtbot, tmp_path):
+    from explorer.core import load_corpus
+    from explorer.qt.window.main_window import MainWindow
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(DATA, folder)
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(folder)
+    event = win.state.corpus.events[0].id
+    win.state.select(event)
+    win.show_editor()
+    win.activateWindow()
+    title = win.editor.field("title")
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    title.selectAll()
+    type_text(qtbot, title, "Typed, then Ctrl+S")
+    qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_corpus(folder).get(event).title == "Typed, then Ctrl+S"
+    assert not win.isWindowModified() and title.hasFocus()
+    win.close()

@@ -783,6 +783,17 @@ class EditorView(View):
 
     _rebuilding = False
 
+    def commit_pending(self) -> None:
+        """Apply what is typed in the field that has focus, not yet entered (before a save, say); the
+        field keeps the focus."""
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        if focus is not None and self.body is not None and self.body.isAncestorOf(focus):
+            focus.clearFocus()
+            if focus.isVisible():
+                focus.setFocus()
+
     def _rebuild(self, *_args) -> None:
         from PySide6.QtWidgets import QApplication
 

@@ -494,6 +494,7 @@ class MainWindow(QMainWindow):
 
     def save_corpus(self) -> bool:
         """File ▸ Save: write the edited files atomically; on any refusal say why and offer Save As."""
+        self.editor.commit_pending()  # what is typed in the editor and not yet entered is saved too
         ws = self.state.workspace
         if ws.corpus is None:
             return False
@@ -538,6 +539,7 @@ class MainWindow(QMainWindow):
 
     def save_corpus_as(self, folder: Path | str | None = None) -> bool:
         """File ▸ Save As…: the corpus, with its edits, into a new (or empty) folder, which it then is."""
+        self.editor.commit_pending()
         ws = self.state.workspace
         if ws.corpus is None:
             return False
@@ -573,6 +575,7 @@ class MainWindow(QMainWindow):
     def _may_leave_corpus(self) -> bool:
         """Before the corpus is closed (another opened, the window closed): unsaved edits are saved,
         discarded or kept (Cancel). Without a screen nothing is asked: the journal keeps them."""
+        self.editor.commit_pending()
         ws = self.state.workspace
         if not ws.modified or QApplication.platformName() == "offscreen":
             return True
