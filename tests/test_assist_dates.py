@@ -78,7 +78,8 @@ def test_relative_expressions_need_the_documents_date():
 
 def test_numbers_that_are_not_years():
     text = ("Trade reached $1990 million, 2000 people came, 1995 km of track, 3.2019 was a typo, "
-            "and US$750 bn was spent; the 15th iteration met.")
+            "and US$750 bn was spent; the 15th iteration met. A 1600×1000 window, 1920 px wide, 1000 x 1600, "
+            "at 10:2019 and 1:2000.")
     assert find_dates(text, "2019") == []
 
 

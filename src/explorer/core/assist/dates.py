@@ -87,7 +87,8 @@ _QUALIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?|[Ii]n\s+the\s+middle\s+of|(?:[Aa
               r"|middle|turn|close)\s+of)\s+)")
 _NOT_A_YEAR_AFTER = re.compile(
     r"\s*(?:%|per\s*cent|percent|km|kilomet|miles?\b|people|tonnes|tons|barrels|troops|soldiers|students"
-    r"|times|units|metres|meters|mw|gw|bcm|kg|votes|members|[a-z]*illion)", re.I)
+    r"|times|units|metres|meters|mw|gw|bcm|kg|votes|members|[a-z]*illion|px\b|pixels|pt\b|dpi|ms\b|[kmg]i?b\b|"
+    r"[×x]\s*\d|:\d)", re.I)
 
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due|are\s+due|(?:is|are)\s+expected|plans?\s+to"
                      r"|planned|scheduled|upcoming|forthcoming|going\s+to|next)\b", re.I)
@@ -175,7 +176,7 @@ _P = [
     ("y_range", rf"\b(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<y1>{_YEAR})\s*(?:[–—]|-(?!\d{{2}}-)|\s+to\s+|\s+and\s+"
                 rf"|\s+until\s+|\s+till\s+|\s+through\s+)\s*(?P<y2>{_YEAR}|\d\d)\b(?![-–,.]?\d)"),
     ("decade", rf"\b(?:[Tt]he\s+)?(?P<q>(?:early|late|mid-?)\s*)?(?P<y>1[5-9]\d0|20[0-9]0)s\b"),
-    ("year", rf"(?:\b(?:{_QUALIFIER}))?(?<![\d$€£¥.,/-])\b(?P<y>{_YEAR})\b(?![.,]\d|-\d|/\d)"),
+    ("year", rf"(?:\b(?:{_QUALIFIER}))?(?<![\d$€£¥.,/×:-])(?<![\d][×x])(?<![\d] [×x] )\b(?P<y>{_YEAR})\b(?![.,]\d|-\d|/\d)"),
     ("rel_year", rf"\b(?:{_QUALIFIER})?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Tt]he\s+previous|[Tt]he\s+past|"
                  rf"[Tt]he\s+following|[Tt]he\s+coming)\s+year\b(?!s)"),
     ("weekday", r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Nn]ext|[Bb]y|[Ss]ince|[Uu]ntil)\s+(?P<wd>Monday|Tuesday|Wednesday|"
