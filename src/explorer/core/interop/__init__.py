@@ -35,8 +35,11 @@ def read_file(path: str | Path, fmt: str | None = None, corpus=None, mapping: di
         from .timelinejs import read_csv
         return read_csv(path)
     if fmt in ("csv", "xlsx"):
+        from ..gcpause import _gc_paused
         from .spreadsheet import read_table
-        return read_table(path, fmt, mapping=mapping, progress=progress)
+
+        with _gc_paused():  # a million small objects at 100k rows: the collector would walk them again and again
+            return read_table(path, fmt, mapping=mapping, progress=progress)
     if fmt == "vis":
         from .vis import read
         return read(path)

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable
 
-from ..commands import AddDocument, AddEvidence, AddItem, Command, EditInfo, new_id
+from ..commands import ID_PREFIX, AddDocument, AddEvidence, AddItem, Command, EditInfo, slug
 from ..corpus import Corpus, EditError, evidence_of
 from ..model.dates import PartialDate
 from ..model.types import Document, Entity, Event, Expert, Relationship, Theme
@@ -277,25 +277,6 @@ class DocumentBuilder:
 
 # -- applying a plan -----------------------------------------------------------------------------------------
 
-class Batch(Command):
-    """Many commands built against the same corpus, applied as one batch (their ids given beforehand, so
-    that none depends on another of the same batch). A command that fails is left out and reported."""
-
-    def __init__(self, commands: list[Command], label: str, failed: Callable[[Command, EditError], None]):
-        self.commands = commands
-        self.label = label
-        self.failed = failed
-
-    def ops(self, corpus: Corpus) -> list:
-        out: list = []
-        for command in self.commands:
-            try:
-                out.extend(command.ops(corpus))
-            except EditError as exc:
-                self.failed(command, exc)
-        return out
-
-
 def _norm(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -338,13 +319,103 @@ class Cancelled(Exception):
     pass
 
 
+@dataclass
+class Prepared:
+    """An import worked out against a corpus: the operations of its commands, in order, and what they add.
+    Made off the UI thread (``prepare`` only reads the corpus); applied by ``apply_prepared``."""
+
+    label: str
+    ops: list
+    result: "ApplyResult"
+    revision: int
+    info: dict | None = None
+
+
+class _Overlay:
+    """The corpus as it will be once the commands built so far are applied (they are built one after the
+    other against it, so that a passage can be anchored in a document of the same import)."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.new: dict[str, Any] = {}
+        self.new_docs: list = []
+        self.info = corpus.info
+        self.by_id = self
+
+    def get(self, iid: str, default=None):
+        found = self.new.get(iid)
+        if found is None:
+            found = self.corpus.get(iid)
+        return default if found is None else found
+
+    def __contains__(self, iid: object) -> bool:
+        return iid in self.new or iid in self.corpus
+
+    @property
+    def documents(self) -> list:
+        return [*self.corpus.documents, *self.new_docs]
+
+    def kind_of(self, iid: str) -> str | None:
+        item = self.new.get(iid)
+        return item.item_kind if item is not None else self.corpus.kind_of(iid)
+
+    def add(self, ops: list) -> None:
+        from ..corpus import Put
+
+        for op in ops:
+            if isinstance(op, Put):
+                if op.item.item_kind == "document" and op.item.id not in self.new:
+                    self.new_docs.append(op.item)
+                self.new[op.item.id] = op.item
+
+
+class _PreparedCommand(Command):
+    def __init__(self, prepared: Prepared):
+        self.prepared = prepared
+        self.label = prepared.label
+
+    def ops(self, corpus: Corpus) -> list:
+        if corpus.revision != self.prepared.revision:
+            raise EditError("the corpus changed while the import was being prepared; import again")
+        return self.prepared.ops
+
+
 def apply_plan(ws, plan: ImportPlan, set_title: bool | None = None,
                progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None) -> ApplyResult:
     """Apply a plan to the workspace's corpus as one undo step ("Import NAME"). ``set_title``: take the
-    file's title as the corpus title (default: when the corpus still has the default title). A failure
-    part-way (or ``cancelled()`` turning true) undoes everything the import did."""
-    corpus: Corpus = ws.corpus
+    file's title as the corpus title (default: when the corpus still has the default title)."""
+    return apply_prepared(ws, prepare(ws.corpus, plan, set_title, progress, cancelled))
+
+
+def apply_prepared(ws, prepared: Prepared) -> ApplyResult:
+    """One undo step: the prepared commands' operations, checked and applied as one batch."""
+    corpus = ws.corpus
+    with ws.group(prepared.label):
+        if prepared.ops:
+            ws.do(_PreparedCommand(prepared))
+        if prepared.info:
+            ws.do(EditInfo(**prepared.info))
+    result = prepared.result
+    for kind, ids in result.ids.items():
+        result.ids[kind] = [i for i in ids if i in corpus]
+    return result
+
+
+def prepare(corpus: Corpus, plan: ImportPlan, set_title: bool | None = None,
+            progress: Callable[[int, int], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Prepared:
+    from ..gcpause import _gc_paused
+
+    with _gc_paused():
+        return _prepare(corpus, plan, set_title, progress, cancelled)
+
+
+def _prepare(corpus: Corpus, plan: ImportPlan, set_title: bool | None,
+             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> Prepared:
+    """Build the import's commands (AddDocument, AddItem, AddEvidence) against the corpus and collect
+    their operations; reads the corpus, changes nothing (safe off the UI thread while nothing edits).
+    Raises ``Cancelled`` when ``cancelled()`` turns true."""
     result = ApplyResult()
     taken: set[str] = set()
     names = existing_names(corpus)
@@ -358,8 +429,8 @@ def apply_plan(ws, plan: ImportPlan, set_title: bool | None = None,
         for p in corpus.passages:
             if p.document in wanted_docs:
                 existing_spans[(p.document, p.start, p.end)] = p.id
-    total = len(plan.documents) + len(plan.themes) + len(plan.entities) + 2 * len(plan.events) \
-        + len(plan.relationships) + len(plan.links) + 1
+    total = len(plan.documents) + 2 * (len(plan.themes) + len(plan.entities) + len(plan.relationships)
+                                       + len(plan.links)) + 3 * len(plan.events) + 1
     done = 0
 
     def tick(n: int = 1) -> None:
@@ -368,10 +439,20 @@ def apply_plan(ws, plan: ImportPlan, set_title: bool | None = None,
         if cancelled is not None and cancelled():
             raise Cancelled()
         if progress is not None and (done % 2000 < n or done == total):
-            progress(done, total)
+            progress(min(done, total), total)
+
+    counters: dict[str, int] = {}
 
     def fresh(kind: str, title: str) -> str:
-        iid = new_id(corpus, kind, title, taken)
+        """new_id's rule (prefix, slug, -2, -3... when taken), with a counter per base so that 100k rows of
+        the same kind of event do not each count up from 2."""
+        base = f"{ID_PREFIX[kind]}-{slug(title) or kind}"
+        n = counters.get(base, 1)
+        iid = base if n == 1 else f"{base}-{n}"
+        while iid in taken or iid in corpus:
+            n += 1
+            iid = f"{base}-{n}"
+        counters[base] = n + 1
         taken.add(iid)
         return iid
 
@@ -508,30 +589,40 @@ def apply_plan(ws, plan: ImportPlan, set_title: bool | None = None,
         result.linked += 1
 
     label = f"Import {plan.name}"
-    with ws.group(label):
-        if docs:
-            ws.do(Batch(docs, label, failed))
-        tick(len(docs))
-        if plan.title and (set_title or (set_title is None and corpus.info.title in ("", "Untitled corpus"))):
-            changes = {"title": plan.title}
-            if plan.description and not corpus.info.description:
-                changes["description"] = plan.description
-            ws.do(EditInfo(**changes))
-        if passage_cmds:
-            ws.do(Batch(passage_cmds, label, failed))
-        tick()
-        if small:
-            ws.do(Batch([_drop_unknown(c, corpus) for c in small], label, failed))
-        if items:
-            ws.do(Batch([_drop_unknown(c, corpus) for c in items], label, failed))
-        tick()
-        if evidence:
-            ws.do(Batch([c for c in evidence if c.passage_id in corpus], label, failed))
+    overlay = _Overlay(corpus)
+    ops: list = []
+
+    def run(commands: list[Command], filtered: bool = False) -> None:
+        for command in commands:
+            if filtered and isinstance(command, AddItem):
+                f = command.fields
+                for name in ("passages", "themes", "actors", "experts"):
+                    if name in f:
+                        f[name] = [i for i in f[name] if i in overlay]
+            if isinstance(command, AddEvidence) and command.passage_id not in overlay:
+                continue
+            try:
+                made = command.ops(overlay)  # type: ignore[arg-type]
+            except EditError as exc:
+                failed(command, exc)
+                continue
+            overlay.add(made)
+            ops.extend(made)
+            tick()
+
+    run(docs)
+    run(passage_cmds)
+    run(small, filtered=True)
+    run(items, filtered=True)
+    run(evidence)
+    info = None
+    if plan.title and (set_title or (set_title is None and corpus.info.title in ("", "Untitled corpus"))):
+        info = {"title": plan.title}
+        if plan.description and not corpus.info.description:
+            info["description"] = plan.description
     if progress is not None:
         progress(total, total)
-    for kind, ids in result.ids.items():
-        result.ids[kind] = [i for i in ids if i in corpus]
-    return result
+    return Prepared(label, ops, result, corpus.revision, info)
 
 
 def _unique(ids) -> list[str]:
@@ -547,25 +638,6 @@ def _add_to_new(commands: list[Command], target: str, pid: str) -> None:
         if isinstance(c, AddItem) and c.fields.get("id") == target:
             c.fields["passages"] = _unique([*c.fields.get("passages", []), pid])
             return
-
-
-class _Filtered(Command):
-    def __init__(self, command: AddItem, corpus: Corpus):
-        self.command, self.corpus = command, corpus
-        self.fields = command.fields
-        self.label = command.label
-
-    def ops(self, corpus: Corpus) -> list:
-        f = self.command.fields
-        for name in ("passages", "themes", "actors", "experts"):
-            if name in f:
-                f[name] = [i for i in f[name] if i in corpus]
-        return self.command.ops(corpus)
-
-
-def _drop_unknown(command: Command, corpus: Corpus) -> Command:
-    """A reference to a passage that failed to be added is dropped, not the whole item."""
-    return _Filtered(command, corpus) if isinstance(command, AddItem) else command
 
 
 def _all_spans(plan: ImportPlan):

@@ -64,11 +64,15 @@ def detect(path: Path) -> str:
             raise InteropError(f"{path.name}: JSON in no format explorer reads (TimelineJS3, vis-timeline items, "
                                f"W3C Web Annotations)")
     if ext in (".csv", ".tsv", ".txt", "") or "," in text.split("\n", 1)[0]:
-        from .spreadsheet import read_csv_rows
+        import csv
+        import io
+
         from .timelinejs import is_sheet_header
 
-        rows = read_csv_rows(path)
-        if rows and is_sheet_header(rows[0]):
+        first_line = text.split("\n", 1)[0]
+        delim = max((",", ";", "\t"), key=first_line.count)
+        header = next(csv.reader(io.StringIO(first_line), delimiter=delim), [])
+        if header and is_sheet_header(header):
             return "timelinejs-csv"
         return "csv"
     raise InteropError(f"{path.name}: not a format explorer reads (it reads TimelineJS JSON and CSV, events CSV "
