@@ -42,7 +42,10 @@ def build(root):
         "passages.json": [
             anchored_passage("p-contract", "doc-notes", TEXT, "Gazprom and CNPC signed the contract in May 2014"),
             anchored_passage("p-trade", "doc-notes", TEXT, "Trade grew in 2021."),
+            anchored_passage("p-lu", "doc-notes", TEXT, "said Lu Nanquan 陆南泉 of CASS"),
         ],
+        "experts.json": [{"id": "ex-lu", "name": "Lu Nanquan", "native_name": "陆南泉", "passages": ["p-contract"],
+                          "positions": [{"text": "Energy dominates the trade.", "passages": ["p-lu"]}]}],
         "themes.json": [{"id": "th-energy", "name": "Energy", "passages": ["p-contract"]}],
         "entities.json": [{"id": "en-gazprom", "name": "Gazprom", "kind": "organisation",
                            "passages": ["p-contract"]}],
@@ -228,6 +231,18 @@ def test_remove_from_an_item_is_one_command_and_keeps_the_passage(view, state):
     assert "p-contract" in state.corpus.get("en-gazprom").passages
 
 
+def test_remove_from_a_voice_takes_the_passage_from_its_position(view, state):
+    p = state.index.passages["p-lu"]
+    menu = view.build_context_menu(point_of(view, p.start + 6))
+    action = next(a for a in menu.actions() if a.text() == "Remove from ‘Lu Nanquan’")
+    action.trigger()
+    expert = state.corpus.get("ex-lu")
+    assert expert.positions[0].passages == [] and expert.passages == ["p-contract"]
+    assert state.corpus.get("p-lu") is not None
+    state.undo()
+    assert state.corpus.get("ex-lu").positions[0].passages == ["p-lu"]
+
+
 def test_delete_passage_of_one_item_goes_at_once(view, state):
     p = state.index.passages["p-trade"]
     menu = view.build_context_menu(point_of(view, p.start + 2))
@@ -251,8 +266,8 @@ def test_delete_passage_of_several_items_names_them_first(view, state, qtbot):
     assert box is not None
     qtbot.waitUntil(box.isVisible)
     said = box.text() + box.informativeText()
-    assert "evidence for 3 items" in said
-    for name in ("Event: Gas contract signed", "Actor: Gazprom", "Theme: Energy"):
+    assert "evidence for 4 items" in said
+    for name in ("Event: Gas contract signed", "Actor: Gazprom", "Theme: Energy", "Expert: Lu Nanquan"):
         assert name in said
     assert state.corpus.get("p-contract") is not None  # nothing gone yet
     cancel = box.button(QMessageBox.StandardButton.Cancel)
@@ -268,7 +283,7 @@ def test_delete_passage_of_several_items_names_them_first(view, state, qtbot):
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.confirm_box is None)
     assert state.corpus.get("p-contract") is None
-    for item in ("ev-contract", "en-gazprom", "th-energy"):
+    for item in ("ev-contract", "en-gazprom", "th-energy", "ex-lu"):
         assert "p-contract" not in state.corpus.get(item).passages
     assert state.workspace.stack.index == undo_before + 1
     assert (p.start, p.end) not in [(s, e) for s, e, _ in view.text.marks()]  # its underline went with it
