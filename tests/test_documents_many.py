@@ -6,7 +6,7 @@ empty state says what is missing and what fills it."""
 from __future__ import annotations
 
 import pytest
-from conftest import anchored_passage, write_corpus_folder
+from conftest import write_corpus_folder
 from PySide6.QtCore import Qt
 
 from explorer.core import load_corpus
@@ -216,7 +216,3 @@ def test_a_small_corpus_keeps_a_tab_per_document_and_no_list(make_view, state):
     assert not view.list_button.isVisible()
     assert not view.tabs.tabsClosable()
 
-
-def test_anchored_passage_helper_is_exact():
-    text = "ab 𝔘 cd"
-    assert anchored_passage("p", "d", text, "cd")["start"] == text.index("cd")
