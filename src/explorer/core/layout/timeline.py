@@ -1037,8 +1037,8 @@ class EventsLayout:
     # -- hit testing -------------------------------------------------------------------------------------
     def hit(self, lay: FrameLayout | None, x: float, y: float) -> int:
         """Instance under a point in local pixels (relative to the view's top-left), or -1: a label (the one
-        drawn last first), else the nearest mark, preferring the selected, then emphasised, then the
-        narrowest."""
+        drawn last first), else the mark under it, preferring the selected, then emphasised, then the
+        narrowest and nearest."""
         if lay is None or not len(lay.inst):
             return -1
         for lab in reversed(lay.labels):  # the label's box grown by 2 px across and 1 px up and down
@@ -1053,7 +1053,8 @@ class EventsLayout:
             return -1
         ev = self.data.inst_ev[lay.inst[cand]]
         score = np.where(ev == self.selected, 0, np.where(self.ev_state[ev] == EMPHASISED, 1, 2)) * 1e7 \
-            + (lay.right[cand] - lay.left[cand])
+            + (lay.right[cand] - lay.left[cand]) \
+            + np.abs((lay.left[cand] + lay.right[cand]) / 2 - x) + np.abs(lay.yc[cand] - y)  # then the nearest
         return int(lay.inst[cand[int(np.argmin(score))]])
 
     # -- painting order ----------------------------------------------------------------------------------

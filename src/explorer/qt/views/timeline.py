@@ -117,7 +117,8 @@ class TimelineView(View):
         bar.addWidget(lanes_label)
         bar.addWidget(self.lane_combo)
         bar.addStretch(1)
-        hint = ElidedLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event",
+        hint = ElidedLabel("Wheel: zoom · drag: pan · ←/→: previous/next event · double-click: zoom to event "
+                           "(on empty space: new event)",
                            self.toolbar)
         hint.setFont(style.ui_font(8.5))
         hint.setStyleSheet(f"color: {style.MUTED_TEXT}")
