@@ -47,6 +47,16 @@ def one(text, reference=None):
     ("They will set a record this year.", "this year", "2021", None, "year", True, "2021-12"),
     ("The port opens next year.", "next year", "2022", None, "year", True, "2021"),
     ("The line was built two years ago.", "two years ago", "2019", None, "year", True, "2021-12"),
+    ("They first agreed in mid-2021 to meet.", "mid-2021", "2021", None, "year", False, None),
+    ("Volumes recover by the end of the first quarter of 2025.", "by the end of the first quarter of 2025",
+     "2025-03", None, "month", False, None),
+    ("The tender closes in May.", "May", "2023-05", None, "month", True, "2023-03"),
+    # days of the week, seasons and weeks, against a document dated to the day (Friday 18 November 2022)
+    ("Ministers met in Baku on Tuesday to sign it.", "Tuesday", "2022-11-15", None, "day", True, "2022-11-18"),
+    ("The Mazhilis will vote on Tuesday.", "Tuesday", "2022-11-22", None, "day", True, "2022-11-18"),
+    ("The first ferries will sail in the spring.", "the spring", "2023", None, "year", True, "2022-11-18"),
+    ("The minister told reporters last week that it would.", "last week", "2022-11", None, "month", True,
+     "2022-11-18"),
 ])
 def test_each_kind_of_date_expression(text, expr, date, end_date, precision, inferred, ref):
     d = one(text, ref)
@@ -63,6 +73,12 @@ def test_a_month_takes_the_year_the_sentence_states_and_is_not_inferred():
                    ("June", "2021-06", "month", False, 3),
                    ("the twentieth anniversary", "2001", "year", True, 3),
                    ("August", "2021-08", "month", False, 3)]
+
+
+def test_a_year_in_another_clause_does_not_date_a_month():
+    text = "They agreed in mid-2021, but the deal lapsed on Dec. 31 when nobody renewed it."
+    assert [(d.text, d.date, d.inferred) for d in find_dates(text, "2025-01-08")] == [
+        ("mid-2021", "2021", False), ("Dec. 31", "2024-12-31", True)]
 
 
 def test_the_anniversary_of_something_celebrated_in_the_documents_year():

@@ -168,15 +168,15 @@ _P = [
     ("md", rf"\b(?P<mon>{_FULL_MON})\.?\s+(?P<d>{_DAY}){_ORD_SUFFIX}\b(?![.,]?\s*(?:\d|[–—-]))"),
     ("m", rf"(?:\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Dd]uring|[Ff]rom|[Tt]hrough|[Bb]efore|[Aa]fter|[Ee]arly|[Ll]ate"
           rf"|[Mm]id-?|[Ll]ast|[Tt]his|[Nn]ext|[Oo]f|[Tt]ill|[Uu]ntil)\s+)(?P<mon>{_FULL_MON})\b(?!\s*\d)"),
-    ("months_of", rf"\b(?:[Tt]he\s+)?(?P<which>first|last|final)\s+(?P<n>{_COUNT}|few|several)\s+months\s+of\s+"
+    ("months_of", rf"\b(?:(?P<edge>(?:by\s+|at\s+|until\s+)?the\s+(?:end|close|beginning|start)\s+of)\s+)?(?:[Tt]he\s+)?(?P<which>first|last|final)\s+(?P<n>{_COUNT}|few|several)\s+months\s+of\s+"
                   rf"(?P<y>{_YEAR})\b"),
-    ("half_of", rf"\b(?:[Tt]he\s+)?(?P<which>first|second|third|fourth|last|final)\s+(?P<part>half|quarter)"
+    ("half_of", rf"\b(?:(?P<edge>(?:by\s+|at\s+|until\s+)?the\s+(?:end|close|beginning|start)\s+of)\s+)?(?:[Tt]he\s+)?(?P<which>first|second|third|fourth|last|final)\s+(?P<part>half|quarter)"
                 rf"\s+of\s+(?P<y>{_YEAR})\b"),
     ("q_y", rf"\b(?P<q>Q[1-4])\s+(?P<y>{_YEAR})\b"),
     ("y_range", rf"\b(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<y1>{_YEAR})\s*(?:[–—]|-(?!\d{{2}}-)|\s+to\s+|\s+and\s+"
                 rf"|\s+until\s+|\s+till\s+|\s+through\s+)\s*(?P<y2>{_YEAR}|\d\d)\b(?![-–,.]?\d)"),
     ("decade", rf"\b(?:[Tt]he\s+)?(?P<q>(?:early|late|mid-?)\s*)?(?P<y>1[5-9]\d0|20[0-9]0)s\b"),
-    ("year", rf"(?:\b(?:{_QUALIFIER}))?(?<![\d$€£¥.,/×:-])(?<![\d][×x])(?<![\d] [×x] )\b(?P<y>{_YEAR})\b(?![.,]\d|-\d|/\d)"),
+    ("year", rf"(?:\b(?:{_QUALIFIER}|[Mm]id-))?(?<![\d$€£¥.,/×:])(?<!\d-)(?<![\d][×x])(?<![\d] [×x] )\b(?P<y>{_YEAR})\b(?![.,]\d|-\d|/\d)"),
     ("rel_year", rf"\b(?:{_QUALIFIER})?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Tt]he\s+previous|[Tt]he\s+past|"
                  rf"[Tt]he\s+following|[Tt]he\s+coming)\s+year\b(?!s)"),
     ("weekday", r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Nn]ext|[Bb]y|[Ss]ince|[Uu]ntil)\s+(?P<wd>Monday|Tuesday|Wednesday|"
@@ -317,13 +317,24 @@ def find_dates(text: str, reference: str | None = None, *, sentences: Sentences 
         if y and len(y) == 4:
             years_in.setdefault(sentence_of(r.start), []).append((r.start, int(y)))
 
+    def governs(anchor: int, offset: int) -> bool:
+        """Whether a year written at ``anchor`` dates what is written at ``offset`` in the same sentence: it
+        frames the sentence ("In 2021, the leaders met in June") or stands in the same clause ("from
+        March 2013 until June"), not in another one ("agreed in mid-2021, but lapsed on Dec. 31")."""
+        s0, _ = sentences.around(anchor)
+        if re.fullmatch(r"\W*(?:(?:in|by|during|since|from|on|at|for|throughout|through|until|early|late|mid|the|"
+                        r"of|back|and|then|year)\W+){0,4}", text[s0:anchor], re.I):
+            return True
+        a, b = sorted((anchor, offset))
+        return not re.search(r"[,;:—]|\s(?:but|while|whereas|although|when|after|before)\s", text[a:b])
+
     def anchor_year(offset: int, before_only: bool = True) -> tuple[int, int] | None:
         seen = years_in.get(sentence_of(offset), [])
-        before = [(s, y) for s, y in seen if s < offset]
+        before = [(s, y) for s, y in seen if s < offset and governs(s, offset)]
         if before:
             return before[-1]
         if not before_only:
-            after = [(s, y) for s, y in seen if s > offset]
+            after = [(s, y) for s, y in seen if s > offset and governs(s, offset)]
             if after:
                 return after[0]
         return None
@@ -412,6 +423,11 @@ def find_dates(text: str, reference: str | None = None, *, sentences: Sentences 
                     continue
                 date, end_date = _iso(y, (idx - 1) * size + 1), _iso(y, idx * size)
                 precision = "month"
+            edge = (g.get("edge") or "").split()
+            if edge and end_date:
+                # "by the end of the first quarter of 2025": its last month; "the start of ...": its first
+                date = end_date if edge[-2] in ("end", "close") else date
+                end_date = None
         elif name == "y_range":
             y1 = int(g["y1"])
             y2 = _short_year(y1, g["y2"])
