@@ -301,6 +301,9 @@ def test_an_event_with_several_themes_shows_in_each_lane_and_the_counts_match(op
     drawn = set(lay.inst.tolist())
     assert set(d.ev_instances[apollo13]) <= drawn
     assert "secondary" in view.legend.ENTRIES and "Hollow" in view.legend.LABELS["secondary"]
+    assert "secondary" not in view.legend.hidden
+    view.set_lane_mode("actor")  # every actor lane is equal: no hollow marks, no legend entry for them
+    assert not (~view._data.inst_primary).any() and "secondary" in view.legend.hidden
 
 
 # -- export options -------------------------------------------------------------------------------------

@@ -345,6 +345,7 @@ class TimelineView(View):
         self._visible = self._compute_visible()
         self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
         self.lane_axis.set_lanes(self._data.lanes)
+        self.legend.set_hidden(() if self._lane_mode == "theme" else ("secondary",))
         self._apply_emphasis(pan=False)
         self._fit_rows()
         self._update_y_range()

@@ -1019,6 +1019,14 @@ class LegendBar(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(800, 26)
 
+    hidden: frozenset = frozenset()  # entries that do not apply (hollow marks in lanes by actor)
+
+    def set_hidden(self, keys) -> None:
+        keys = frozenset(keys)
+        if keys != self.hidden:
+            self.hidden = keys
+            self.update()
+
     def set_range_text(self, text: str) -> None:
         if text != self.range_text:
             self.range_text = text
@@ -1038,6 +1046,8 @@ class LegendBar(QWidget):
         limit = self.width() - range_w - 8
         c = self.color
         for key in self.ENTRIES:
+            if key in self.hidden:
+                continue
             text = self.LABELS[key]
             need = 22 + fm.horizontalAdvance(text) + 18
             if x + need > limit:
