@@ -186,8 +186,17 @@ class ImportPlan:
                 "links": len(self.links)}
 
     def summary(self) -> str:
-        parts = [f"{n} {k}" for k, n in self.counts().items() if n]
+        parts = [f"{n} {plural(k, n)}" for k, n in self.counts().items() if n and k != "links"]
         return ", ".join(parts) or "nothing"
+
+
+_SINGULAR = {"documents": "document", "passages": "passage", "events": "event", "themes": "theme",
+             "entities": "entity", "experts": "expert", "relationships": "relationship", "links": "link"}
+
+
+def plural(kind: str, n: int) -> str:
+    """'events' as it reads with n: 1 event, 2 events."""
+    return _SINGULAR.get(kind, kind) if n == 1 else kind
 
 
 # -- text ------------------------------------------------------------------------------------------------

@@ -94,6 +94,26 @@ def read_xlsx_rows(path: Path) -> list[list[str]]:
         wb.close()
 
 
+def peek_header(path: Path, fmt: str) -> list[str]:
+    """The first non-empty row of a spreadsheet (its header), read without the rest where it can be."""
+    if fmt == "xlsx":
+        rows = read_xlsx_rows(path)
+    else:
+        try:
+            head = path.open("rb").read(1 << 20).decode("utf-8-sig", errors="replace")
+        except OSError:
+            return []
+        lines = [line for line in head.splitlines() if line.strip()]
+        if not lines:
+            return []
+        delim = max((",", ";", "\t"), key=lines[0].count)
+        rows = list(csv.reader(io.StringIO(lines[0]), delimiter=delim))
+    for row in rows:
+        if any(str(c).strip() for c in row):
+            return [str(c).strip() for c in row]
+    return []
+
+
 def guess_mapping(header: list[str]) -> dict[str, str]:
     """field -> column name, from the header's words (each column used once, the first fitting one)."""
     keys = [_key(h) for h in header]
