@@ -187,7 +187,29 @@ def test_dismiss_is_remembered_for_the_document(qtbot, panel, workspace, app):
     qtbot.addWidget(other)
     shown = find(qtbot, other, "doc-mekong")
     assert [c.date for c in shown if c.kind == "event"] == ["2024-03-12", "2024-05"]
+    # the Dismissed filter lists it, and Restore offers it again (for good, too)
+    other.filter_combo.setCurrentIndex(other.filter_combo.findData("dismissed"))
+    assert other.filter_combo.currentText() == "Dismissed (1)" and [c.key for c in other.shown()] == [gone.key]
+    other.tree.setCurrentItem(other.tree.topLevelItem(0).child(0))
+    assert other.dismiss_button.text() == "Restore" and not other.accept_button.isEnabled()
+    qtbot.mouseClick(other.dismiss_button, Qt.MouseButton.LeftButton)
+    assert other.shown() == [] and other.filter_combo.currentText() == "Dismissed"
+    other.filter_combo.setCurrentIndex(other.filter_combo.findData("event"))
+    assert [c.date for c in other.shown()] == ["2024-03-12", "1995", "2024-05"]
     other.close()
+
+
+def test_keys_enter_accepts_and_delete_dismisses(qtbot, panel):
+    requests = []
+    panel.state.itemFormRequested.connect(requests.append)
+    find(qtbot, panel, "doc-mekong")
+    panel.tree.setFocus()
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0).child(0))
+    first = panel.tree.currentItem().data(0, Qt.ItemDataRole.UserRole + 1)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+    assert requests and requests[-1]["date"] == first.date
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert first.key not in {c.key for c in panel.shown()} and [c.key for c in panel.dismissed] == [first.key]
 
 
 def test_tools_find_candidates_in_the_window(qtbot, app, workspace):

@@ -155,42 +155,46 @@ def _content(words: list[str]) -> int:
     return len([w for w in words if _norm(w) and _norm(w) not in _STOPWORDS and len(_norm(w)) > 2])
 
 
+_SHORT_PARENS = re.compile(r"\([^()\n]{1,12}\)")
+
+
 def _title(text: str, sentences: Sentences, m: DateMention, dates: list[DateMention] = []) -> str:
     """The clause around a date, without the date: 'China–Russia east-route gas pipeline launched'; when
     that clause holds little else, the nearest clause of substance ('hailing the opening of the bridge')."""
     s0, s1 = sentences.around(m.start)
-    cuts = [s0]
-    for c in _CLAUSE_CUT.finditer(text, s0, s1):
+    # the sentence, with short brackets ("(MRC)") blanked: they are neither clauses nor title words
+    sent = _SHORT_PARENS.sub(lambda p: " " * len(p.group(0)), text[s0:s1])
+    ms, me = m.start - s0, m.end - s0
+    cuts = [0]
+    for c in _CLAUSE_CUT.finditer(sent):
         cuts.append(c.end() if c.group(0).strip() else c.start())
-        if c.group(0).strip():
-            cuts[-1] = c.end()
-    cuts.append(s1)
+    cuts.append(len(sent))
     bounds = sorted(set(cuts))
-    clauses = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip(" ,;:()—–-")]
+    clauses = [(a, b) for a, b in zip(bounds, bounds[1:]) if sent[a:b].strip(" ,;:()—–-")]
     lo = bisect.bisect_left(dates, s0, key=lambda d: d.start) if dates else 0
     other = []
     for d in dates[lo:]:
         if d.start >= s1:
             break
         if d.start != m.start and "anniversary" not in d.text and d.text not in ("the centenary", "the centennial"):
-            other.append((d.start, d.end))
+            other.append((d.start - s0, d.end - s0))
     if re.search(r"anniversary|centen", m.text):
         # "the twentieth anniversary of the Treaty of ...": the title is what the anniversary is of
-        after = re.match(r"\s+of\s+([^,;:.()]+)", text[m.end:s1])
+        after = re.match(r"\s+of\s+([^,;:.()]+)", sent[me:])
         if after:
             return _tidy(after.group(1).split()) or f"Event of {m.text}"
 
     def words_of(a: int, b: int) -> list[str]:
         parts, pos = [], a
-        for ds, de in sorted(other + [(m.start, m.end)]):
+        for ds, de in sorted(other + [(ms, me)]):
             if de <= a or ds >= b:
                 continue
-            parts.append(_HANGING.sub("", text[pos:max(pos, ds)]))
+            parts.append(_HANGING.sub("", sent[pos:max(pos, ds)]))
             pos = max(pos, de)
-        parts.append(text[pos:b])
+        parts.append(sent[pos:b])
         return " ".join(parts).split()
 
-    own = next((i for i, (a, b) in enumerate(clauses) if a <= m.start < b), None)
+    own = next((i for i, (a, b) in enumerate(clauses) if a <= ms < b), None)
     if own is None:
         return f"Event of {m.text}"
     words = words_of(*clauses[own])
@@ -200,9 +204,13 @@ def _title(text: str, sentences: Sentences, m: DateMention, dates: list[DateMent
     elif _content(words) >= 1 and prev and _content(prev) + _content(words) >= 2 and len(prev) <= 8:
         # "The pipeline, launched 2 Dec 2019, ...": the clause before names what was launched
         title = _tidy(prev[:-1] + [prev[-1].rstrip(",;:")] + words)
+    elif (_content(words) >= 1 and own + 1 < len(clauses)
+          and re.match(r"\s*(?:after|before|when|because|while)\b", sent[clauses[own + 1][0]:clauses[own + 1][1]])):
+        # "They were revived last year after the route saw a surge": what happened, and why
+        title = _tidy(words + words_of(*clauses[own + 1]))
     else:
         # nearest clause of substance, main clauses before subordinate ones
-        order = sorted((abs(i - own) + (1.5 if i > own else 0) + (10 if _SUBORDINATE.match(text[a:b]) else 0), i)
+        order = sorted((abs(i - own) + (1.5 if i > own else 0) + (10 if _SUBORDINATE.match(sent[a:b]) else 0), i)
                        for i, (a, b) in enumerate(clauses) if i != own)
         title = ""
         for _, i in order:
@@ -213,7 +221,7 @@ def _title(text: str, sentences: Sentences, m: DateMention, dates: list[DateMent
                 title = _tidy(w)
                 break
         if not title:
-            title = _tidy(words_of(s0, s1))
+            title = _tidy(words_of(0, len(sent)))
     if not title:
         title = f"Event of {m.text}"
     return title[0].upper() + title[1:]
@@ -501,6 +509,14 @@ class Dismissed:
         for k in keys:
             if k not in have:
                 have.append(k)
+        self._save()
+
+    def remove(self, document: str, keys: list[str]) -> None:
+        """Offer these again."""
+        gone = set(keys)
+        self.documents[document] = [k for k in self.documents.get(document, []) if k not in gone]
+        if not self.documents[document]:
+            del self.documents[document]
         self._save()
 
     def clear(self, document: str) -> None:

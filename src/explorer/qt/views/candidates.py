@@ -13,7 +13,8 @@
 - Accept opens the new-item form pre-filled (``state.request_item_form``), or, for an offer of evidence,
   adds the passage as evidence at once (one undoable step); Accept All Shown accepts every shown candidate
   with default fields as one undoable step; Dismiss hides a candidate for good (``core.assist.Dismissed``:
-  per corpus and document, in the user's state folder). After an edit the list is worked out again, so
+  per corpus and document, in the user's state folder), the Dismissed filter lists them to Restore one;
+  Enter accepts and Delete dismisses. After an edit the list is worked out again, so
   that what was accepted leaves it.
 """
 
@@ -35,7 +36,7 @@ from .widgets import EmptyState
 
 GROUPS = (("event", "Events"), ("expert", "Voices"), ("entity", "Actors"))
 FILTERS = (("all", "All candidates"), ("event", "Events"), ("expert", "Voices"), ("entity", "Actors"),
-           ("match", "Evidence for existing items"), ("new", "New items only"))
+           ("match", "Evidence for existing items"), ("new", "New items only"), ("dismissed", "Dismissed"))
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2  # the second line: date and precision, native name, kind
 REFRESH_MS = 400
@@ -143,7 +144,9 @@ class CandidatesView(View):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(state, parent)
         self.document_id: str | None = None
-        self.candidates: list = []  # everything found for the document (dismissed ones left out)
+        self.found: list = []  # everything found for the document
+        self.candidates: list = []  # what is offered: found, less what was dismissed
+        self.dismissed: list = []  # found and dismissed (the "Dismissed" filter, to restore them)
         self._serial = 0
         self._thread: QThread | None = None
         self._finder: _Finder | None = None
@@ -192,6 +195,7 @@ class CandidatesView(View):
         self.tree.currentItemChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self.accept_current())
+        self.tree.installEventFilter(self)  # Enter accepts, Delete dismisses
         self.empty = EmptyState(self.tree)
 
         self.passage = QTextBrowser()
@@ -201,6 +205,7 @@ class CandidatesView(View):
         self.passage.setMinimumHeight(130)
 
         self.accept_button = QPushButton("Accept…")
+        self.accept_button.setDefault(False)
         self.accept_button.setObjectName("candidateAccept")
         self.accept_button.setToolTip("Open the form of the new item, filled in from this candidate "
                                       "(an offer of evidence is added at once)")
@@ -265,7 +270,7 @@ class CandidatesView(View):
     def _on_corpus_changed(self) -> None:
         self._cancel()
         self.document_id = None
-        self.candidates = []
+        self.found, self.candidates, self.dismissed = [], [], []
         self._dismissed = None
         self._fill_documents()
         self._fill()
@@ -273,7 +278,8 @@ class CandidatesView(View):
     def _on_corpus_edited(self, change) -> None:
         if any(getattr(item, "item_kind", "") == "document" for item in change.removed.values()):
             if self.document_id in change.removed:
-                self.document_id, self.candidates = None, []
+                self.document_id = None
+                self.found, self.candidates, self.dismissed = [], [], []
                 self._clear_marks()
         docs = change.kinds() & {"document"} if hasattr(change, "kinds") else set()
         if docs:
@@ -308,14 +314,14 @@ class CandidatesView(View):
         if doc is None or getattr(doc, "item_kind", "") != "document":
             return False
         if document_id != self.document_id:
-            self.candidates = []
+            self.found, self.candidates, self.dismissed = [], [], []
         self.document_id = document_id
         i = self.doc_combo.findData(document_id)
         if i >= 0:
             self.doc_combo.setCurrentIndex(i)
         self._cancel()
         self._serial += 1
-        dismissed = self._dismissed_store().keys(document_id)
+        dismissed: set = set()  # everything is found; the panel sets the dismissed ones apart
         reference = str(doc.date) if doc.date else None
         self._finder = _Finder(doc.text, reference, self.state.corpus, document_id, dismissed, self._serial)
         self._thread = QThread(self)
@@ -385,8 +391,14 @@ class CandidatesView(View):
             return
         self._finish_thread()
         current = self._current_candidate()
-        self.candidates = list(found)
+        self.found = list(found)
+        self._split()
         self._fill(keep=current.key if current is not None else None)
+
+    def _split(self) -> None:
+        keys = self._dismissed_store().keys(self.document_id) if self.document_id else set()
+        self.candidates = [c for c in self.found if c.key not in keys]
+        self.dismissed = [c for c in self.found if c.key in keys]
 
     def _on_failed(self, message: str, serial: int) -> None:
         if serial != self._serial:
@@ -407,6 +419,8 @@ class CandidatesView(View):
         key = self.filter_combo.currentData() or "all"
         if key == "all":
             return list(self.candidates)
+        if key == "dismissed":
+            return list(self.dismissed)
         if key == "match":
             return [c for c in self.candidates if c.match]
         if key == "new":
@@ -454,6 +468,8 @@ class CandidatesView(View):
             self.empty.show_message("Nothing to suggest",
                                     "The assistant found no candidate in this document that the corpus "
                                     "does not hold already (or all were dismissed).")
+        elif not shown and self.filter_combo.currentData() == "dismissed":
+            self.empty.show_message("Nothing dismissed", "Dismissed candidates are listed here, to restore them.")
         elif not shown:
             self.empty.show_message("No candidate of this kind", "Choose another filter above.")
         else:
@@ -462,8 +478,9 @@ class CandidatesView(View):
             n_match = sum(1 for c in self.candidates if c.match)
             counts = ", ".join(f"{sum(1 for c in self.candidates if c.kind == k)} {label.lower()}"
                                for k, label in GROUPS)
+            gone = f"; {len(self.dismissed)} dismissed" if self.dismissed else ""
             self.status.setText(f"{len(self.candidates)} candidates ({counts}); {n_match} offer evidence for "
-                                f"items already in the corpus.")
+                                f"items already in the corpus{gone}.")
         if keep_item is not None:
             self.tree.setCurrentItem(keep_item)
         else:
@@ -495,10 +512,16 @@ class CandidatesView(View):
 
     def _update_buttons(self) -> None:
         has = self._current_candidate() is not None
-        self.accept_button.setEnabled(has)
+        restoring = self.filter_combo.currentData() == "dismissed"
+        self.accept_button.setEnabled(has and not restoring)
         self.accept_button.setText("Add Evidence" if has and self._current_candidate().match else "Accept…")
         self.dismiss_button.setEnabled(bool(self._selected()))
-        self.accept_all_button.setEnabled(bool(self._shown()) and self._thread is None)
+        self.dismiss_button.setText("Restore" if restoring else "Dismiss")
+        self.dismiss_button.setToolTip("Offer it again" if restoring
+                                       else "Not a candidate: never offer it again for this document")
+        self.accept_all_button.setEnabled(bool(self._shown()) and self._thread is None and not restoring)
+        i = self.filter_combo.findData("dismissed")
+        self.filter_combo.setItemText(i, f"Dismissed ({len(self.dismissed)})" if self.dismissed else "Dismissed")
 
     # -- what the current candidate shows elsewhere ------------------------------------------------
     def _on_current(self, item) -> None:
@@ -572,6 +595,19 @@ class CandidatesView(View):
         self.state.set_ghost(None)
 
     # -- gestures ----------------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.tree and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.accept_button.isEnabled():
+                self.accept_current()
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.dismiss_button.isEnabled():
+                self.dismiss_selected()
+                return True
+        return super().eventFilter(obj, event)
+
     def form_request(self, c) -> dict:
         """What Accept asks the new-item form to be filled with."""
         fields = dict(document=self.document_id, start=c.passage_start, end=c.passage_end, quote=c.quote)
@@ -613,7 +649,8 @@ class CandidatesView(View):
             self.status.setText(f"Nothing was accepted: {exc}")
             return
         keys = {c.key for c in cands}
-        self.candidates = [c for c in self.candidates if c.key not in keys]
+        self.found = [c for c in self.found if c.key not in keys]
+        self._split()
         self._fill()
         self.status.setText(f"{label}: done (Edit ▸ Undo takes it back). " + self.status.text())
 
@@ -621,9 +658,11 @@ class CandidatesView(View):
         cands = self._selected()
         if not cands or self.document_id is None:
             return
-        self._dismissed_store().add(self.document_id, [c.key for c in cands])
-        keys = {c.key for c in cands}
-        self.candidates = [c for c in self.candidates if c.key not in keys]
+        if self.filter_combo.currentData() == "dismissed":
+            self._dismissed_store().remove(self.document_id, [c.key for c in cands])  # Restore
+        else:
+            self._dismissed_store().add(self.document_id, [c.key for c in cands])
+        self._split()
         self._fill()
 
 
