@@ -353,9 +353,16 @@ class _CompletingEdit(QLineEdit):
         completer.activated.connect(self._on_activated_text)
         self.setCompleter(completer)
         self._last_pick: tuple[str, str] | None = None  # (text, id) of the completion last chosen
-        self.refill()
+        self._stale = True  # the completions are made when first needed (a panel shows several boxes)
 
     def refill(self) -> None:
+        """The items changed: the completions are made again when next needed."""
+        self._stale = True
+
+    def _fill(self) -> None:
+        if not self._stale:
+            return
+        self._stale = False
         self.model.clear()
         corpus = self.state.corpus
         if corpus is None:
@@ -370,10 +377,19 @@ class _CompletingEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter with a name typed picks it (in a dialog, it does not also press the default button)."""
+        self._fill()
         typed = bool(self.text().strip())
         super().keyPressEvent(event)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and typed:
             event.accept()
+
+    def focusInEvent(self, event) -> None:
+        self._fill()
+        super().focusInEvent(event)
+
+    def inputMethodEvent(self, event) -> None:
+        self._fill()
+        super().inputMethodEvent(event)
 
     def _on_activated_text(self, text: str) -> None:
         popup_index = self.completer().popup().currentIndex()
@@ -390,6 +406,7 @@ class _CompletingEdit(QLineEdit):
         text = text.strip()
         if not text:
             return None
+        self._fill()
         if self._last_pick and self._last_pick[0] == text:
             return self._last_pick[1]
         index = self.state.index
