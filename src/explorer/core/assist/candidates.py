@@ -360,6 +360,8 @@ def find_candidates(text: str, reference: str | None = None, corpus: Any = None,
         passages = [(_passage(text, sentences, s, e) if e - s > MAX_PASSAGE else (s, e)) for s, e in passages]
         item = view.named(name, native, *fields.get("aliases", ())) if view is not None else None
         if item is not None:
+            if item.item_kind == "entity" and view.evidence_spans(item):
+                return  # an actor with evidence in this document already: one more mention adds little
             for ps, pe in passages:
                 if view.already(item, (ps, pe)):
                     continue
