@@ -7,6 +7,8 @@
     explorer dump [PATH]                 the normalised corpus as JSON on stdout
     explorer export VIEW OUTPUT [...]    render a view to PNG, SVG or PDF without a display
     explorer suggest DOCUMENT [...]      candidate events, voices and actors in a document, as JSON lines
+    explorer import FILE [--into C | --new F]   import TimelineJS, spreadsheets, vis, W3C annotations, graphs
+    explorer export-data FORMAT OUT [...]  write TimelineJS, CSV/XLSX, W3C, GEXF, GraphML or a citation list
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from . import default_corpus_path, is_in_install
 
-COMMANDS = ("validate", "dump", "export", "open", "new", "suggest")
+COMMANDS = ("validate", "dump", "export", "open", "new", "suggest", "import", "export-data")
 
 
 def _printable(text: str) -> str:
@@ -345,6 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-caption", action="store_true", help="leave out the caption")
     p.add_argument("--transparent", action="store_true", help="transparent background (PNG)")
     p.set_defaults(func=cmd_export)
+
+    from .interop_cli import add_parsers as add_interop_parsers  # `import` and `export-data`
+
+    add_interop_parsers(sub)
 
     from .core.assist.suggest import add_suggest_parser  # the reading assistant (its finders load lazily)
     add_suggest_parser(sub)

@@ -451,11 +451,15 @@ def _prepare(corpus: Corpus, plan: ImportPlan, set_title: bool | None,
             progress(min(done, total), total)
 
     counters: dict[str, int] = {}
+    slugs: dict[str, str] = {}
 
     def fresh(kind: str, title: str) -> str:
         """new_id's rule (prefix, slug, -2, -3... when taken), with a counter per base so that 100k rows of
-        the same kind of event do not each count up from 2."""
-        base = f"{ID_PREFIX[kind]}-{slug(title) or kind}"
+        the same kind of event do not each count up from 2 (and each distinct title slugged once)."""
+        s = slugs.get(title)
+        if s is None:
+            s = slugs[title] = slug(title)
+        base = f"{ID_PREFIX[kind]}-{s or kind}"
         n = counters.get(base, 1)
         iid = base if n == 1 else f"{base}-{n}"
         while iid in taken or iid in corpus:
@@ -504,7 +508,7 @@ def _prepare(corpus: Corpus, plan: ImportPlan, set_title: bool | None,
         if not quote.strip():
             passage_of[key] = None
             return None
-        iid = fresh("passage", quote[:40] if span.doc_id else f"{doc_title[span.doc_key]} {span.start}")
+        iid = fresh("passage", quote[:40] if span.doc_id else doc_title[span.doc_key])
         doc = span.doc_id or doc_ids[span.doc_key]
         passage_cmds.append(AddItem("passage", id=iid, document=doc, start=span.start, end=span.end, quote=quote))
         if span.doc_id is not None:

@@ -170,7 +170,22 @@ _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "j
 _ISO_TIME = re.compile(r"^(-?\d{1,4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
+_PARSED: dict[str, tuple[PartialDate, str | None]] = {}
+
+
 def parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, str | None]:
+    """``_parse_date_cell``, each distinct text parsed once (event sheets repeat their dates)."""
+    if type(value) is str and day_first:
+        found = _PARSED.get(value)
+        if found is None:
+            found = _parse_date_cell(value)
+            if len(_PARSED) < 100_000:
+                _PARSED[value] = found
+        return found
+    return _parse_date_cell(value, day_first)
+
+
+def _parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, str | None]:
     """A date cell -> (PartialDate at the precision it gives, a time of day if it has one). Accepts
     YYYY, YYYY-MM, YYYY-MM-DD, ISO date-times, dd-mm-yyyy (ACLED's documented form), 15 March 2016,
     Excel dates; ValueError in words otherwise."""

@@ -293,8 +293,8 @@ class TimelineData:
     def label_rows(self, sx: float, label_w: np.ndarray, radius: float, cap: int,
                    bounds: tuple[float, float] = (-math.inf, math.inf)) -> tuple[np.ndarray, list[int], np.ndarray]:
         """Sub-rows that leave each event's label room beside its mark at ``sx`` pixels per second:
-        greedy in time, lowest row first, a label before its mark when it fits there, else after it (or
-        inside a span long enough), never past ``bounds`` (the times the view can show), at most ``cap``
+        greedy in time, lowest row first, a label after its mark when the lane's next event leaves room,
+        else before it when it fits there, else after it (or inside a span long enough), never past ``bounds`` (the times the view can show), at most ``cap``
         rows per lane (beyond it, marks share the emptiest row and labels are chosen by importance per
         frame). ``label_w``: the label width of each event in pixels (only an event's own lane reserves room
         for it: a secondary instance reserves its mark). Returns (rows, rows per lane, side per instance:
@@ -321,12 +321,16 @@ class TimelineData:
                 need_left = L - 4.0 - w
                 left_ok = need_left >= lo_px
                 right_ok = R + 4.0 + w <= hi_px - 2.0
+                # after the mark reads best: take it when the lane's next event starts beyond the label
+                right_free = right_ok and (j + 1 >= hi or R + 4.0 + w + gap <= Ls[j + 1])
                 chosen, new_end, sd = -1, R, 1
                 for r, end in enumerate(ends):
                     if end + gap > L:
                         continue
                     if w == 0 or fits_inside:
                         sd = 0 if fits_inside else 1
+                    elif right_free:
+                        new_end, sd = R + 4.0 + w, 1
                     elif left_ok and end + gap <= need_left:
                         sd = -1
                     elif right_ok:
@@ -341,7 +345,7 @@ class TimelineData:
                         ends.append(-math.inf)
                         if w == 0 or fits_inside:
                             sd = 0 if fits_inside else 1
-                        elif left_ok and not right_ok:
+                        elif left_ok and not right_free:
                             sd = -1
                         else:
                             new_end, sd = R + 4.0 + w, 1

@@ -50,6 +50,7 @@ class Document(_Item):
     date: PartialDateField | None = None
     date_inferred: StrictBool = False  # true or false: "yes" or 1 is an error
     date_note: Text | None = None
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     file: str = Field(min_length=1)
     text: str = ""  # filled by the loader from ``file``
 
@@ -80,6 +81,7 @@ class Theme(_Evidenced):
     name: Text = Field(min_length=1)
     description: Text = ""
     color: Annotated[str, StringConstraints(pattern=COLOR_PATTERN)] | None = None
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     passages: list[ItemId] = Field(default_factory=list)
     conflict: Text | None = None  # where the sources disagree or are inconsistent
 
@@ -92,6 +94,7 @@ class Entity(_Evidenced):
     native_name: Text | None = None
     aliases: list[Text] = Field(default_factory=list)
     description: Text = ""
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     passages: list[ItemId] = Field(default_factory=list)
     conflict: Text | None = None  # where the sources disagree or are inconsistent
 
@@ -116,6 +119,7 @@ class Expert(_Evidenced):
     role: Text = ""
     bio: Text = ""
     positions: list[Position] = Field(default_factory=list)
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     passages: list[ItemId] = Field(default_factory=list)
     conflict: Text | None = None  # where the sources disagree or are inconsistent
 
@@ -152,6 +156,7 @@ class Relationship(_Evidenced):
     start: PartialDateField | None = None
     end: PartialDateField | None = None
     inferred: StrictBool = False
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     passages: list[ItemId] = Field(default_factory=list)
     conflict: Text | None = None  # where the sources disagree or are inconsistent
 
