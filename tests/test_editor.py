@@ -365,3 +365,34 @@ def test_what_was_typed_applies_to_its_item_when_the_selection_moves_on(qtbot, s
     assert st.corpus.get("ev-trade").title == "Trade grew"
     assert editor.field("title").text() == "Trade grew"
     assert st.workspace.stack.undo_label() == "Change title of ‘Bridge opened’"
+
+
+def test_escape_puts_back_what_was_typed_and_then_clears_the_selection_as_usual(app, qtbot, tmp_path):
+    from explorer.qt.window.main_window import MainWindow
+
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(write_mini_corpus(tmp_path / "m"))
+    st = win.state
+    st.select("ev-opened")
+    win.act_edit_item.trigger()
+    win.activateWindow()
+    title = win.editor.field("title")
+    qtbot.waitUntil(title.hasFocus)  # F2 puts the cursor in the first field
+    type_text(qtbot, title, " soon")
+    qtbot.keyClick(title, Qt.Key.Key_Escape)
+    assert title.text() == "Bridge opened" and st.selection == "ev-opened"  # the edit went, the selection stays
+    start = win.editor.field("start")
+    start.edit.setFocus()
+    start.edit.selectAll()
+    type_text(qtbot, start.edit, "31 June 2019")
+    qtbot.keyClick(start.edit, Qt.Key.Key_Return)
+    assert start.error.isVisible()
+    qtbot.keyClick(start.edit, Qt.Key.Key_Escape)
+    assert start.edit.text() == "2020-04" and not start.error.isVisible()
+    assert st.workspace.stack.index == 0
+    qtbot.keyClick(start.edit, Qt.Key.Key_Escape)  # nothing left to put back: Esc clears the selection
+    assert st.selection is None
+    win.close()

@@ -186,8 +186,36 @@ class FlowLayout(QLayout):
 
 # -- the field widgets (a value, its check, and when it is committed) ------------------------------------
 
+def _escape_reverts(widget, event, text: str, shown: str) -> bool:
+    """Esc in a field with an edit not yet applied puts the value back (and is not the window's Clear
+    Selection); True when the event was that."""
+    if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape and text != shown:
+        event.accept()
+        return True
+    return False
+
+
+class _RevertingEdit(QLineEdit):
+    """A line edit where Esc puts back the value shown (``shown``) while an edit is not yet applied."""
+
+    shown = ""
+
+    def event(self, event) -> bool:
+        if _escape_reverts(self, event, self.text(), self.shown):
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text() != self.shown:
+            self.setText(self.shown)
+            self.setCursorPosition(0)
+            return
+        super().keyPressEvent(event)
+
+
 class LineField(QLineEdit):
-    """One line of text; ``committed(text)`` on Enter or when focus leaves it, if the text changed."""
+    """One line of text; ``committed(text)`` on Enter or when focus leaves it, if the text changed; Esc
+    puts the value back."""
 
     committed = Signal(object)
 
@@ -203,6 +231,18 @@ class LineField(QLineEdit):
 
     def value(self) -> str:
         return self.text().strip()
+
+    def event(self, event) -> bool:
+        if _escape_reverts(self, event, self.text(), self._shown):
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text() != self._shown:
+            self.setText(self._shown)
+            self.setCursorPosition(0)
+            return
+        super().keyPressEvent(event)
 
     def _finish(self) -> None:
         if self.value() != self._shown.strip():
@@ -228,10 +268,18 @@ class TextField(QPlainTextEdit):
     def value(self) -> str:
         return self.toPlainText().strip()
 
+    def event(self, event) -> bool:
+        if _escape_reverts(self, event, self.toPlainText(), self._shown):
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                 not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._finish()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.toPlainText() != self._shown:
+            self.setPlainText(self._shown)
             return
         super().keyPressEvent(event)
 
@@ -259,7 +307,7 @@ class DateField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
-        self.edit = QLineEdit()
+        self.edit = _RevertingEdit()
         self.edit.setPlaceholderText("e.g. Dec 2019 (optional)" if optional else "e.g. 2019, Dec 2019, 16 Sep 2019")
         self.edit.setToolTip("A year (2019), a month (2019-12, Dec 2019) or a day (2019-12-02, 16 September 2019, "
                              "September 16, 2019): the date keeps the precision written")
@@ -274,6 +322,7 @@ class DateField(QWidget):
 
     def set_value(self, iso: str | None) -> None:
         self._shown = iso
+        self.edit.shown = iso or ""
         self.edit.setText(iso or "")
         self.error.hide()
         self._preview(self.edit.text())
@@ -799,6 +848,16 @@ class EditorView(View):
         return self.state.item(self.item_id) if self.item_id else None
 
     _rebuilding = False
+
+    def focus_first(self) -> None:
+        """The cursor in the first field (Edit Selected Item, F2), its text selected."""
+        for field in self.fields.values():
+            edit = getattr(field, "edit", field)
+            if edit.isVisible() and edit.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                if hasattr(edit, "selectAll"):
+                    edit.selectAll()
+                return
 
     def commit_pending(self) -> None:
         """Apply what is typed in the field that has focus, not yet entered (before a save, say); the

@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
                             ("relationship", "New &Relationship…", "Create a relationship between two actors or "
                                                                    "voices"),
                             ("theme", "New &Theme…", "Create a theme"))}
-        self.act_edit_item = self._action("&Edit Selected Item", self.show_editor, "F2",
+        self.act_edit_item = self._action("&Edit Selected Item", self.edit_selected, "F2",
                                           "Show the editor of the selected item")
         self.act_delete = self._action("&Delete…", self.delete_selected, QKeySequence.StandardKey.Delete,
                                        "Delete the selected item (what refers to it is listed first)")
@@ -306,9 +306,6 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_open)
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        from .interop_dialog import add_interop_actions  # File ▸ Import… and Export Data…
-
-        add_interop_actions(self, m)
         for a in (self.act_save, self.act_save_as, None, self.act_reload, None, self.act_export_view,
                   self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
@@ -806,6 +803,11 @@ class MainWindow(QMainWindow):
                     dock.height() + above.height()):
             total = dock.height() + above.height()
             self.resizeDocks([above, dock], [total // 3, total - total // 3], Qt.Orientation.Vertical)
+
+    def edit_selected(self) -> None:
+        """Edit ▸ Edit Selected Item (F2): the editor, the cursor in its first field."""
+        self.show_editor()
+        self.editor.focus_first()
 
     def show_history(self):
         from .history_panel import show_history
