@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_open)
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        from .interop_dialog import add_interop_actions  # File ▸ Import… and Export Data…
+
+        add_interop_actions(self, m)
         for a in (self.act_save, self.act_save_as, None, self.act_reload, None, self.act_export_view,
                   self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
