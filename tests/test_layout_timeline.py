@@ -508,3 +508,38 @@ def test_the_core_layout_and_queries_import_no_qt():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_label_rows_leave_each_label_room_beside_its_mark_inside_the_window():
+    """Issue 13: sub-rows stacked for labels at a zoom: no label's room overlaps another mark's or label's,
+    and none crosses the window's edges (a label near the right edge goes before its mark)."""
+    from explorer.core.layout.timeline import DAY_SPACING
+
+    theme = Theme(id="th", name="T")
+    t0 = PartialDate(2000, 1, 1).start_seconds
+    events = [event(f"e{k}", PartialDate.parse(_iso(t0 + k * 20 * DAY_SPACING)), themes=["th"]) for k in range(10)]
+    d = TimelineData(index_of(events, [theme]), "theme")
+    sx = 40 / (20 * DAY_SPACING)  # 40 px between two events
+    lo, hi = t0 - 30 * DAY_SPACING, t0 + 190 * DAY_SPACING  # the last event is 20 px from the right edge
+    label_w = np.full(len(d), 150.0)
+    rows, natural, side = d.label_rows(sx, label_w, 6.0, 10, (lo, hi))
+    assert 1 < natural[0] < 10
+    occupied: dict[int, list[tuple[float, float]]] = {}
+    for j in range(len(d.inst_ev)):
+        xc = (d.inst_x0[j] + d.inst_x1[j]) / 2 * sx
+        a, b = xc - 6, xc + 6
+        if side[j] < 0:
+            a -= 4 + 150
+        else:
+            b += 4 + 150
+        assert lo * sx <= a and b <= hi * sx - 2, (j, side[j])
+        for c, e in occupied.get(int(rows[j]), []):
+            assert b + 8 <= c or e + 8 <= a
+        occupied.setdefault(int(rows[j]), []).append((a, b))
+    assert side[-1] == -1  # at the right edge: before its mark
+
+
+def _iso(t: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
