@@ -271,3 +271,22 @@ def test_cli_export_data_honours_the_window(tmp_path, capsys):
     assert main(["export-data", "gexf", str(tmp_path / "no" / "g.gexf")]) == 2
     assert main(["export-data", "csv", str(out), "--select", "nope"]) == 2
     assert "no item nope" in capsys.readouterr().err
+
+
+def test_vis_groups_become_themes_and_a_range_needs_an_end(tmp_path):
+    path = tmp_path / "vis.json"
+    path.write_text(json.dumps({
+        "groups": [{"id": 1, "content": "<b>Diplomacy</b>"}, {"id": "t", "content": "Trade"}],
+        "items": [{"id": "a", "content": "Summit", "start": "2019-06", "group": 1},
+                  {"id": "b", "content": "Pipeline", "start": "2014-05-21", "end": "2019-12-02", "group": "t"},
+                  {"id": "c", "content": "Open range", "start": "2020-01-01", "type": "range"},
+                  {"id": "d", "content": "Noon", "start": "2020-03-04T12:30:00Z"},
+                  {"id": "e", "content": "No start"}]}), encoding="utf-8")
+    plan = read_file(path)
+    assert plan.format == "vis"
+    assert [str(p) for p in plan.problems] == ["vis.json: items[2] (id c): a range item needs an end; kept as a point",
+                                               "vis.json: items[4] (id e): no start; left out"]
+    ev = {e.title: e for e in plan.events}
+    assert str(ev["Summit"].start) == "2019-06" and plan.themes[ev["Summit"].themes[0]].name == "Diplomacy"
+    assert (str(ev["Pipeline"].start), str(ev["Pipeline"].end)) == ("2014-05-21", "2019-12-02")
+    assert str(ev["Noon"].start) == "2020-03-04" and ev["Noon"].date_text == "2020-03-04 12:30:00"
