@@ -169,16 +169,25 @@ def test_search_reveal_far_in_the_long_document_selects_the_match(make_view, sta
     assert view.text.cursorRect(view.text.textCursor()).intersects(view.text.viewport().rect())
 
 
-def test_copy_gives_the_documents_own_characters(make_view, state):
+def test_copy_gives_the_documents_own_characters(make_view, state, qtbot):
+    """By the shortcut and by the context menu. (The clipboard gets the text itself: a QMimeData made in
+    Python for Qt's copy was deleted while the clipboard held it, and the test process crashed on exit.)"""
     view = make_view(DocumentView, 800, 600)
     text = state.corpus.get("doc-long").text
     shown = display_text(text)
     cut = next(i for i, (a, b) in enumerate(zip(text, shown)) if a != b)
+    clipboard = QApplication.clipboard()
     cursor = view.text.cursor_for(cut - 30, cut + 30)
     view.text.setTextCursor(cursor)
-    view.text.copy()
-    assert QApplication.clipboard().text() == text[cut - 30:cut + 30]
-    assert "\u2029" not in QApplication.clipboard().text()
+    clipboard.clear()
+    qtbot.keyClick(view.text, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert clipboard.text() == text[cut - 30:cut + 30]
+    assert "\u2029" not in clipboard.text() and "\n" not in clipboard.text()
+    view.text.setTextCursor(view.text.cursor_for(cut - 10, cut + 50))
+    clipboard.clear()
+    menu = view.build_context_menu()
+    next(a for a in menu.actions() if a.text() == "Copy").trigger()
+    assert clipboard.text() == text[cut - 10:cut + 50]
 
 
 def test_switching_back_reuses_the_laid_out_page(make_view, state):
@@ -215,3 +224,26 @@ def test_pages_are_bounded(tmp_path, qtbot, app):
     view._switch_to("doc-0")
     assert view.text.toPlainText() == "Document number 0.\n"
     view.close()
+
+
+def test_copying_then_quitting_does_not_crash(tmp_path):
+    """The process that copied text from a page exits cleanly (it crashed with a segmentation fault when the
+    page handed Qt's clipboard a QMimeData that Python then deleted)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "copy_and_quit.py"
+    script.write_text(
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from explorer.qt.views.text_layout import DocumentPage\n"
+        "page = DocumentPage('doc', 'A sentence. ' * 3000 + '\\n')\n"
+        "page.selectAll()\n"
+        "page.copy()\n"
+        "assert QApplication.clipboard().text().startswith('A sentence. A sentence.')\n"
+        "print('copied')\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.strip() == "copied"

@@ -19,9 +19,9 @@ part on show (``MARK_WINDOW`` characters either side), again when it is scrolled
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
 from ...core.layout.text import OffsetMap
 from .style import TEXT_COLOR, ui_font
@@ -143,13 +143,20 @@ class DocumentPage(QTextEdit):
             return None
         return self.map.to_py(cursor.selectionStart()), self.map.to_py(cursor.selectionEnd())
 
-    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt's name
-        """Copy gives the document's own characters (not the separators of ``display_text``)."""
-        data = QMimeData()
+    def copy(self) -> None:  # noqa: A003 - QTextEdit's name
+        """Copy gives the document's own characters (not the separators of ``display_text``). The clipboard
+        gets the text itself: a QMimeData made in Python and returned from ``createMimeDataFromSelection``
+        is deleted by Python while the clipboard still holds it, and the process crashes when it exits."""
         rng = self.selection_range()
         if rng is not None:
-            data.setText(self.source_text[rng[0]:rng[1]])
-        return data
+            QApplication.clipboard().setText(self.source_text[rng[0]:rng[1]])
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- marks ---------------------------------------------------------------------------------------
     def set_marks(self, marks: list[tuple[int, int, QTextCharFormat]]) -> None:
