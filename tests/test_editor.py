@@ -396,3 +396,34 @@ def test_escape_puts_back_what_was_typed_and_then_clears_the_selection_as_usual(
     qtbot.keyClick(start.edit, Qt.Key.Key_Escape)  # nothing left to put back: Esc clears the selection
     assert st.selection is None
     win.close()
+
+
+def test_the_edit_menu_deletes_and_merges_the_selected_item(app, qtbot, tmp_path):
+    from explorer.core.commands import AddItem
+    from explorer.qt.views.editor import DeleteDialog, MergeDialog
+    from explorer.qt.window.main_window import MainWindow
+
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(write_mini_corpus(tmp_path / "m"))
+    st = win.state
+    assert not win.act_delete.isEnabled() and not win.act_merge.isEnabled()  # nothing selected
+    st.select("ev-trade")
+    win.activateWindow()
+    win.timeline.setFocus()
+    qtbot.keyClick(win.timeline, Qt.Key.Key_Delete)
+    dialog = win.findChild(DeleteDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "Delete event"
+    dialog.delete_button.click()
+    assert st.corpus.get("ev-trade") is None and win.act_undo.text() == "&Undo Delete ‘Trade grew’"
+    st.do(AddItem("theme", id="theme-infra-2", name="Infrastructure", passages=["p-opened"]))
+    st.select("theme-infra-2")
+    win.act_merge.trigger()
+    merge = win.findChild(MergeDialog)
+    merge.merge_button.click()
+    assert st.corpus.get("theme-infra-2") is None and "p-opened" in st.corpus.get("theme-infra").passages
+    st.select("doc-a")
+    assert win.act_delete.isEnabled() and not win.act_merge.isEnabled()  # documents are deleted, not merged
+    win.close()
