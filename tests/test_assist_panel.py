@@ -272,3 +272,27 @@ def test_a_megabyte_document_is_read_off_the_ui_thread_with_progress(qtbot, pane
     copies = panel.state.corpus.get(panel.document_id).text.count(block)
     # the document has no date: "in May" cannot be placed in a year and is left out; the two dated ones stay
     assert len(events) == 2 * copies and {c.date for c in events} == {"2024-03-12", "1995"}
+
+
+def test_the_dock_starts_hidden_and_hiding_it_clears_the_marks(qtbot, app, workspace):
+    from explorer.qt.window.main_window import MainWindow
+
+    state = AppState(workspace=workspace)
+    win = MainWindow(state, use_settings=False)
+    qtbot.addWidget(win)
+    state.set_corpus(workspace.corpus, workspace.index)
+    win.show()
+    qtbot.waitExposed(win)
+    assert not win.docks["candidates"].isVisible()  # a tool, opened from the Tools menu or View menu
+    marks, ghosts = [], []
+    state.candidateMarksChanged.connect(lambda d, m: marks.append((d, m)))
+    state.ghostChanged.connect(ghosts.append)
+    state.select("doc-mekong")
+    win.act_find_candidates.trigger()
+    panel = win.candidates
+    qtbot.waitUntil(lambda: not panel.is_busy() and bool(panel.shown()), timeout=10000)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0).child(1))
+    assert marks[-1][1] and ghosts[-1] is not None
+    win.docks["candidates"].close()
+    assert marks[-1] == ("doc-mekong", []) and ghosts[-1] is None
+    win.close()

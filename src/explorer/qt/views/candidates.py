@@ -352,6 +352,14 @@ class CandidatesView(View):
         if getattr(self, "_stale", False):
             self._stale = False
             self._refresh_timer.start()
+        self._mark_all(self._current_candidate())
+        c = self._current_candidate()
+        self.state.set_ghost(self.ghost_of(c) if c is not None else None)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self.document_id is not None and not self.window().isHidden():
+            self._clear_marks()  # the document view and the timeline stop showing what the panel offered
 
     def _cancel(self, wait: bool = False) -> None:
         """Forget a search under way: its result, when it comes, is for an old serial and is dropped; the
@@ -561,9 +569,10 @@ class CandidatesView(View):
         self.passage.setHtml(f"<p>{head}<br><span style='color:{MUTED_TEXT}'>{' · '.join(facts)}</span></p>"
                              f"<p>{body}</p>")
         self._mark_all(c)
-        if self.document_id is not None:
-            self.state.reveal(self.document_id, ps, pe)
-        self.state.set_ghost(self.ghost_of(c))
+        if self.isVisible():  # a hidden panel (a search on import) shows nothing elsewhere
+            if self.document_id is not None:
+                self.state.reveal(self.document_id, ps, pe)
+            self.state.set_ghost(self.ghost_of(c))
         self._update_buttons()
 
     @staticmethod
@@ -578,8 +587,8 @@ class CandidatesView(View):
         return (start.start_seconds, end.end_seconds, c.title)
 
     def _mark_all(self, current) -> None:
-        if self.document_id is None:
-            return
+        if self.document_id is None or not self.isVisible():
+            return  # a hidden panel marks nothing (hideEvent cleared its marks)
         marks = []
         if current is not None:
             marks.append((current.passage_start, current.passage_end, f"Candidate: {current.label}"))

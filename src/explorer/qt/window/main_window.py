@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             self.docks["document"].raise_()
         self._dock("candidates", Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["experts"], self.docks["candidates"])
+        self.docks["candidates"].hide()  # a tool: Tools ▸ Find Candidates (or View ▸ Candidates) shows it
         self.docks["experts"].raise_()
         self.layout().setEnabled(True)
         self.resizeDocks([self.docks["experts"], self.docks["document"]], [360, 520], Qt.Orientation.Horizontal)
