@@ -58,9 +58,12 @@ def add_parsers(sub) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .core.corpus import Corpus
-    from .core.interop import InteropError, apply_plan, read_file
-    from .core.workspace import Workspace
+    """The commands' operations applied to the corpus as one checked batch and saved: what the window does
+    in one undo step, without the index and the undo stack a command-line run has no use for (at 100k rows
+    patching the index item by item would be most of the time)."""
+    from .core.corpus import Corpus, EditError, SetInfo
+    from .core.interop import InteropError, read_file
+    from .core.interop.common import prepare
 
     mapping = None
     if args.map:
@@ -73,12 +76,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 _err(f"explorer: --map {m}: write FIELD=COLUMN, FIELD one of {', '.join(FIELDS)}")
                 return 2
             mapping[field.strip()] = column.strip()
-    ws = None
+    corpus = None
     if args.into:
+        from .core.io.open import open_corpus
         from .core.io.load import NotACorpusError
 
         try:
-            ws = Workspace.open(args.into, journal=False)
+            corpus = open_corpus(args.into)
         except NotACorpusError as exc:
             _err(f"explorer: {exc}")
             return 2
@@ -87,7 +91,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             _err(f"explorer: {target} exists and is not an empty folder")
             return 2
-        ws = Workspace(Corpus(root=target))
+        corpus = Corpus(root=target)
+        corpus.info = corpus.info.model_copy(update={"title": target.name})
     try:
         if mapping is not None and args.format is None:
             from .core.interop import detect
@@ -96,7 +101,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if fmt not in ("csv", "xlsx"):
                 _err(f"explorer: --map is for spreadsheets; {Path(args.file).name} is {fmt}")
                 return 2
-        plan = read_file(args.file, args.format, corpus=ws.corpus if ws is not None else None, mapping=mapping)
+        plan = read_file(args.file, args.format, corpus=corpus, mapping=mapping)
     except InteropError as exc:
         _err(f"explorer: {exc}")
         return 2
@@ -105,32 +110,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in plan.notes[:20]:
         _err(f"note: {note}")
     problems = list(plan.problems)
-    if ws is None:
+    if corpus is None:
         for problem in problems:
             _out(str(problem))
         _err(f"{plan.name}: would import {plan.summary()}; {len(problems)} problem(s); nothing written "
              f"(give --into CORPUS or --new FOLDER)")
         return 1 if problems else 0
-    if args.new:
-        ws.corpus.info = ws.corpus.info.model_copy(update={"title": Path(args.new).name})
-    result = apply_plan(ws, plan, set_title=True if args.new else None)
-    problems.extend(result.problems)
-    unsupported = [i for i in ws.corpus.unsupported_ids() if any(i in ids for ids in result.ids.values())]
+    prepared = prepare(corpus, plan, set_title=True if args.new else None)
+    problems.extend(prepared.result.problems)
+    ops = list(prepared.ops)
+    if prepared.info:
+        ops.append(SetInfo(corpus.info.model_copy(update=prepared.info)))
+    try:
+        change = corpus.apply(ops, notify=False)
+    except EditError as exc:
+        for reason in exc.problems[:20]:
+            _err(f"explorer: {reason}")
+        _err(f"explorer: {plan.name}: nothing imported")
+        return 2
     for problem in problems:
         _out(str(problem))
+    result = prepared.result
     try:
         if args.new:
+            from .core.io.save import save_corpus
+
             Path(args.new).mkdir(parents=True, exist_ok=True)
-            ws.save(Path(args.new))
+            save_corpus(corpus, None, None, target=Path(args.new))
         else:
-            ws.save()
-    except Exception as exc:  # SaveError and OSError: the message says which file
+            from .core.io.save import save_corpus
+
+            save_corpus(corpus, change.files(), corpus.file_stamps)
+    except Exception as exc:  # SaveError, SaveConflict, OSError: the message names the file; nothing half-written
         _err(f"explorer: nothing saved: {exc}")
         return 2
+    new_ids = {i for ids in result.ids.values() for i in ids}
+    unsupported = [i for i in corpus.unsupported_ids() if i in new_ids]
     added = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in result.ids.items() if v) or "nothing"
     merged = f"; {result.merged} actor(s)/theme(s) matched existing ones" if result.merged else ""
     loose = f"; {len(unsupported)} item(s) without a passage as evidence" if unsupported else ""
-    _err(f"{plan.name}: imported {added}{merged}{loose} into {ws.corpus.root}; {len(problems)} problem(s)")
+    _err(f"{plan.name}: imported {added}{merged}{loose} into {corpus.root if not args.new else args.new}; "
+         f"{len(problems)} problem(s)")
     return 1 if problems else 0
 
 
