@@ -4,6 +4,7 @@
     explorer validate [PATH]             check a corpus; exit 0 valid, 1 problems, 2 not a corpus
     explorer validate --fix [PATH]       also write back re-anchored offsets and the canonical layout
     explorer new PATH [--title T] [...]  create an empty corpus folder
+    explorer add CORPUS FILE...          add .txt, .md, .html, .pdf, .docx files (or folders) as documents
     explorer dump [PATH]                 the normalised corpus as JSON on stdout
     explorer export VIEW OUTPUT [...]    render a view to PNG, SVG or PDF without a display
     explorer suggest DOCUMENT [...]      candidate events, voices and actors in a document, as JSON lines
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from . import default_corpus_path, is_in_install
 
-COMMANDS = ("validate", "dump", "export", "open", "new", "suggest", "import", "export-data")
+COMMANDS = ("validate", "dump", "export", "open", "new", "add", "suggest", "import", "export-data")
 
 
 def _printable(text: str) -> str:
@@ -258,6 +259,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .core.ingest.command import run_add
+
+    return run_add(args.corpus, args.files)
+
+
 def cmd_dump(args: argparse.Namespace) -> int:
     from .core.io.dump import corpus_to_json
 
@@ -328,6 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help="start of the corpus time range (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="end of the corpus time range")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("add", help="add files to a corpus as documents (text, original kept) and save it")
+    p.add_argument("corpus", help="the corpus folder")
+    p.add_argument("files", nargs="+", help=".txt, .md, .html, .htm, .pdf or .docx files, or folders of them")
+    p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("dump", help="print the normalised corpus as JSON")
     p.add_argument("path", nargs="?", help="corpus folder (default: the bundled corpus)")

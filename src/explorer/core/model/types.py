@@ -52,6 +52,7 @@ class Document(_Item):
     date_note: Text | None = None
     provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     file: str = Field(min_length=1)
+    original: str | None = None  # the imported original (PDF, DOCX...), relative to the corpus folder
     text: str = ""  # filled by the loader from ``file``
 
 
