@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
+        self.setAcceptDrops(True)  # files dropped on the window are added as documents (ingest_dialog.py)
+        self.ingest_dialog = None  # File ▸ Add Documents…, while it is open
+        self.new_corpus_dialog = None  # File ▸ New Corpus…, once opened
 
         self.timeline = TimelineView(self.state)
         self.experts = ExpertsView(self.state)
@@ -238,6 +241,11 @@ class MainWindow(QMainWindow):
         st = self.style()
         from PySide6.QtWidgets import QStyle
 
+        self.act_new_corpus = self._action("&New Corpus…", self.new_corpus, QKeySequence.StandardKey.New,
+                                           "Create an empty corpus folder and open it")
+        self.act_add_documents = self._action("&Add Documents…", self.add_documents, "Ctrl+Shift+D",
+                                              "Add .txt, .md, .html, .pdf or .docx files to the corpus "
+                                              "(or drop them on the window)")
         self.act_open = self._action("&Open Corpus Folder…", self.choose_corpus, QKeySequence.StandardKey.Open,
                                      "Open another corpus folder")
         self.act_save = self._action("&Save", self.save_corpus, QKeySequence.StandardKey.Save,
@@ -304,12 +312,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&File")
+        m.addAction(self.act_new_corpus)
         m.addAction(self.act_open)
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        m.addAction(self.act_add_documents)
         from .interop_dialog import add_interop_actions  # File ▸ Import… and Export Data…
 
         add_interop_actions(self, m)
+        m.addSeparator()
         for a in (self.act_save, self.act_save_as, None, self.act_reload, None, self.act_export_view,
                   self.act_export_window, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
@@ -620,6 +632,33 @@ class MainWindow(QMainWindow):
         else:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction("Clear Menu", lambda: QSettings().remove("corpus/recent"))
+
+    def new_corpus(self):
+        """File ▸ New Corpus… (new_corpus_dialog.py)."""
+        from .new_corpus_dialog import new_corpus
+
+        return new_corpus(self)
+
+    def add_documents(self, paths=None):
+        """File ▸ Add Documents… (ingest_dialog.py); with ``paths``, those files without asking."""
+        from .ingest_dialog import add_files, choose_and_add
+
+        return add_files(self, paths) if paths else choose_and_add(self)
+
+    def dragEnterEvent(self, event) -> None:
+        from .ingest_dialog import drag_enter
+
+        drag_enter(self, event)
+
+    def dragMoveEvent(self, event) -> None:
+        from .ingest_dialog import drag_enter
+
+        drag_enter(self, event)
+
+    def dropEvent(self, event) -> None:
+        from .ingest_dialog import drop
+
+        drop(self, event)
 
     def choose_corpus(self) -> None:
         start = str(self.corpus_path.parent if self.corpus_path else Path.home())
