@@ -121,8 +121,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     ops = list(prepared.ops)
     if prepared.info:
         ops.append(SetInfo(corpus.info.model_copy(update=prepared.info)))
+    from .core.gcpause import _gc_paused
+
     try:
-        change = corpus.apply(ops, notify=False)
+        with _gc_paused():
+            change = corpus.apply(ops, notify=False)
     except EditError as exc:
         for reason in exc.problems[:20]:
             _err(f"explorer: {reason}")
@@ -146,7 +149,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     new_ids = {i for ids in result.ids.values() for i in ids}
     unsupported = [i for i in corpus.unsupported_ids() if i in new_ids]
-    added = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in result.ids.items() if v) or "nothing"
+    from .core.corpus import PLURAL
+    from .core.interop.common import plural
+
+    added = ", ".join(f"{len(v)} {plural(PLURAL[k], len(v))}" for k, v in result.ids.items() if v) or "nothing"
     merged = f"; {result.merged} actor(s)/theme(s) matched existing ones" if result.merged else ""
     loose = f"; {len(unsupported)} item(s) without a passage as evidence" if unsupported else ""
     _err(f"{plan.name}: imported {added}{merged}{loose} into {corpus.root if not args.new else args.new}; "

@@ -246,8 +246,18 @@ def _precision(value: str, start: PartialDate, acled: bool) -> tuple[PartialDate
     raise ValueError(f"precision {value!r} is not year, month or day")
 
 
+_MULTI_SEP = re.compile(r"\s*[;|]\s*")
+
+
 def split_multi(value: Any) -> list[str]:
-    return [p.strip() for p in re.split(r"\s*[;|]\s*", str(value)) if p.strip()] if value not in (None, "") else []
+    """The values of a cell that may hold several, separated by ; or |."""
+    if value is None or value == "":
+        return []
+    text = value if type(value) is str else str(value)
+    if ";" not in text and "|" not in text:
+        text = text.strip()
+        return [text] if text else []
+    return [p for p in (q.strip() for q in _MULTI_SEP.split(text)) if p]
 
 
 def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
