@@ -419,3 +419,43 @@ def test_cli_add_refuses_to_rewrite_a_documents_list_with_problems(tmp_path, cap
     assert cli_main(["add", str(root), str(make_txt(tmp_path))]) == 2
     assert "nothing was added" in capsys.readouterr().err
     assert (root / "documents.json").read_bytes() == before
+
+
+def test_cli_add_a_folder_of_pdfs_one_line_each(tmp_path, capsys):
+    root = make_corpus(tmp_path)
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    made = [make_pdf(folder, f"report-{i:02d}.pdf", pages=2, title=f"Report {i}", tag=f" of report {i}")
+            for i in range(12)]
+    (folder / "report-99.pdf").write_bytes(b"%PDF-1.4 cut short")
+    assert cli_main(["add", str(root), str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:12] == [f"added {p} as doc-report-{i}" for i, p in enumerate(made)]
+    assert lines[12].startswith(f"refused {folder / 'report-99.pdf'}: is a damaged PDF") and len(lines) == 13
+    assert cli_main(["validate", str(root)]) == 0
+    corpus = load_corpus(root)
+    assert sorted(d.title for d in corpus.documents) == sorted(f"Report {i}" for i in range(12))
+    assert all((root / d.original).read_bytes() == (folder / f"report-{int(d.id.rsplit('-', 1)[1]):02d}.pdf")
+               .read_bytes() for d in corpus.documents)
+
+
+def test_a_paragraph_going_on_over_a_page_break_is_one_paragraph(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "A first paragraph that ends here.")
+    pdf.ln(5)
+    pdf.multi_cell(0, 6, "The second one starts on the first page and is cut by the page break in the coope-")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "ration of the regions, and then it ends.")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "A third page starts anew.")
+    path = tmp_path / "broken-paragraph.pdf"
+    pdf.output(str(path))
+    assert extract(path).text.split("\n\n") == [
+        "A first paragraph that ends here.",
+        "The second one starts on the first page and is cut by the page break in the cooperation of the "
+        "regions, and then it ends.",
+        "A third page starts anew."]

@@ -153,3 +153,30 @@ def test_a_drop_on_a_view_reaches_the_window_and_a_duplicate_is_not_added_twice(
     assert _rows(dialog)[0].startswith("=  page.html — already in the corpus as “Bridge opens”")
     assert _tab_titles(window) == ["Bridge opens"]
     assert ARTICLE in window.state.corpus.get(doc_id).text
+
+
+def test_a_pdf_written_by_qt_reads_as_paragraphs_of_single_spaced_words(app, tmp_path):
+    """Qt's PDF writer places each word on its own (pypdf reads tabs between them): the text is plain
+    words with single spaces, a paragraph per paragraph, across pages. (In the system's DejaVu Sans: in the
+    app's Noto Sans CJK subset Qt writes a ToUnicode map that gives control characters for digits and
+    ligatures, to pypdf and PDFium alike.)"""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QFont, QFontInfo, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    from explorer.core.ingest import extract
+
+    path = tmp_path / "qt.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A5), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15)))
+    writer.setTitle("Written by Qt")
+    doc = QTextDocument()
+    font = QFont("DejaVu Sans", 10)
+    assert QFontInfo(font).family() == "DejaVu Sans"
+    doc.setDefaultFont(font)
+    doc.setHtml("".join(f"<p>{ARTICLE} {n}</p>" for n in range(12)))
+    doc.print_(writer)
+    found = extract(path)
+    assert found.title == "Written by Qt" and found.pages >= 2
+    assert "\t" not in found.text and "  " not in found.text
+    assert found.text.split("\n\n") == [f"{ARTICLE} {n}" for n in range(12)]

@@ -96,6 +96,24 @@ def reflow(page: str | list[tuple[str, float | None]]) -> str:
     return "\n\n".join(p.replace("\u00ad", "") for p in paragraphs)
 
 
+def join_pages(pages: list[str]) -> str:
+    """Pages' paragraphs as one text: an empty line between pages, except where a paragraph goes on over
+    the page break (the page ends mid-sentence and the next begins in lower case), which is joined (a word
+    hyphenated over the break put back together)."""
+    out = ""
+    for page in pages:
+        if not out:
+            out = page
+        elif out[-1] not in ".!?:;\"”’»)]" and page[:1].islower():
+            if out[-1] == "-" and len(out) > 1 and out[-2].isalpha():
+                out = out[:-1] + page
+            else:
+                out = f"{out} {page}"
+        else:
+            out = f"{out}\n\n{page}"
+    return out
+
+
 def read_pdf(data: bytes, name: str, cancel: Callable[[], bool] | None = None) -> Extracted:
     import pypdfium2 as pdfium
 
@@ -142,7 +160,7 @@ def read_pdf(data: bytes, name: str, cancel: Callable[[], bool] | None = None) -
             info = {}
     finally:
         pdf.close()
-    text = clean_text("\n\n".join(texts))
+    text = clean_text(join_pages(texts))
     letters = sum(1 for c in text if c.isalnum())
     if letters == 0 or (letters < 5 * count and letters < 200):  # under 5 letters a page: page numbers, a stamp
         raise IngestError(f"{name}: has no text layer: its {count} page{'s' if count != 1 else ''} "
