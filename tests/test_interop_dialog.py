@@ -37,7 +37,7 @@ def test_preview_counts_and_problems_cancel_changes_nothing(qtbot, state):
     dialog.resize(900, 640)
     dialog.show()
     _ready(qtbot, dialog)
-    assert "will add 1 document, 16 passages, 16 events" in dialog.summary.text()
+    assert "will add 1 document, 16 passages, 16 events." in dialog.summary.text()
     assert dialog.table.rowCount() == 16
     assert dialog.problems.count() == 1
     assert dialog.problems.item(0).text() == \

@@ -154,6 +154,7 @@ class ImportPlan:
     mapping: dict[str, str] | None = None  # spreadsheet: field -> column
     header: list[str] | None = None
     notes: list[str] = field(default_factory=list)  # what the reader chose, for the preview
+    placeholders: int = 0  # TimelineJS slides hidden with display_date "." (left out)
 
     @property
     def name(self) -> str:

@@ -154,6 +154,9 @@ def read_json(path: Path) -> ImportPlan:
             plan.problem(where, "an era needs an end_date; left out")
             continue
         _slide(plan, doc, key, era, where, era=True)
+    if plan.placeholders:
+        plan.notes.append(f"{plan.placeholders} placeholder slide(s) (display_date \".\", shown by TimelineJS as "
+                          f"nothing, only to make a group's row appear) left out")
     doc_title = plan.title or path.stem
     plan.documents.append(PDocument(key, f"{doc_title} (TimelineJS)", doc.text(), provenance=path.name))
     if not plan.events and not plan.problems:
@@ -189,7 +192,10 @@ def _slide(plan: ImportPlan, doc: DocumentBuilder, key: str, slide: dict, where:
         elif end == start:
             end = None
     display = html_to_text(slide.get("display_date")) if slide.get("display_date") else None
-    if display in (".", ""):
+    if display == "." and not era:  # a hidden placeholder that only makes a group's row appear
+        plan.placeholders += 1
+        return
+    if display == "":
         display = None
     media = slide.get("media") if isinstance(slide.get("media"), dict) else {}
     caption, credit = html_to_text(media.get("caption")), html_to_text(media.get("credit"))

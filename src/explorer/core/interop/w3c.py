@@ -242,6 +242,12 @@ def _link(plan: ImportPlan, purpose: str, value: str | None, source: str | None,
     return None
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """A quote as a problem line shows it: in quotes, cut with an ellipsis when long."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
 def _span(plan: ImportPlan, where: str, t: dict, docs: _Docs, uri: Any) -> PSpan | None:
     sel = _selectors(t)
     quote = sel.get("TextQuoteSelector", {})
@@ -260,7 +266,7 @@ def _span(plan: ImportPlan, where: str, t: dict, docs: _Docs, uri: Any) -> PSpan
         holders = [d for d in docs.docs if exact and exact in d.text]
         if len(holders) != 1:
             said = f"the source {source}" if source else "no source"
-            plan.problem(where, f"{said}, and the quote {exact!r:.60} is in "
+            plan.problem(where, f"{said}, and the quote {_short(exact)} is in "
                                 f"{'no document' if not holders else f'{len(holders)} documents'} of the corpus")
             return None
         doc = holders[0]
@@ -297,13 +303,13 @@ def _span(plan: ImportPlan, where: str, t: dict, docs: _Docs, uri: Any) -> PSpan
     at = _find_quote(text, exact, prefix, suffix, pos.get("start") if pos else None)
     if at is None:
         found = text.count(exact)
-        plan.problem(where, f"the quote {exact!r:.60} is not in {doc.title}" if not found else
-                     f"the quote {exact!r:.60} occurs {found} times in {doc.title} and its prefix/suffix "
+        plan.problem(where, f"the quote {_short(exact)} is not in {doc.title}" if not found else
+                     f"the quote {_short(exact)} occurs {found} times in {doc.title} and its prefix/suffix "
                      f"do not tell which")
         return None
     if pos is not None:
         plan.problem(where, f"the positions {pos.get('start')}–{pos.get('end')} do not hold the quote "
-                            f"{exact!r:.40} in {doc.title}; re-anchored by the quote at {at}–{at + len(exact)}")
+                            f"{_short(exact, 40)} in {doc.title}; re-anchored by the quote at {at}–{at + len(exact)}")
     return PSpan(at, at + len(exact), doc_id=doc.id)
 
 

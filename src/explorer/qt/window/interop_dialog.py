@@ -334,9 +334,15 @@ class ImportDialog(QDialog):
         self.reload()
 
     def _show_preview(self, plan: ImportPlan, prepared: Prepared) -> None:
-        counts = {k: v for k, v in plan.counts().items() if v and k != "links"}
-        merged = prepared.result.merged
-        what = ", ".join(f"{n} {plural(k, n)}" for k, n in counts.items()) or "nothing new"
+        from ...core.corpus import PLURAL
+
+        res = prepared.result  # what is new: passages and items already in the corpus are not counted
+        counts = {PLURAL[k]: len(v) for k, v in res.ids.items() if v}
+        merged = res.merged
+        what = ", ".join(f"{n} {plural(k, n)}" for k, n in counts.items())
+        if res.linked:
+            what += (", " if what else "") + f"{res.linked} {plural('links', res.linked)} of passages to items"
+        what = what or "nothing new (everything in the file is in the corpus already)"
         self.summary.setText(f"{plan.name} ({FORMATS.get(plan.format, plan.format)}): will add {what}"
                              + (f"; {merged} actor(s) or theme(s) match ones already in the corpus" if merged else "")
                              + ".")
@@ -347,6 +353,7 @@ class ImportDialog(QDialog):
                              "is added.")
         self.notes.setText("\n".join(notes))
         rows = []
+        self._columns()
         if plan.events:
             self.table.setHorizontalHeaderLabels(["When", "Title", "Theme"])
             for ev in plan.events[:PREVIEW_ROWS]:
@@ -361,6 +368,7 @@ class ImportDialog(QDialog):
             total = len(plan.relationships)
         else:
             self.table.setHorizontalHeaderLabels(["Document", "Passage", "Linked to"])
+            self._columns(fixed=(200, 220))
             corpus = self.state.corpus
             shown = [link for link in plan.links if link.span is not None and link.item_id is None
                      and link.theme_key is None and link.entity_key is None]
@@ -373,6 +381,7 @@ class ImportDialog(QDialog):
                 rows.append((doc.title if doc else "", doc.text[link.span.start:link.span.end] if doc else "",
                              ", ".join(tags)))
             total = len(shown)
+        self.table.setWordWrap(False)
         self.table.setRowCount(len(rows))
         for i, values in enumerate(rows):
             for j, value in enumerate(values):
@@ -384,6 +393,17 @@ class ImportDialog(QDialog):
         self.problems.addItems(problems)
         self.problems_label.setText(f"{len(problems)} problem(s): these records are left out or changed, the rest "
                                     f"imports" if problems else "No problems found")
+
+    def _columns(self, fixed: tuple[int, int] | None = None) -> None:
+        """The middle column takes the room; the outer ones fit their contents (or a fixed width)."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2):
+            if fixed is None:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(col, fixed[col // 2])
 
     # -- importing ---------------------------------------------------------------------------------
     def do_import(self) -> None:
