@@ -148,3 +148,36 @@ def test_the_window_has_import_and_export_data_in_its_file_menu(app, qtbot):
     win.state.undo()
     assert len(win.state.corpus.events) == events_before
     win.close()
+
+
+def test_without_the_text_the_events_come_in_unsupported(qtbot, state):
+    dialog = ImportDialog(None, state, SAMPLES / "vis-timeline/basic.json")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _ready(qtbot, dialog)
+    dialog.keep_text.setChecked(False)
+    _ready(qtbot, dialog)
+    assert "will add 6 events." in dialog.summary.text()
+    assert "unsupported" in dialog.notes.text()
+    dialog.import_button.click()
+    assert len(state.corpus.events) == 6 and len(state.corpus.documents) == 0
+    assert len(state.corpus.unsupported_ids()) == 6
+
+
+def test_stop_while_reading_a_large_sheet_changes_nothing(qtbot, state, tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["event_date", "event_type", "actor1", "notes"])
+        for i in range(120_000):
+            w.writerow([f"2016-{1 + i % 12:02d}-{1 + i % 28:02d}", "Battles", f"Group {i % 50}", f"row {i}"])
+    before = state.corpus.snapshot()
+    dialog = ImportDialog(None, state, path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.progress.maximum() > 0 and dialog.progress.value() > 0, timeout=30000)
+    assert dialog.stop_button.isVisible()
+    dialog.stop_button.click()
+    qtbot.waitUntil(lambda: "Stopped" in dialog.summary.text(), timeout=30000)
+    assert not dialog.busy() and not dialog.import_button.isEnabled()
+    assert state.corpus.snapshot() == before
