@@ -128,7 +128,16 @@ class AddDocumentsDialog(QDialog):
     # -- running -------------------------------------------------------------------------------------
     def start(self) -> None:
         self.running = True
+        QApplication.instance().aboutToQuit.connect(self._stop_now)
         self._thread.start()
+
+    def _stop_now(self) -> None:
+        """The application quits while files are read: the reader stops (nothing is added) and its thread
+        ends before Qt goes (a thread destroyed while it runs takes the process down)."""
+        if self.running:
+            self._reader.cancel_event.set()
+            self._thread.quit()
+            self._thread.wait(10000)
 
     def cancel(self) -> None:
         """Stop reading (at the next file or PDF page); nothing is added."""
@@ -283,6 +292,8 @@ def add_files(window, paths) -> AddDocumentsDialog | None:
                                        "it) before adding more", 8000)
         running.raise_()
         return None
+    if running is not None:
+        running.deleteLater()  # the dialog of an earlier import, done
     dialog = AddDocumentsDialog(state, files, window)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
 
