@@ -459,3 +459,16 @@ def test_a_paragraph_going_on_over_a_page_break_is_one_paragraph(tmp_path):
         "The second one starts on the first page and is cut by the page break in the cooperation of the "
         "regions, and then it ends.",
         "A third page starts anew."]
+
+
+def test_the_import_benchmark_runs(tmp_path):
+    """benchmarks/ingest_bench.py on a 3-page PDF (a smoke run: the figure itself is not a test)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ingest_bench.py"
+    result = subprocess.run([sys.executable, str(script), "--pages", "3", "--rounds", "1"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.splitlines()[-1].removeprefix("RESULT "))
+    assert found["pages"] == 3 and found["extract"] > 0 and found["add_and_save"] > 0
