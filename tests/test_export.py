@@ -190,3 +190,41 @@ def test_graph_export_frames_the_selection(tmp_path, app):
     # zoomed to the neighbourhood, the edges' kinds are written beside them; the whole graph is too small
     assert "jointly develops" in svg_texts(around) and "obstructs" in svg_texts(around)
     assert "jointly develops" not in svg_texts(whole)
+
+
+def test_svg_embeds_the_fallback_glyphs_its_names_need_cut_to_them(tmp_path, app):
+    """Names the small subset lacks (王海燕, Korean, kana) travel in the SVG too: the bundled fallback, the
+    second family every text names, cut to exactly those characters (a viewer without CJK fonts showed boxes
+    for them)."""
+    import base64
+    import re
+
+    from PySide6.QtGui import QFont, QRawFont
+
+    from conftest import write_corpus_folder
+
+    text = "王海燕 argues that trade will grow. 김민국 agrees. ひらがな is a script.\n"
+    folder = write_corpus_folder(tmp_path / "names", {"a.txt": text}, {
+        "documents.json": [{"id": "doc-a", "title": "Doc A", "file": "a.txt"}],
+        "passages.json": [{"id": "p-wang", "document": "doc-a", "quote": "王海燕 argues that trade will grow."}],
+        "experts.json": [
+            {"id": "ex-wang", "name": "Wang Haiyan", "native_name": "王海燕", "passages": ["p-wang"]},
+            {"id": "ex-kim", "name": "Kim Minguk", "native_name": "김민국 ひらがな", "passages": ["p-wang"]}],
+    })
+    svg = tmp_path / "experts.svg"
+    assert in_process("experts", svg, "--corpus", folder) == 0
+    body = svg.read_text(encoding="utf-8")
+    assert "王" in svg_texts(svg) and "海燕" in svg_texts(svg)  # two runs: the subset's, then the fallback's
+    families = {el.get("font-family") for el in ET.parse(svg).getroot().iter() if el.get("font-family")}
+    assert families == {"Noto Sans CJK SC,Explorer Noto CJK Fallback"}
+    faces = re.findall(r"@font-face \{([^}]*)\}", body)
+    ranged = [f for f in faces if "'Explorer Noto CJK Fallback'" in f and "font-weight: 400" in f]
+    assert len(ranged) == 1
+    codes = set(re.search(r"unicode-range: ([^;]*);", ranged[0]).group(1).split(", "))
+    wanted = {f"U+{ord(ch):04X}" for ch in "海燕김민국ひらがな"}
+    assert wanted <= codes and "U+738B" not in codes  # 王 is in the subset already
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)\)", ranged[0]).group(1))
+    font = QRawFont(data, 12, QFont.HintingPreference.PreferNoHinting)
+    assert font.isValid() and all(font.supportsCharacter(ord(ch)) for ch in "海燕김민국ひらがな")
+    assert len(data) < 100_000  # cut to the characters used, not the 3.6 MB fallback
+    assert len(body) < 1_500_000

@@ -215,7 +215,7 @@ def _finish_svg(path: Path, clips: list) -> None:
     import xml.etree.ElementTree as ET
 
     from ... import resources_path
-    from ..views.style import UI_FONT_FAMILY
+    from ..views.style import FALLBACK_FONT_FAMILY, UI_FONT_FAMILY
 
     ns = "http://www.w3.org/2000/svg"
     ET.register_namespace("", ns)
@@ -247,6 +247,7 @@ def _finish_svg(path: Path, clips: list) -> None:
                     continue
             current.append(g)
     if UI_FONT_FAMILY in ET.tostring(root, encoding="unicode"):
+        used = {ch for el in root.iter(f"{{{ns}}}text") for ch in "".join(el.itertext()) if ord(ch) > 0x7F}
         faces = []
         for style, weight in (("Regular", 400), ("Bold", 700)):
             font = resources_path() / "fonts" / f"NotoSansCJKsc-{style}-subset.otf"
@@ -254,11 +255,54 @@ def _finish_svg(path: Path, clips: list) -> None:
                 data = base64.b64encode(font.read_bytes()).decode("ascii")
                 faces.append(f"@font-face {{ font-family: '{UI_FONT_FAMILY}'; font-weight: {weight}; "
                              f"src: url(data:font/otf;base64,{data}) format('opentype'); }}")
+                # characters the subset lacks come from the bundled fallback (the second family every text
+                # names, as on screen), cut to those characters
+                fallback = resources_path() / "fonts" / f"NotoSansCJKsc-{style}-fallback.otf"
+                extra = _fallback_face(font, fallback, used) if used and fallback.is_file() else None
+                if extra is not None:
+                    cut, chars = extra
+                    ranges = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(chars))
+                    faces.append(f"@font-face {{ font-family: '{FALLBACK_FONT_FAMILY}'; font-weight: {weight}; "
+                                 f"src: url(data:font/otf;base64,{base64.b64encode(cut).decode('ascii')}) "
+                                 f"format('opentype'); unicode-range: {ranges}; }}")
         if faces:
             style_el = ET.SubElement(defs, f"{{{ns}}}style", type="text/css")
             faces.append("text { font-feature-settings: 'pwid' 1; }  /* proportional quotes, as on screen */")
             style_el.text = "\n".join(faces)
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _fallback_face(subset: Path, fallback: Path, used: set[str]) -> tuple[bytes, set[str]] | None:
+    """The bundled fallback font cut to the characters of ``used`` that the subset font lacks and the
+    fallback has (with fontTools; without it, the whole file), and those characters; None when there are
+    none."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    def raw(path: Path) -> QRawFont:
+        return QRawFont(path.read_bytes(), 12, QFont.HintingPreference.PreferNoHinting)
+
+    have, spare = raw(subset), raw(fallback)
+    chars = {ch for ch in used if not have.supportsCharacter(ord(ch)) and spare.supportsCharacter(ord(ch))}
+    if not chars:
+        return None
+    data = fallback.read_bytes()
+    try:
+        import io
+
+        from fontTools import subset as ft_subset
+        from fontTools.ttLib import TTFont
+    except ImportError:  # pragma: no cover - fontTools is a dependency; the whole font still renders
+        return data, chars
+    options = ft_subset.Options()
+    options.name_IDs = ["*"]  # keep the family name and the licence notice
+    options.notdef_outline = True
+    font = TTFont(io.BytesIO(data))
+    cutter = ft_subset.Subsetter(options)
+    cutter.populate(unicodes=[ord(ch) for ch in chars])
+    cutter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue(), chars
 
 
 def render_to_file(widget, path: Path, options: ExportOptions, caption: str = "") -> Path:
