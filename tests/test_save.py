@@ -615,3 +615,29 @@ def test_events_and_passages_are_written_from_their_columns_exactly_as_pydantic_
         for kind, items in (("event", c.events), ("passage", c.passages)):
             assert canonical_bytes(kind, items) == canonical_bytes(kind, list(items)), kind
     assert odd and text
+
+
+def test_save_as_carries_the_imported_originals_byte_for_byte(tmp_path):
+    """A document added from a PDF or DOCX keeps its original beside its text; Save As takes it along (it
+    was left behind: the new folder's documents named originals it did not have)."""
+    from explorer.core.commands import AddDocument
+    from explorer.core.workspace import Workspace
+
+    folder = write_mini_corpus(tmp_path / "mini")
+    original = bytes(range(256)) * 40 + b"%PDF-like bytes\r\n\x00"
+    (folder / "documents" / "originals").mkdir(parents=True)
+    (folder / "documents" / "originals" / "report.pdf").write_bytes(original)
+    ws = Workspace.open(folder, journal=False)
+    ws.do(AddDocument(title="Report", text="The report's text.\n", original="documents/originals/report.pdf"))
+    ws.save()
+    target = tmp_path / "copy"
+    ws.save(target=target)
+    assert (target / "documents" / "originals" / "report.pdf").read_bytes() == original
+    again = load_corpus(target)
+    (doc,) = [d for d in again.documents if d.title == "Report"]
+    assert doc.original == "documents/originals/report.pdf" and not again.problems
+    # an original that is gone is not invented, and does not stop the save (the corpus is the copy now)
+    assert ws.corpus.root == target
+    (target / "documents" / "originals" / "report.pdf").unlink()
+    ws.save(target=tmp_path / "copy2")
+    assert not (tmp_path / "copy2" / "documents" / "originals" / "report.pdf").exists()

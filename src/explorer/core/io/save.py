@@ -223,6 +223,8 @@ MAX_JSON_BYTES = 512 * 1024 * 1024
 #: the largest document text file that is read, in bytes: a long book is 1-5 MiB, the benchmark's largest
 #: document 1 MiB
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+#: the largest imported original (a PDF, a DOCX) that Save As carries over to the new folder
+MAX_ORIGINAL_BYTES = 1024 * 1024 * 1024
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
                | getattr(os, "O_CLOEXEC", 0))
@@ -508,6 +510,24 @@ def _plan(corpus: Corpus, names: list[str], root: Path, source_root: Path | None
             raise SaveError(f"the text file of document {doc.id}, '{rel}', is not inside the corpus folder; "
                             f"nothing was saved")
         out.append((rel, _document_bytes(doc, source_root)))
+    if source_root is not None:  # Save As: the imported originals (PDF, DOCX...) go with their documents
+        seen = {rel for rel, _ in out}
+        for doc in corpus.documents:
+            rel = getattr(doc, "original", None)
+            if not rel or rel in seen:
+                continue
+            seen.add(rel)
+            if not (_safe_relative(root, rel) and _safe_relative(source_root, rel)):
+                raise SaveError(f"the original file of document {doc.id}, '{rel}', is not inside the corpus "
+                                f"folder; nothing was saved")
+            try:
+                data, _ = read_regular_file(source_root / rel, MAX_ORIGINAL_BYTES)
+            except FileNotFoundError:
+                continue  # nothing to carry over (the validator says it is missing)
+            except OSError as exc:
+                raise SaveError(f"cannot read the original file {rel} of document {doc.id}: "
+                                f"{_describe_os_error(exc)}; nothing was saved") from None
+            out.append((rel, data))
     return out
 
 
