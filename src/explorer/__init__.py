@@ -102,6 +102,20 @@ SHIPPED: tuple[tuple[str, str | None, str | None, str], ...] = (
     ("numpy", "numpy", "numpy", "BSD-3-Clause (with OpenBLAS: BSD-3-Clause, GCC runtime: GPL-3.0+ with "
                                 "its runtime exception)"),
     ("networkx", "networkx", "networkx", "BSD-3-Clause"),
+    # reading documents (File > Add Documents, explorer add), spreadsheets (import/export), SVG fonts
+    ("pypdfium2", "pypdfium2", "pypdfium2", "BSD-3-Clause or Apache-2.0 (PDFium: BSD-3-Clause, with the "
+                                            "licences of the libraries it bundles)"),
+    ("python-docx", "python-docx", "docx", "MIT"),
+    ("lxml", "lxml", "lxml", "BSD-3-Clause (libxml2, libxslt: MIT)"),
+    ("lxml-html-clean", "lxml-html-clean", "lxml_html_clean", "BSD-3-Clause"),
+    ("readability-lxml", "readability-lxml", "readability", "Apache-2.0"),
+    ("cssselect", "cssselect", "cssselect", "BSD-3-Clause"),
+    ("chardet", "chardet", "chardet", "LGPL-2.1-or-later"),
+    ("markdown-it-py", "markdown-it-py", "markdown_it", "MIT"),
+    ("mdurl", "mdurl", "mdurl", "MIT"),
+    ("openpyxl", "openpyxl", "openpyxl", "MIT"),
+    ("et-xmlfile", "et-xmlfile", "et_xmlfile", "MIT"),
+    ("fontTools", "fonttools", "fontTools", "MIT"),
     ("Noto Sans CJK SC", None, None, "OFL-1.1"),
     ("Python", None, None, "PSF-2.0"),
 )
