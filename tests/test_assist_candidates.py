@@ -166,3 +166,10 @@ def test_suggest_bad_input_is_one_message_and_exit_2(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00 x")
     result = run(binary)
     assert result.returncode == 2 and "not UTF-8" in result.stderr
+
+
+def test_an_official_named_in_apposition_after_a_verb_of_saying():
+    text = "“This is a practical deal,” said Azerbaijan's transport minister, Rauf Aliyev, after the signing."
+    (v,) = find_voices(text)
+    assert (v.name, v.role, v.voice) == ("Rauf Aliyev", "transport minister", "official")
+    assert v.passages == [(0, len(text))]

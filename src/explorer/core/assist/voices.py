@@ -172,10 +172,6 @@ def _before(text: str, start: int, sentence_start: int) -> str:
     return role
 
 
-def _title_of(v: "Voice") -> str:
-    return ""
-
-
 def find_voices(text: str, names: list[NameMention] | None = None,
                 sentences: Sentences | None = None) -> list[Voice]:
     """The voices of ``text``, in order of where they first speak or are introduced."""
@@ -297,22 +293,20 @@ def find_voices(text: str, names: list[NameMention] | None = None,
         if who is None:
             continue
         spoken.setdefault(who, []).append(sent)
-    # a name in the same sentence as a known voice's pronoun keeps the chain going
     for name, spans in spoken.items():
         people[name].passages.extend(spans)
     for v in people.values():
         v.passages = sorted(set(v.passages))
         v.mentions = sorted(set(v.mentions))
-        if v.voice != "author" and (_OFFICIAL.search(v.role or "")):
-            v.voice = "official"
-    for v in people.values():
-        if not v.role or not v.affiliation:
+        if not v.role or not v.affiliation:  # "Anna Berg, a professor at Leeds University"
             for s, e in v.mentions[:3]:
                 role, org = _appositive(text, e)
                 if role:
-                    v.role = v.role if v.role and v.role != _title_of(v) else role
+                    v.role = v.role or role
                     v.affiliation = v.affiliation or org
                     break
+        if v.voice != "author" and _OFFICIAL.search(v.role or ""):
+            v.voice = "official"
     out = [v for v in people.values() if v.passages or v.native]
     for v in out:
         if not v.passages:  # introduced with the native name (a header or a bio): its sentence is the passage
@@ -326,12 +320,7 @@ def find_voices(text: str, names: list[NameMention] | None = None,
         if first in ("The", "These", "Those", "Its", "Their", "Our", "Such", "Other", "Both", "All", "Many",
                      "Some", "Most", "Several", "Few", "Fewer", "Top", "Senior") and len(phrase.split()) == 2:
             continue
-        if first.lower() in ("many", "some", "few", "fewer", "several", "respected", "senior", "leading",
-                             "prominent", "local", "foreign"):
-            label = phrase
-        else:
-            label = phrase
-        label = re.sub(r"^(?:fewer|few|many|some|several)\s+", "", label)
+        label = re.sub(r"^(?:fewer|few|many|some|several)\s+", "", phrase)  # "fewer Russian voices"
         key = label.lower()
         g = groups.get(key)
         if g is None:
