@@ -16,7 +16,7 @@ from ...core.corpus import Corpus, EditError
 from ...core.io.save import SaveConflict, SaveError
 from ...core.index import CorpusIndex
 from ...core.io.load import NotACorpusError
-from ...core.io.open import open_corpus
+from ...core.io.open import open_corpus_and_index
 from ..app import app_icon
 from ..bridge import AppState
 from ..views.base import View
@@ -35,8 +35,9 @@ DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 3
 def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
     """Everything slow about opening a corpus, in one place that runs off the UI thread: loading and
     validating, the index, and the size-independent part of the graph's layout."""
-    corpus = open_corpus(path)  # finishes an interrupted save, stamps the files, loads
-    index = CorpusIndex(corpus)
+    # finishes an interrupted save, stamps the files, loads and indexes (or takes both from the cache of
+    # opened corpora when every file is as it was)
+    corpus, index = open_corpus_and_index(path)
     try:
         from ...core.layout.graph import prepare_layout
     except ImportError:
