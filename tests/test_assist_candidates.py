@@ -173,3 +173,14 @@ def test_an_official_named_in_apposition_after_a_verb_of_saying():
     (v,) = find_voices(text)
     assert (v.name, v.role, v.voice) == ("Rauf Aliyev", "transport minister", "official")
     assert v.passages == [(0, len(text))]
+
+
+def test_groups_parties_talks_and_the_pandemic_are_actors():
+    text = ("Western countries and the Baltic states watched; coal left through Far Eastern ports. The bill had "
+            "Republicans and Democrats behind it, the six-party talks stalled, and COVID closed the border "
+            "during the coronavirus pandemic.")
+    actors = {a.name: a for a in find_actors(text)}
+    assert {n: a.kind for n, a in actors.items()} == {
+        "Western countries": "group", "Baltic states": "group", "Far Eastern ports": "place", "Republicans": "group",
+        "Democrats": "group", "six-party talks": "group", "Coronavirus pandemic": "event"}
+    assert actors["Coronavirus pandemic"].aliases == ["COVID"] and len(actors["Coronavirus pandemic"].mentions) == 2

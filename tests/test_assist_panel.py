@@ -64,7 +64,7 @@ def rows(view):
 def test_find_lists_candidates_by_kind_and_position_with_dates(qtbot, panel):
     shown = find(qtbot, panel, "doc-mekong")
     groups = rows(panel)
-    assert [g for g, _ in groups] == ["Events (3)", "Voices (1)", "Actors (5)"]
+    assert [g for g, _ in groups] == ["Events (3)", "Voices (1)", "Actors (6)"]
     assert groups[0][1] == ["Six Mekong countries adopted the Lancang-Mekong Water Data Protocol…",
                             "Mekong River Commission set up", "First shared dataset was published"]
     assert groups[2][1][-1] == "Add as evidence for China"

@@ -322,6 +322,17 @@ _PROJECT_LOWER = re.compile(
 _NATIONAL_BODY = re.compile(
     r"\b(?:[Tt]he[ \t]+)?(?P<name>(?:[A-Z][a-z]+)(?:[ \t]+city)?[ \t]+(?:embassy|authorities|consulate|"
     r"foreign[ \t]+ministry|government))\b")
+# groups and places named by a capitalised qualifier and a plural ("Western countries", "Baltic states",
+# "Far Eastern ports"), parties by their members ("Republicans"), talks by their format ("six-party talks"),
+# and the pandemic under its usual names
+_GROUPS = re.compile(r"\b(?P<name>(?:[A-Z][a-z]+[ \t]+){0,2}[A-Z][a-z]+[ \t]+(?:countries|states|nations|republics|"
+                     r"allies|partners|powers|monarchies|democracies)|Republicans|Democrats|Conservatives|"
+                     r"Liberals|Communists|Socialists|Greens|[a-z]+-party[ \t]+talks)\b")
+_PLACES_LOWER = re.compile(r"\b(?P<name>(?:[A-Z][a-z]+[ \t]+){0,2}[A-Z][a-z]+[ \t]+(?:ports|provinces|regions|"
+                           r"territories|borderlands))\b")
+_EVENTS_LOWER = re.compile(r"(?i:\b(?P<name>covid-19|covid|coronavirus[ \t]+pandemic|coronavirus))\b")
+_EVENT_NAMES = {"covid-19": "COVID-19", "covid": "COVID", "coronavirus pandemic": "Coronavirus pandemic",
+                "coronavirus": "Coronavirus pandemic"}
 _ACRONYM_AFTER = re.compile(r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)")
 _RUN_AT_END = re.compile(rf"(?P<exp>{_RUN})[ \t]*$")
 _ACRONYM_BEFORE = re.compile(rf"\b(?P<acr>[A-Z]{{2,8}})[ \t]*\((?P<exp>{_RUN})\)")
@@ -476,15 +487,21 @@ def find_actors(text: str, sentences: Sentences | None = None,
         if not free(off, off + len(run)):
             continue
         add(run, kind, off, off + len(run))
-    for rx, kind in ((_PROJECT_LOWER, "project"), (_NATIONAL_BODY, "organisation")):
+    for rx, kind in ((_PROJECT_LOWER, "project"), (_NATIONAL_BODY, "organisation"), (_GROUPS, "group"),
+                     (_PLACES_LOWER, "place"), (_EVENTS_LOWER, "event")):
         for m in rx.finditer(text):
             name = m.group("name")
             first = name.split()[0]
             if first in _LEAD_STOP:
                 continue
+            aliases: tuple[str, ...] = ()
+            if rx is _EVENTS_LOWER:  # "COVID", "coronavirus": one actor, the pandemic, with its other names
+                written = _EVENT_NAMES.get(name.lower(), name)
+                name = "Coronavirus pandemic"
+                aliases = (written,) if written != name else ()
             s, e = m.start("name"), m.end("name")
             if free(s, e):
-                add(name, kind, s, e)
+                add(name, kind, s, e, aliases)
     # the gazetteer and the acronyms, wherever they stand alone
     names = sorted(set(GAZETTEER) | set(_KNOWN_ACRONYMS) | set(alias_of) - {""}, key=len, reverse=True)
     pieces = [re.escape(n) for n in names if n[:1].isupper() or n.upper() in acr]
