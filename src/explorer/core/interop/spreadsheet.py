@@ -298,6 +298,7 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
     key = "doc"
     n_rows = len(rows) - 1
     ncols = len(header)
+    fname = plan.name
 
     def get(row: list, f: str) -> Any:
         i = idx.get(f)
@@ -372,7 +373,7 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
                        "Source: " + "; ".join(sources) if sources else "")
         pspan = PSpan(*span, doc_key=key) if span else None
         ev = PEvent(title=title, start=start, end=end, summary=summary if not acled else notes,
-                    date_text=date_text, span=pspan, provenance=f"{plan.name} {where}")
+                    date_text=date_text, span=pspan, provenance=f"{fname} {where}")
         if not acled and notes and summary:
             ev.summary = f"{summary}\n\n{notes}"
         elif not acled and notes:
@@ -382,23 +383,25 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
                 ev.inferred = str(row[col["inferred"]]).strip().casefold() in ("true", "yes", "1")
             if "conflict" in col and col["conflict"] < len(row):
                 ev.conflict = row[col["conflict"]].strip() or None
-        for name in actors:
-            k = plan.entity(name, kind="group" if acled else "organisation",
-                            provenance=f"{plan.name} {where}")
-            ev.actors.append(k)
-            e = plan.entities[k]
-            if pspan and len(e.spans) < 20:
-                e.spans.append(pspan)
-        for name in experts:
-            k = plan.entity(name, expert=True, provenance=f"{plan.name} {where}")
-            ev.experts.append(k)
-            e = plan.entities[k]
-            if pspan and len(e.spans) < 20:
-                e.spans.append(pspan)
+        entities, theme_map = plan.entities, plan.themes
+        for names, target, expert in ((actors, ev.actors, False), (experts, ev.experts, True)):
+            for name in names:
+                k = "e:" + name.casefold()
+                e = entities.get(k)
+                if e is None or (expert and not e.expert):
+                    plan.entity(name, kind="group" if acled else "organisation", expert=expert,
+                                provenance=f"{fname} {where}")
+                    e = entities[k]
+                target.append(k)
+                if pspan and len(e.spans) < 20:
+                    e.spans.append(pspan)
         for name in themes:
-            k = plan.theme(name, provenance=f"{plan.name} {where}")
+            k = "t:" + name.casefold()
+            t = theme_map.get(k)
+            if t is None:
+                plan.theme(name, provenance=f"{fname} {where}")
+                t = theme_map[k]
             ev.themes.append(k)
-            t = plan.themes[k]
             if pspan and len(t.spans) < 20:
                 t.spans.append(pspan)
         plan.events.append(ev)
