@@ -105,6 +105,8 @@ def child_env() -> dict:
     env.setdefault("XDG_RUNTIME_DIR", str(runtime))
     # settings of the benchmark windows go to a throw-away place, never the user's
     env["XDG_CONFIG_HOME"] = str(Path(tempfile.gettempdir()) / f"explorer-bench-config-{os.getuid()}")
+    # the cache of opened corpora (the open and memory_cached tasks) in a folder of the benchmarks' own
+    env["EXPLORER_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"explorer-bench-cache-{os.getuid()}")
     return env
 
 
@@ -299,7 +301,14 @@ def table(results: dict) -> str:
         ("timeline event click, median / slowest (ms)", lambda s: _med_max(s, "timeline", "click")),
         ("export 4K PNG, timeline (ms)", lambda s: _ms(_get(s, "ui", "export_4k_timeline", "median"))),
         ("export 4K PNG, window (ms)", lambda s: _ms(_get(s, "ui", "export_4k_window", "median"))),
+        ("open a corpus, first / from the cache (ms)", lambda s: f"{_ms(_get(s, 'open', 'open_s'))} / "
+                                                                f"{_ms(_get(s, 'open_cached', 'open_s'))}"),
+        ("  RSS after it, first / from the cache (MB)", lambda s: (
+            f"{_fmt(_get(s, 'open', 'rss_opened_mb'), lambda v: f'{v:.0f}')} / "
+            f"{_fmt(_get(s, 'open_cached', 'rss_opened_mb'), lambda v: f'{v:.0f}')}")),
         ("peak RSS, whole app (MB)", lambda s: _fmt(_get(s, "memory", "peak_rss_mb"), lambda v: f"{v:.0f}")),
+        ("peak RSS, whole app, corpus from the cache (MB)", lambda s: _fmt(_get(s, "memory_cached", "peak_rss_mb"),
+                                                                          lambda v: f"{v:.0f}")),
         ("RSS after load + index (MB)", lambda s: _fmt(_get(s, "memory", "rss_indexed_mb"), lambda v: f"{v:.0f}")),
     ]
     head = ["measure"] + names
@@ -347,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (for smoke runs)")
     parser.add_argument("--out", default=str(BENCH_DIR / "results"), help="folder for the JSON results")
     parser.add_argument("--corpora", default=None, help="folder for the generated corpora (default: OUT/corpora)")
-    parser.add_argument("--tasks", default="data,frames,ui,interaction,memory,startup",
+    parser.add_argument("--tasks", default="data,frames,ui,interaction,open,memory,startup",
                         help="which measurements (default: all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed to one task")
     args = parser.parse_args(argv)
@@ -369,12 +378,14 @@ def main(argv: list[str] | None = None) -> int:
     for name in sizes:
         corpus = ensure_corpus(corpora, name)
         entry: dict = {"options": size_options(name), "corpus": str(corpus)}
-        for task in ("data", "edit", "frames", "ui", "interaction", "memory"):
-            if task not in tasks:
+        for task in ("data", "edit", "frames", "ui", "interaction", "open", "open_cached", "memory",
+                     "memory_cached"):
+            if task.removesuffix("_cached") not in tasks:
                 continue
             t = time.perf_counter()
             print(f"[{name}] {task} …", file=sys.stderr, flush=True)
-            entry[task] = run_task(task, corpus, repeats, args.timeout)
+            how = {"open": ["--fresh-cache"], "memory_cached": ["--as-opened"]}.get(task, [])
+            entry[task] = run_task(task.removesuffix("_cached"), corpus, repeats + how, args.timeout)
             failure = entry[task]
             if "error" in failure and task in ("ui", "memory"):
                 # an optional view that fails on this corpus must not hide the other measurements:

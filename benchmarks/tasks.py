@@ -5,7 +5,8 @@
 TASK is one of ``data`` (load + validate, index build, search), ``frames`` (timeline frame time against a
 bare pyqtgraph scatter and a matplotlib timeline, interleaved), ``ui`` (selection latency in the main window,
 4K PNG exports), ``memory`` (peak RSS of the whole app on the corpus), ``edit`` (edits, undo, saving),
-``interaction`` (hover, click and pan drag in the graph and the timeline, per event). The result is one JSON
+``interaction`` (hover, click and pan drag in the graph and the timeline, per event), ``open`` (what the window
+does to show a corpus, first or from the cache of opened corpora). The result is one JSON
 object on the last line of stdout, prefixed with ``RESULT``. Times are in seconds.
 """
 
@@ -419,10 +420,16 @@ def task_memory(args) -> dict:
     from explorer.qt.window.main_window import MainWindow
 
     qt = rss_mb()
-    corpus = load_corpus(args.corpus)
-    loaded = rss_mb()
-    index = CorpusIndex(corpus)
-    indexed = rss_mb()
+    if args.as_opened:  # as the window opens it: from the cache of opened corpora when it has the corpus
+        from explorer.core.io.open import open_corpus_and_index
+
+        corpus, index = open_corpus_and_index(args.corpus)
+        loaded = indexed = rss_mb()
+    else:
+        corpus = load_corpus(args.corpus)
+        loaded = rss_mb()
+        index = CorpusIndex(corpus)
+        indexed = rss_mb()
     index.prepare_search()
     searchable = rss_mb()
     state = AppState()
@@ -639,8 +646,37 @@ def task_interaction(args) -> dict:
     return out
 
 
+# =========================================================================================================
+# open: what the window does to show a corpus (stamps, load + validate, index), first or from the cache
+# =========================================================================================================
+
+def task_open(args) -> dict:
+    """``open_corpus_and_index`` in a fresh process, as the window's loading thread calls it: with
+    ``--fresh-cache`` the corpus's entry in the cache of opened corpora is removed first (a first open, which
+    writes the entry), else it is used when it is there (an open of an unchanged corpus)."""
+    from explorer.core.io import cache
+    from explorer.core.io.open import open_corpus_and_index
+
+    entry = cache.entry_path(Path(args.corpus))
+    if args.fresh_cache and entry is not None and entry.exists():
+        entry.unlink()
+    before = entry.stat().st_mtime_ns if entry is not None and entry.exists() else None
+    gc.collect()
+    base = rss_mb()
+    t, c = time.perf_counter(), time.process_time()
+    corpus, index = open_corpus_and_index(args.corpus)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    gc.collect()
+    after = entry.stat().st_mtime_ns if entry is not None and entry.exists() else None
+    # from the cache: the entry was there and was not written anew (another key would have replaced it)
+    return {"open_s": wall, "open_cpu_s": cpu, "from_cache": before is not None and after == before,
+            "rss_start_mb": base,
+            "rss_opened_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(), "events": len(index.events),
+            "entry_mb": entry.stat().st_size / 2**20 if entry is not None and entry.exists() else None}
+
+
 TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory,
-         "edit": task_edit, "interaction": task_interaction}
+         "edit": task_edit, "interaction": task_interaction, "open": task_open}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -653,6 +689,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-frames", default=None, help="folder to save a few rendered frames into")
     parser.add_argument("--exclude-views", default="",
                         help="optional views (graph, search) to leave out of the window, e.g. when one fails")
+    parser.add_argument("--as-opened", action="store_true",
+                        help="memory: open the corpus as the window does (the cache of opened corpora included)")
+    parser.add_argument("--fresh-cache", action="store_true",
+                        help="open: remove the corpus's entry in the cache of opened corpora first")
     parser.add_argument("--quiet", type=float, default=0.25,
                         help="seconds without a paint after which a selection counts as settled")
     args = parser.parse_args(argv)
