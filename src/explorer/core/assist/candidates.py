@@ -434,27 +434,29 @@ def item_fields(c: Candidate) -> dict[str, Any]:
     return f
 
 
-def _existing_passage(corpus: Any, document: str, start: int, end: int) -> str | None:
-    for p in corpus.items_of("passage"):
-        if p.document == document and p.start == start and p.end == end:
-            return p.id
-    return None
+def passages_by_range(corpus: Any, document: str) -> dict[tuple[int, int], str]:
+    """{(start, end): passage id} of a document's passages (to reuse one rather than add its twin)."""
+    return {(p.start, p.end): p.id for p in corpus.items_of("passage") if p.document == document}
 
 
-def accept(workspace: Any, c: Candidate, document: str) -> str:
+def accept(workspace: Any, c: Candidate, document: str,
+           existing: dict[tuple[int, int], str] | None = None) -> str:
     """Accept ``c`` with its default fields through ``workspace.do`` (commands only); returns the item's id.
 
-    Reuses a passage with the same range if there is one. The caller groups it (one undo step)."""
+    Reuses a passage with the same range if there is one (``existing``: ``passages_by_range``, kept up to
+    date here, for accepting many at once). The caller groups it (one undo step)."""
     from .. import commands  # the core's commands; imported here so the finders need nothing of them
 
     corpus = workspace.corpus
+    if existing is None:
+        existing = passages_by_range(corpus, document)
     pids = []
     for ps, pe in (c.passages or ((c.passage_start, c.passage_end),)):
-        pid = _existing_passage(corpus, document, ps, pe)
-        if pid is None:
+        pid = existing.get((ps, pe))
+        if pid is None or corpus.get(pid) is None:
             cmd = commands.AddPassage(document, quote=corpus.get(document).text[ps:pe], start=ps, end=pe)
             workspace.do(cmd)
-            pid = cmd.new_id
+            pid = existing[(ps, pe)] = cmd.new_id
         pids.append(pid)
     if c.match:
         item = corpus.get(c.match)

@@ -647,13 +647,14 @@ class CandidatesView(View):
 
     def _apply(self, cands: list, label: str) -> None:
         from ...core import EditError
-        from ...core.assist.candidates import accept
+        from ...core.assist.candidates import accept, passages_by_range
 
         doc_id = self.document_id
+        existing = passages_by_range(self.state.corpus, doc_id)
         try:
             with self.state.group(label):
                 for c in cands:
-                    accept(self.state, c, doc_id)
+                    accept(self.state, c, doc_id, existing)
         except EditError as exc:
             self.status.setText(f"Nothing was accepted: {exc}")
             return
