@@ -184,3 +184,31 @@ def test_groups_parties_talks_and_the_pandemic_are_actors():
         "Western countries": "group", "Baltic states": "group", "Far Eastern ports": "place", "Republicans": "group",
         "Democrats": "group", "six-party talks": "group", "Coronavirus pandemic": "event"}
     assert actors["Coronavirus pandemic"].aliases == ["COVID"] and len(actors["Coronavirus pandemic"].mentions) == 2
+
+
+def test_accepting_candidates_is_commands_and_shares_passages(tmp_path):
+    from explorer.core import Workspace
+    from explorer.core.assist.candidates import accept, passages_by_range
+    from explorer.core.commands import AddDocument
+    from explorer.core.corpus import Corpus
+
+    ws = Workspace(Corpus(root=tmp_path / "c"))
+    text = "The line was proposed in 1988 and opened in April 2020, says Anna Berg, a professor at Leeds University."
+    add = AddDocument(title="Note", text=text)
+    ws.do(add)
+    doc = add.new_id
+    found = find_candidates(text, "2021", corpus=ws.corpus, document=doc)
+    events = [c for c in found if c.kind == "event"]
+    assert [c.date for c in events] == ["1988", "2020-04"] and events[0].quote == events[1].quote == text
+    existing = passages_by_range(ws.corpus, doc)
+    with ws.group("Accept"):
+        ids = [accept(ws, c, doc, existing) for c in found]
+    assert len(ws.corpus.items_of("passage")) == 1  # one sentence, one passage, evidence for all four
+    assert [ws.corpus.get(i).item_kind for i in ids] == ["event", "event", "expert", "entity"]
+    berg = ws.corpus.get(ids[2])
+    assert (berg.name, berg.role, berg.affiliation) == ("Anna Berg", "professor", "Leeds University")
+    ws.undo()
+    assert ws.corpus.items_of("passage") == [] and all(ws.corpus.get(i) is None for i in ids)
+    # against the corpus now holding them, nothing is offered again
+    ws.redo()
+    assert find_candidates(text, "2021", corpus=ws.corpus, document=doc) == []
