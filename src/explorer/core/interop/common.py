@@ -518,6 +518,12 @@ def _prepare(corpus: Corpus, plan: ImportPlan, set_title: bool | None,
         result.ids.setdefault("passage", []).append(iid)
         return iid
 
+    # the passages in the order of their text (the events' blocks, as written): ids and passages.json follow
+    # the document, and the index places each after the last
+    for ev in plan.events:
+        passage(ev.span)
+    for rel in plan.relationships:
+        passage(rel.span)
     # themes and actors: merged by name with those in the corpus
     small: list[Command] = []
     for key, t in plan.themes.items():
