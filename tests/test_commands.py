@@ -318,3 +318,38 @@ def test_editing_the_default_corpus_keeps_the_index_current(tmp_path):
 
 def test_mini_text_is_what_the_fixture_wrote():
     assert "Trade grew in 2021." in MINI_TEXT and copy.copy(MINI_TEXT) == MINI_TEXT
+
+
+def test_a_large_change_rebuilds_the_index_and_a_large_removal_is_checked_at_once(ws, monkeypatch):
+    """An import (thousands of items in one step) and its undo: the index is rebuilt instead of patched item
+    by item, and refusing a removal still names the items of the batch that refer to what goes."""
+    monkeypatch.setattr(CorpusIndex, "REBUILD_ABOVE", 3)
+    before = ws.corpus.snapshot()
+    with ws.group("Import"):
+        for k in range(6):
+            ws.do(AddItem("event", title=f"Imported {k}", start=f"20{10 + k}", passages=["p-trade"],
+                          actors=["ent-china"]))
+    assert len([e for e in ws.corpus.events if e.title.startswith("Imported")]) == 6
+    assert_index_current(ws)
+    assert "ev-imported-3" in ws.index.linked("ent-china")
+    imported = ws.corpus.snapshot()
+    ws.undo()
+    assert ws.corpus.snapshot() == before
+    assert_index_current(ws)
+    ws.redo()  # every event back in its place (the removals' places were found in one pass)
+    assert ws.corpus.snapshot() == imported
+    assert_index_current(ws)
+    with ws.group("Delete several"):  # removals in one batch, undone to their places
+        for eid in ("ev-imported-1", "ev-proposed", "ev-imported-4", "ev-imported-2"):
+            ws.do(DeleteItem(eid))
+    ws.undo()
+    assert ws.corpus.snapshot() == imported
+    # a batch that adds an item naming ent-bridge and removes ent-bridge is refused, naming the new item
+    from explorer.core.corpus import Put, Remove
+    from explorer.core.model import Event
+    from explorer.core.model.dates import PartialDate
+
+    new = Event(id="ev-new", title="New", start=PartialDate(2020), actors=["ent-bridge"], passages=["p-trade"])
+    ops = [Put(new)] + [Remove(i) for i in ("ev-proposed", "ev-opened", "rel-builds", "ent-bridge")]
+    with pytest.raises(EditError, match=r"ent-bridge cannot be deleted: 1 item\(s\) refer to it \(ev-new\)"):
+        ws.corpus.apply(ops)

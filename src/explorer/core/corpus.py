@@ -14,6 +14,7 @@ Pure Python: nothing here knows about Qt.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -464,6 +465,9 @@ class Corpus:
             raise EditError(problems)
         cs = ChangeSet()
         inverse: list[Op] = []
+        # where removed items were, for their undo: one look-up per kind for a batch that removes many (the
+        # undo of an import removes thousands; finding each one's place by a scan was quadratic)
+        removing: dict[str, tuple[dict[str, int], list[int]]] = {}
         for op in ops:
             if isinstance(op, SetInfo):
                 old_info = self.info
@@ -474,6 +478,7 @@ class Corpus:
             elif isinstance(op, Put):
                 item = op.item
                 kind = item.item_kind
+                removing.pop(kind, None)  # places change: found afresh after this
                 store = self._store[kind]
                 old = store.get(item.id)
                 if old is not None:
@@ -500,7 +505,7 @@ class Corpus:
                     _record_add(cs, item)
             else:  # Remove
                 old = self.by_id[op.item_id]
-                pos = self.position(op.item_id)
+                pos = self._removal_position(old.item_kind, op.item_id, removing)
                 self._remove(op.item_id)
                 inverse.append(Put(old, pos))
                 _record_remove(cs, old)
@@ -513,6 +518,18 @@ class Corpus:
             for listener in list(self._listeners):
                 listener(cs)
         return cs
+
+    def _removal_position(self, kind: str, item_id: str, removing: dict) -> int:
+        """The item's place in its kind's order now, as ``position`` gives it, in a batch of removals: the
+        order is read once, and each place is its first place less the removed items before it."""
+        found = removing.get(kind)
+        if found is None:
+            found = removing[kind] = ({iid: i for i, iid in enumerate(self._store[kind])}, [])
+        first, gone = found
+        at = first[item_id]
+        pos = at - bisect_left(gone, at)
+        insort(gone, at)
+        return pos
 
     def _insert(self, item: _Item, position: int | None) -> None:
         kind = item.item_kind
@@ -592,6 +609,7 @@ class _Checker:
         self.ops = ops
         self.overlay: dict[str, _Item | None] = {}  # id -> item after the batch (None: removed)
         self.out: list[str] = []
+        self._overlay_refs: dict[str, list[_Item]] | None = None  # referenced id -> items of the batch
 
     def get(self, item_id: str) -> _Item | None:
         if item_id in self.overlay:
@@ -685,9 +703,18 @@ class _Checker:
                 if not any(r == item.id for _, r, _ in references(ref_item)):
                     continue
             still.append(ref_item)
-        # items added in this batch that refer to it
-        for iid, new in self.overlay.items():
-            if new is not None and iid not in refs and any(r == item.id for _, r, _ in references(new)):
+        # items added in this batch that refer to it (who refers to whom in the batch: made once, so that a
+        # batch removing thousands of items, the undo of an import, is not quadratic)
+        if self._overlay_refs is None:
+            self._overlay_refs = {}
+            for iid, new in self.overlay.items():
+                if new is not None:
+                    for _, r, _ in references(new):
+                        self._overlay_refs.setdefault(r, []).append(new)
+        named = set()
+        for new in self._overlay_refs.get(item.id, ()):
+            if new.id not in refs and new.id not in named:
+                named.add(new.id)
                 still.append(new)
         if still:
             still.sort(key=lambda i: (KIND_ORDER.index(i.item_kind), i.id))
