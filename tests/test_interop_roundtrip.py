@@ -171,3 +171,25 @@ def test_citations_markdown_and_text(tmp_path, source):
     assert f"*{doc.title}*" in md.read_text(encoding="utf-8").replace("\\", "")
     text = txt.read_text(encoding="utf-8")
     assert f"“{' '.join(quote.split())}”" in text and doc.title in text and "*" not in text
+
+
+def test_imported_events_carry_their_provenance_through_save_and_reload(tmp_path):
+    """Each event imported from a spreadsheet says where it came from (the file and its row), like the other
+    imported items, and keeps it when the corpus is saved and opened again."""
+    from explorer.core import Workspace, load_corpus
+    from explorer.core.corpus import Corpus
+    from explorer.core.interop import read_file
+    from explorer.core.interop.common import apply_prepared, prepare
+
+    csv_path = tmp_path / "events.csv"
+    csv_path.write_text("date,title,actors\n2019-12-02,Pipeline opens,Gazprom\n2020-03,Border closes,\n",
+                        encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    ws = Workspace(Corpus(root=tmp_path / "corpus"))
+    apply_prepared(ws, prepare(ws.corpus, read_file(csv_path)))
+    provenances = sorted(e.provenance for e in ws.corpus.events)
+    assert len(provenances) == 2 and all(p and "events.csv" in p for p in provenances)
+    assert provenances[0] != provenances[1]  # a row each
+    ws.save()
+    again = load_corpus(tmp_path / "corpus")
+    assert sorted(e.provenance for e in again.events) == provenances

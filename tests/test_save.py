@@ -608,7 +608,8 @@ def test_events_and_passages_are_written_from_their_columns_exactly_as_pydantic_
     doc = corpus.documents[0]
     text = doc.text
     ops = [Put(corpus.events[0].model_copy(update={"title": odd, "summary": "", "date_text": odd, "conflict": odd,
-                                                    "inferred": True, "themes": [], "experts": []}))]
+                                                    "inferred": True, "themes": [], "experts": []})),
+           Put(corpus.events[1].model_copy(update={"provenance": "events.csv: row 7 " + odd}))]
     corpus.apply(ops)
     generate(tmp_path / "synth", events=300, documents=5, seed=3)
     for c in (corpus, load_corpus(tmp_path / "synth")):

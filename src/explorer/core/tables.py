@@ -232,7 +232,7 @@ class EventTable(Table):
 
     model = Event
     kind = "event"
-    _TEXTS = ("title", "summary", "date_text", "conflict")
+    _TEXTS = ("title", "summary", "date_text", "conflict", "provenance")
     _REFS = ("themes", "actors", "experts", "passages")
 
     def __init__(self) -> None:
@@ -298,16 +298,16 @@ class EventTable(Table):
         cols = [take(self._ids), take(text["title"]), take(text["summary"]),
                 take(self.sy), take(self.sm), take(self.sd), take(self.ey), take(self.em), take(self.ed),
                 take(self.inferred), take(text["date_text"]), take(refs["themes"]), take(refs["actors"]),
-                take(refs["experts"]), take(refs["passages"]), take(text["conflict"])]
+                take(refs["experts"]), take(text["provenance"]), take(refs["passages"]), take(text["conflict"])]
         dates = _DATES
-        for (iid, title, summary, sy, sm, sd, ey, em, ed, inferred, date_text, themes, actors, experts, passages,
-             conflict) in zip(*cols):
+        for (iid, title, summary, sy, sm, sd, ey, em, ed, inferred, date_text, themes, actors, experts, provenance,
+             passages, conflict) in zip(*cols):
             start = dates.get((sy, sm, sd)) or _date(sy, sm, sd)
             end = (dates.get((ey, em, ed)) or _date(ey, em, ed)) if ey else None
             yield _make(Event, {"id": iid, "title": title, "summary": summary, "start": start, "end": end,
                                 "inferred": bool(inferred), "date_text": date_text, "themes": list(themes),
-                                "actors": list(actors), "experts": list(experts), "passages": list(passages),
-                                "conflict": conflict}, fs)
+                                "actors": list(actors), "experts": list(experts), "provenance": provenance,
+                                "passages": list(passages), "conflict": conflict}, fs)
 
     def _read(self, row: int) -> Event:
         text, refs = self.text, self.refs
@@ -316,8 +316,8 @@ class EventTable(Table):
                   "end": _date(self.ey[row], self.em[row], self.ed[row]),
                   "inferred": bool(self.inferred[row]), "date_text": text["date_text"][row],
                   "themes": list(refs["themes"][row]), "actors": list(refs["actors"][row]),
-                  "experts": list(refs["experts"][row]), "passages": list(refs["passages"][row]),
-                  "conflict": text["conflict"][row]}
+                  "experts": list(refs["experts"][row]), "provenance": text["provenance"][row],
+                  "passages": list(refs["passages"][row]), "conflict": text["conflict"][row]}
         return _make(Event, values, self._fields_set)
 
     # -- read directly (no item built) -------------------------------------------------------------------

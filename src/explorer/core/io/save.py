@@ -163,6 +163,7 @@ def _table_bytes(table, ids: list[str]) -> bytes:
     if isinstance(table, EventTable):
         text, refs = table.text, table.refs
         title, summary, date_text, conflict = text["title"], text["summary"], text["date_text"], text["conflict"]
+        provenance = text["provenance"]
         sy, sm, sd, ey, em, ed, inferred = table.sy, table.sm, table.sd, table.ey, table.em, table.ed, table.inferred
         themes, actors, experts, passages = refs["themes"], refs["actors"], refs["experts"], refs["passages"]
         for iid, r in zip(ids, rows):
@@ -176,10 +177,13 @@ def _table_bytes(table, ids: list[str]) -> bytes:
                 lines.append('    "inferred": true')
             if date_text[r] is not None:
                 lines.append(f'    "date_text": {_quote(date_text[r])}')
-            for name, col in (("themes", themes), ("actors", actors), ("experts", experts),
-                              ("passages", passages)):
+            for name, col in (("themes", themes), ("actors", actors), ("experts", experts)):
                 if col[r]:
                     lines.append(_ref_list(name, col[r]))
+            if provenance[r] is not None:
+                lines.append(f'    "provenance": {_quote(provenance[r])}')
+            if passages[r]:
+                lines.append(_ref_list("passages", passages[r]))
             if conflict[r] is not None:
                 lines.append(f'    "conflict": {_quote(conflict[r])}')
             add("  {\n" + ",\n".join(lines) + "\n  }")

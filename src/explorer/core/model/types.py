@@ -136,6 +136,7 @@ class Event(_Evidenced):
     themes: list[ItemId] = Field(default_factory=list)
     actors: list[ItemId] = Field(default_factory=list)
     experts: list[ItemId] = Field(default_factory=list)  # voices who speak about it
+    provenance: Text | None = None  # where an imported item came from: the file and its row, slide or record
     passages: list[ItemId] = Field(default_factory=list)
     conflict: Text | None = None  # where the sources disagree or are inconsistent
 
