@@ -213,7 +213,7 @@ class _RevertingEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
-class LineField(QLineEdit):
+class LineField(_RevertingEdit):
     """One line of text; ``committed(text)`` on Enter or when focus leaves it, if the text changed; Esc
     puts the value back."""
 
@@ -221,31 +221,19 @@ class LineField(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._shown = ""
+        self.shown = ""
         self.editingFinished.connect(self._finish)
 
     def set_value(self, text: str | None) -> None:
-        self._shown = text or ""
-        self.setText(self._shown)
+        self.shown = text or ""
+        self.setText(self.shown)
         self.setCursorPosition(0)
 
     def value(self) -> str:
         return self.text().strip()
 
-    def event(self, event) -> bool:
-        if _escape_reverts(self, event, self.text(), self._shown):
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text() != self._shown:
-            self.setText(self._shown)
-            self.setCursorPosition(0)
-            return
-        super().keyPressEvent(event)
-
     def _finish(self) -> None:
-        if self.value() != self._shown.strip():
+        if self.value() != self.shown.strip():
             self.committed.emit(self.value())
 
 
@@ -797,7 +785,7 @@ class AliasesField(LineField):
         return [a.strip() for a in self.text().split(";") if a.strip()]
 
     def _finish(self) -> None:
-        if self.value() != [a.strip() for a in self._shown.split(";") if a.strip()]:
+        if self.value() != [a.strip() for a in self.shown.split(";") if a.strip()]:
             self.committed.emit(self.value())
 
 
