@@ -61,9 +61,10 @@ def _code_key() -> str:
 
         core = Path(__file__).resolve().parents[1]
         h = hashlib.sha256(f"{FORMAT} {__version__} {sys.version_info[:3]} {pydantic.VERSION}".encode())
-        for rel in sorted(["corpus.py", "tables.py", "filters.py", *(f"model/{p.name}" for p in (core / "model").glob("*.py")),
-                           *(f"io/{p.name}" for p in (core / "io").glob("*.py")),
-                           *(f"index/{p.name}" for p in (core / "index").glob("*.py"))]):
+        names = ["corpus.py", "tables.py", "filters.py"]
+        for folder in ("model", "io", "index"):
+            names += [f"{folder}/{p.name}" for p in (core / folder).glob("*.py")]
+        for rel in sorted(names):
             try:
                 h.update(rel.encode() + b"\0" + (core / rel).read_bytes())
             except OSError:
