@@ -562,13 +562,25 @@ class _Row:
         self.pmax = list(itertools.accumulate(rights, max))
         self.strong = strong  # positions of the emphasised (or selected) marks, by left edge
         self.sl = [lefts[q] for q in strong]
+        # the same prefix maximum over the emphasised marks alone, and where each is among them: a theme
+        # selected at 100k emphasises 12,000 marks, and scanning them for every label took 0.3 s a frame
+        self.spmax = list(itertools.accumulate((rights[q] for q in strong), max))
+        self.strong_at = {q: k for k, q in enumerate(strong)}
         self.pl: list[float] = []
         self.pr: list[float] = []
 
     def mark_blocked(self, a: float, b: float, own: int, strong_only: bool) -> bool:
         if strong_only:  # an emphasised label may cover dimmed marks
             hi = bisect.bisect_left(self.sl, b)
-            return any(self.mr[q] > a and q != own for q in self.strong[:hi])
+            if hi == 0:
+                return False
+            k = self.strong_at.get(own, -1)
+            if k < 0 or k >= hi:
+                return self.spmax[hi - 1] > a
+            if k > 0 and self.spmax[k - 1] > a:
+                return True
+            mr, strong = self.mr, self.strong
+            return any(mr[strong[j]] > a for j in range(k + 1, hi))
         hi = bisect.bisect_left(self.ml, b)
         if hi == 0:
             return False

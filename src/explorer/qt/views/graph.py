@@ -1906,10 +1906,15 @@ class GraphView(View):
             idx = st.index
             linked = set(idx.items_of_passage(sel) if kind == "passage" else idx.linked(sel))
             nodes = linked & self._node_set
+            # the actors and voices of the linked events, read from the event table's columns (a theme
+            # links 12,000 events at 100k: building each one's item took 35 ms of every such selection)
+            table = st.corpus.event_table
+            named: set[str] = set()
             for i in linked:
-                item = idx.items.get(i)
-                if item is not None and item.item_kind == "event":
-                    nodes.update(n for n in (*item.actors, *item.experts) if n in self._node_set)
+                if i in table:
+                    named.update(table.ref(i, "actors"))
+                    named.update(table.ref(i, "experts"))
+            nodes |= named & self._node_set
             eids = {e.id for e in edges if e.id in linked}
             if kind == "theme":
                 eids |= {e.id for e in edges if e.source in nodes and e.target in nodes}
