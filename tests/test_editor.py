@@ -166,7 +166,7 @@ def test_themes_and_actors_are_added_by_completion_and_removed_with_their_cross(
     assert actors.error.isVisible() and "no actor or voice called ‘Nobody at all’" in actors.error.text()
     assert st.corpus.get("ev-trade").actors == ["ent-china"]
     steps = st.workspace.stack.index
-    chip = actors.chips.itemAt(0).widget()
+    chip = actors.chips_box.widgets()[0]
     qtbot.mouseClick(chip.remove, Qt.MouseButton.LeftButton)
     assert st.corpus.get("ev-trade").actors == []
     assert st.workspace.stack.index == steps + 1 and "actors of ‘Trade grew’" in st.workspace.stack.undo_label()

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QColorDialog, QComboBox, QCompleter, QDialog,
-                               QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLayout, QLineEdit,
+                               QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QScrollArea,
                                QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
@@ -128,60 +128,70 @@ def _hint_label() -> QLabel:
     return label
 
 
-class FlowLayout(QLayout):
-    """Children left to right, wrapping onto the next line (the chips of a list of references)."""
+class FlowBox(QWidget):
+    """Children left to right, wrapping onto the next line (the chips of a list of references). The box
+    places its children itself: a QLayout written in Python keeps Python wrappers of the QWidgetItems that
+    Qt deletes on its own, and a wrapper outliving its item answered for a later object at the same address
+    (pyqtgraph, walking a new window's widgets, met a "QWidgetItem" among them)."""
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 4):
         super().__init__(parent)
-        self._items: list = []
+        self._children: list[QWidget] = []
         self._spacing = spacing
-        self.setContentsMargins(0, 0, 0, 0)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
-    def addItem(self, item) -> None:
-        self._items.append(item)
+    def add(self, widget: QWidget) -> None:
+        widget.setParent(self)
+        self._children.append(widget)
+        widget.show()
+        self._relayout()
 
-    def count(self) -> int:
-        return len(self._items)
+    def clear(self) -> None:
+        for widget in self._children:
+            widget.hide()
+            widget.deleteLater()
+        self._children = []
+        self._relayout()
 
-    def itemAt(self, i: int):
-        return self._items[i] if 0 <= i < len(self._items) else None
+    def widgets(self) -> list[QWidget]:
+        return list(self._children)
 
-    def takeAt(self, i: int):
-        return self._items.pop(i) if 0 <= i < len(self._items) else None
-
-    def expandingDirections(self):
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         return True
 
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self._place(width, move=False)
 
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._place(rect, move=True)
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.minimumSizeHint()
 
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        size = QSize(0, 0)
+        for widget in self._children:
+            size = size.expandedTo(widget.sizeHint())
+        return QSize(size.width(), self._place(max(self.width(), size.width()), move=False))
 
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place(self.width(), move=True)
 
-    def _place(self, rect: QRect, move: bool) -> int:
-        x, y, line = rect.x(), rect.y(), 0
-        for item in self._items:
-            hint = item.sizeHint()
-            if x + hint.width() > rect.right() + 1 and line > 0:
-                x, y, line = rect.x(), y + line + self._spacing, 0
+    def _relayout(self) -> None:
+        self.updateGeometry()
+        self._place(self.width(), move=True)
+
+    def _place(self, width: int, move: bool) -> int:
+        x = y = line = 0
+        for widget in self._children:
+            hint = widget.sizeHint()
+            if x + hint.width() > width and line > 0:
+                x, y, line = 0, y + line + self._spacing, 0
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                widget.setGeometry(QRect(QPoint(x, y), hint))
             x += hint.width() + self._spacing
             line = max(line, hint.height())
-        return y + line - rect.y()
+        return y + line
 
 
 # -- the field widgets (a value, its check, and when it is committed) ------------------------------------
@@ -612,8 +622,7 @@ class RefListField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        self.chips_box = QWidget()
-        self.chips = FlowLayout(self.chips_box)
+        self.chips_box = FlowBox()
         layout.addWidget(self.chips_box)
         row = QHBoxLayout()
         row.setSpacing(4)
@@ -633,26 +642,21 @@ class RefListField(QWidget):
 
     def set_value(self, ids: list[str]) -> None:
         self._ids = list(ids)
-        while self.chips.count():
-            item = self.chips.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        self.chips_box.clear()
         index = self.state.index
         for item_id in self._ids:
             chip = _Chip(item_id, label_of(index, item_id), index.kind_of(item_id) if index else None)
             chip.removeClicked.connect(self._remove)
             chip.openClicked.connect(self.openRequested.emit)
-            self.chips.addWidget(chip)
+            self.chips_box.add(chip)
         self.chips_box.setVisible(bool(self._ids))
-        self.chips.invalidate()
-        self.chips_box.updateGeometry()
 
     def value(self) -> list[str]:
         return list(self._ids)
 
     def labels(self) -> list[str]:
         """What the chips show (for tests)."""
-        return [self.chips.itemAt(i).widget().label.text() for i in range(self.chips.count())]
+        return [chip.label.text() for chip in self.chips_box.widgets()]
 
     def _add_typed(self) -> None:
         text = self.edit.text().strip()
