@@ -675,8 +675,62 @@ def task_open(args) -> dict:
             "entry_mb": entry.stat().st_size / 2**20 if entry is not None and entry.exists() else None}
 
 
+# =========================================================================================================
+# stall: how long the window's event loop goes unserved while a corpus loads in the background
+# =========================================================================================================
+
+def task_stall(args) -> dict:
+    """The main window opens the corpus as a user would (File ▸ Open, loaded off the UI thread) while a
+    5 ms timer on the UI thread records when it is served; the gaps between its ticks are how long the
+    window could not answer (the loading thread holds Python's lock; the corpus's arrival is shown on the UI
+    thread). ``--fresh-cache``: a first open; else from the cache of opened corpora when it has the corpus."""
+    from explorer.core.io import cache
+    from explorer.qt.app import make_app
+
+    app = make_app()
+    from PySide6.QtCore import QTimer
+
+    from explorer.qt.bridge import AppState
+    from explorer.qt.window.main_window import MainWindow
+
+    entry = cache.entry_path(Path(args.corpus))
+    if args.fresh_cache and entry is not None and entry.exists():
+        entry.unlink()
+    state = AppState()
+    window = MainWindow(state, use_settings=False)
+    window.resize(1600, 1000)
+    window.show()
+    _pump(app)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    shown = []
+    state.corpusChanged.connect(lambda: shown.append(time.perf_counter()))
+    timer.start()
+    t0 = time.perf_counter()
+    window.open_corpus(args.corpus, background=True)
+    while not shown and time.perf_counter() - t0 < 600:
+        app.processEvents()
+        time.sleep(0.001)
+    loaded = (shown[0] if shown else time.perf_counter()) - t0
+    end = time.perf_counter() + 1.0  # and the second after it is shown (the views' first paints)
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    window.close()
+    app.processEvents()
+    gaps_ms = sorted(g * 1000 for g in gaps)
+    return {"shown_after_s": loaded, "ticks": len(ticks), "max_gap_ms": gaps_ms[-1] if gaps_ms else None,
+            "p99_gap_ms": gaps_ms[int(0.99 * (len(gaps_ms) - 1))] if gaps_ms else None,
+            "gaps_over_100ms": sum(1 for g in gaps_ms if g > 100),
+            "worst_gaps_ms": [round(g, 1) for g in gaps_ms[-5:]]}
+
+
 TASKS = {"data": task_data, "frames": task_frames, "ui": task_ui, "memory": task_memory,
-         "edit": task_edit, "interaction": task_interaction, "open": task_open}
+         "edit": task_edit, "interaction": task_interaction, "open": task_open, "stall": task_stall}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -165,3 +165,29 @@ def test_documents_come_back_with_their_texts_exactly(cached, tmp_path):
     assert entry_written(cached) and again is not first
     assert again.get("doc-w") == first.get("doc-w") and again.get("doc-w").text == text
     assert again.get("doc-w").model_fields_set == first.get("doc-w").model_fields_set
+
+
+def test_the_graphs_component_shapes_come_back_with_the_corpus(cached, tmp_path, monkeypatch):
+    """The graph's layout of each connected component (seconds for a thousand actors) is kept with the
+    corpus: opened again in a fresh process, the view's layout is made without computing any shape."""
+    from explorer.core.layout import graph
+
+    from conftest import write_corpus_folder
+
+    text = "Alpha, Beta, Gamma and Delta trade with each other.\n"
+    names = ["alpha", "beta", "gamma", "delta", "epsilon"]
+    pairs = [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (3, 4), (4, 1)]
+    folder = write_corpus_folder(tmp_path / "ring", {"a.txt": text}, {
+        "documents.json": [{"id": "doc-a", "title": "Doc A", "file": "a.txt"}],
+        "passages.json": [{"id": "p-a", "document": "doc-a", "quote": text.strip()}],
+        "entities.json": [{"id": f"ent-{n}", "name": n.title(), "passages": ["p-a"]} for n in names],
+        "relationships.json": [{"id": f"rel-{a}-{b}", "source": f"ent-{names[a]}", "target": f"ent-{names[b]}",
+                                "kind": "trades with", "passages": ["p-a"]} for a, b in pairs],
+    })
+    open_corpus_and_index(folder)
+    first = graph.prepare_layout(load_corpus(folder))
+    assert first  # one connected component of five actors
+    graph._component_shape.cache_clear()  # as a new process starts
+    monkeypatch.setattr(graph, "_make_component_shape", lambda *a: pytest.fail("a shape was computed"))
+    corpus, _index = open_corpus_and_index(folder)
+    assert graph.prepare_layout(corpus) == first

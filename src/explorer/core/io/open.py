@@ -74,6 +74,16 @@ def _open(path: str | Path, with_index: bool) -> tuple[Corpus, "CorpusIndex | No
         fresh = True
     corpus.file_stamps = stamps
     corpus.notes = notes + [n for n in getattr(corpus, "notes", []) if n not in notes]
-    if fresh and key is not None and not corpus.notes:
-        cache.write_entry(root, key, {"corpus": corpus, "index": index})
+    if key is not None:
+        # the graph's component shapes (seconds for a thousand actors) are kept with the corpus too
+        from ..layout.graph import known_shapes, prepare_layout
+
+        shapes = entry.get("graph_shapes") if isinstance(entry, dict) and not fresh else None
+        if isinstance(shapes, dict):
+            known_shapes(shapes)
+        elif with_index:
+            shapes = prepare_layout(corpus)
+            fresh = True
+        if fresh and not corpus.notes:
+            cache.write_entry(root, key, {"corpus": corpus, "index": index, "graph_shapes": shapes})
     return corpus, index

@@ -262,14 +262,30 @@ def compute_layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], s
     return _pack(big, chains, singles, columns, width, seed, order, extra, rows)[0]
 
 
-def prepare_layout(corpus, seed: int = 7) -> None:
+def prepare_layout(corpus, seed: int = 7) -> dict:
     """Compute the costly part of the layout that does not depend on the view's size (the shape of each
     connected component: seconds for a thousand actors) ahead, off the UI thread while a corpus loads;
-    the view then finds it cached. Pure, no Qt."""
+    the view then finds it cached. Returns the shapes (``known_shapes`` takes them back in another
+    process: the cache of opened corpora keeps them). Pure, no Qt."""
     nodes, edges = graph_layout_inputs(corpus)
     big, _chains, _singles = _components(nodes, edges)
+    out = {}
     for comp, sub_edges in big:
-        _component_shape(tuple(comp), tuple(sub_edges), seed)
+        key = (tuple(comp), tuple(sub_edges), seed)
+        out[key] = _component_shape(*key)
+    return out
+
+
+#: component shapes made in this process or taken back from the cache of opened corpora (``known_shapes``)
+_SHAPES: dict[tuple, dict[str, tuple[float, float]]] = {}
+_SHAPES_KEPT = 64
+
+
+def known_shapes(shapes: dict) -> None:
+    """Take back component shapes that ``prepare_layout`` gave (the same inputs give the same shape)."""
+    _SHAPES.update(shapes)
+    while len(_SHAPES) > _SHAPES_KEPT:
+        del _SHAPES[next(iter(_SHAPES))]
 
 
 def _pack(big, chains, singles, columns: int, width: float, seed: int, order: dict, extra: float,
@@ -405,6 +421,28 @@ def _chain_order(comp: list[str], sub_edges: list[tuple[str, str]]) -> list[str]
 @lru_cache(maxsize=64)
 def _component_shape(comp: tuple[str, ...], sub_edges: tuple[tuple[str, str], ...],
                      seed: int) -> dict[str, tuple[float, float]]:
+    key = (comp, sub_edges, seed)
+    found = _SHAPES.get(key)
+    if found is None:
+        found = _make_component_shape(comp, sub_edges, seed)
+        known_shapes({key: found})
+    return found
+
+
+_clear_recent_shapes = _component_shape.cache_clear
+
+
+def _forget_shapes() -> None:
+    """``_component_shape.cache_clear()``: every shape made or taken back is forgotten."""
+    _SHAPES.clear()
+    _clear_recent_shapes()
+
+
+_component_shape.cache_clear = _forget_shapes  # type: ignore[method-assign]
+
+
+def _make_component_shape(comp: tuple[str, ...], sub_edges: tuple[tuple[str, str], ...],
+                          seed: int) -> dict[str, tuple[float, float]]:
     """A stress layout of one connected component, normalised to the unit square (y down: 0 is the top).
     Links between well-connected nodes are longer (their neighbours gather round each of them), and
     the layout is made wider than tall: labels are wide."""
