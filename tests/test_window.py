@@ -171,3 +171,31 @@ def test_open_recent_lists_corpora_and_reopens_one(window, qtbot, mini_corpus):
         actions[1].trigger()  # the default corpus again
     assert window.state.corpus.root.resolve() == DATA.resolve()
     assert window.recent_corpora()[0] == str(DATA.resolve())
+
+
+def test_the_timeline_takes_its_lanes_made_in_the_loading_thread(app, qtbot, monkeypatch):
+    """Opening a corpus makes the timeline's lanes and rows in the loading thread (a second at 100k events,
+    which the UI thread spent before); the view takes them instead of making them again, and they are the
+    same as the view would make. An edit drops what was made ahead."""
+    import explorer.qt.views.timeline as timeline_module
+    from explorer.core.commands import EditItem
+    from explorer.qt.window.main_window import MainWindow
+
+    made = []
+    real = timeline_module.timeline_data
+    monkeypatch.setattr(timeline_module, "timeline_data",
+                        lambda *a, **k: (a[0] is not None and made.append(a)) or real(*a, **k))
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.open_corpus(DATA, background=False)
+    assert made == []  # taken from index.prepared
+    state = win.state
+    data = win.timeline._data
+    fresh = real(state.index, "theme", full_span=state.full_range()[1] - state.full_range()[0])
+    assert data.ids == fresh.ids and [lane.key for lane in data.lanes] == [lane.key for lane in fresh.lanes]
+    assert (data.inst_ev == fresh.inst_ev).all() and (data.inst_lane == fresh.inst_lane).all()
+    assert state.index.prepared == {}
+    ev = state.corpus.events[0]
+    state.do(EditItem(ev.id, start="2003"))  # moves it: the view lays out again, by itself
+    assert len(made) == 1 and state.index.prepared == {}
+    win.close()

@@ -296,6 +296,9 @@ class CorpusIndex:
             if type(value) is set:
                 links[key] = tuple(value)
 
+        #: what a view's layout made ahead, off the UI thread, for this index as it is (key -> value; a
+        #: view takes its entry when it first shows the corpus; any edit drops them all)
+        self.prepared: dict = {}
         # built on first use: folded document texts and the folded item fields, for search
         # kept as UTF-8: half the memory of the folded str of a text with any non-Latin-1 character in it
         self._folded_docs: dict[str, bytes] = {}
@@ -316,6 +319,7 @@ class CorpusIndex:
         state["_answers"], state["_folded_docs"], state["_item_fields"] = {}, {}, None
         state["_event_pos"] = None
         state["_stale_fields"], state["_extra_fields"] = set(), {}
+        state["prepared"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -340,6 +344,7 @@ class CorpusIndex:
         """Patch every look-up for one applied ChangeSet of the corpus (or, for a large one, rebuild)."""
         with self._answers_lock:
             self._answers.clear()
+        self.prepared = {}
         if len(cs.added) + len(cs.changed) + len(cs.removed) > self.REBUILD_ABOVE:
             with _gc_paused():
                 self._build(self.corpus)

@@ -341,7 +341,9 @@ class TimelineView(View):
 
     def _rebuild(self) -> None:
         """Lanes and arrays for the current corpus and lane mode (filters and emphasis are applied on top)."""
-        self._data = timeline_data(self.state.index, self._lane_mode, full_span=self._full[1] - self._full[0])
+        index, span = self.state.index, self._full[1] - self._full[0]
+        prepared = index.prepared.pop(("timeline", self._lane_mode, span), None) if index is not None else None
+        self._data = prepared if prepared is not None else timeline_data(index, self._lane_mode, full_span=span)
         self._visible = self._compute_visible()
         self.events_item.set_data(self._data, self._visible, self._x_limits, self._data.total_rows)
         self.lane_axis.set_lanes(self._data.lanes)

@@ -19,6 +19,7 @@ from ...core.io.load import NotACorpusError
 from ...core.io.open import open_corpus_and_index
 from ..app import app_icon
 from ..bridge import AppState
+from ..views import style
 from ..views.base import View
 from ..views.candidates import CandidatesView
 from ..views.documents import DocumentView
@@ -28,6 +29,9 @@ from ..views.inspector import InspectorView
 from ..views.timeline import TimelineView
 
 RECENT_LIMIT = 8
+#: the timeline's palette (as ``views.timeline_items.timeline_data`` gives it), for the loading thread
+_THEME_COLORS, _KIND_COLORS = style.FALLBACK_THEME_COLORS, style.KIND_COLORS
+
 SETTINGS_VERSION = 2  # bump when the dock layout changes, so an old saved layout is not restored
 DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 300, "graph": 300}
 
@@ -44,6 +48,14 @@ def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
         pass
     else:
         prepare_layout(corpus)
+    # the timeline's lanes and rows as the view first shows them (a second at 100k events), made here
+    # instead of on the UI thread; the view takes them from index.prepared (the palette: see timeline_data)
+    from ...core.layout.timeline import TimelineData
+    from ...core.ranges import corpus_range
+
+    lo, hi = corpus_range(corpus, index)
+    index.prepared[("timeline", "theme", hi - lo)] = TimelineData(
+        index, "theme", full_span=hi - lo, theme_colors=_THEME_COLORS, kind_colors=_KIND_COLORS)
     return corpus, index
 
 
@@ -979,10 +991,12 @@ class MainWindow(QMainWindow):
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait(5000)
-        try:
-            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
-        except (RuntimeError, TypeError):
-            pass
+        if getattr(self, "_follows_focus", True):  # once (a second close would warn that it is gone)
+            self._follows_focus = False
+            try:
+                QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
+            except (RuntimeError, TypeError):
+                pass
         for view in self.views.values():
             view.close()
         super().closeEvent(event)
