@@ -193,3 +193,25 @@ def test_imported_events_carry_their_provenance_through_save_and_reload(tmp_path
     ws.save()
     again = load_corpus(tmp_path / "corpus")
     assert sorted(e.provenance for e in again.events) == provenances
+
+
+def test_vis_timeline_out_and_back_keeps_dates_precision_titles_and_first_themes(tmp_path, source):
+    """vis-timeline items and groups: what vis draws (a point, or a range from the first day to the day
+    after the last, grouped by first theme, HTML-escaped content), and, in the explorer key vis ignores, the
+    dates at their precision, which the import reads back."""
+    out = tmp_path / "vis.json"
+    assert export_data("vis", source, CorpusIndex(source), out).startswith(f"{len(source.events)} items")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    items, groups = data["items"], {g["id"]: g["content"] for g in data["groups"]}
+    assert len(items) == len(source.events)
+    for item, ev in zip(items, source.events):
+        assert item["id"] == ev.id and item["start"] == ev.start.first_day().isoformat()
+        if "end" in item:
+            assert item["type"] == "range" and item["end"] > item["start"]
+        assert groups[item["group"]] == source.get(ev.themes[0]).name if ev.themes else "group" not in item
+    ws = _import_new(tmp_path, out)
+    def sig(corpus, ev):
+        theme = corpus.get(ev.themes[0]).name if ev.themes else None
+        end = ev.end if ev.end is not None and ev.end != ev.start else None
+        return ev.title, str(ev.start), ev.start.precision, str(end) if end else None, theme, ev.date_text
+    assert sorted(sig(ws.corpus, e) for e in ws.corpus.events) == sorted(sig(source, e) for e in source.events)

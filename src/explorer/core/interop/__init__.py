@@ -118,6 +118,10 @@ def export_data(fmt: str, corpus, index, out: str | Path, date_from=None, date_t
         from .spreadsheet import export_xlsx
         n = export_xlsx(corpus, events, out)
         return f"{n} events written to {out} (XLSX)"
+    if fmt == "vis":
+        from .vis import export
+        n = export(corpus, events, out)
+        return f"{n} items written to {out} (vis-timeline items and groups)"
     if fmt == "w3c":
         from .w3c import export
         n = export(corpus, index, passages, out)

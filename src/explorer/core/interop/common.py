@@ -36,7 +36,7 @@ FORMATS: dict[str, str] = {
     "citations": "citation list (Markdown or plain text)",
 }
 IMPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "vis", "w3c", "gexf", "graphml")
-EXPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "w3c", "gexf", "graphml", "citations")
+EXPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "vis", "w3c", "gexf", "graphml", "citations")
 
 #: a year explorer's dates can hold (core/model/dates.py: PartialDate is years 1–9999, no BCE)
 MIN_YEAR, MAX_YEAR = 1, 9999

@@ -43,6 +43,45 @@ def _date(value: Any):
     return parse_date_cell(text)
 
 
+def _vis_time(date, end: bool = False) -> str:
+    """The instant vis-timeline draws a partial date at: its first day, or for an end the day after its last
+    (vis ends are exclusive), as an ISO date."""
+    from datetime import timedelta
+
+    day = date.last_day() + timedelta(days=1) if end else date.first_day()
+    return day.isoformat()
+
+
+def export(corpus, events: list, path: Path) -> int:
+    """vis-timeline DataSet JSON (``{"items": [...], "groups": [...]}``) of these events: a point or a range
+    each, grouped by first theme, ``content`` the title (escaped: vis reads it as HTML), ``title`` (the
+    tooltip) the summary. vis draws a date at an instant, so ``start`` is its first day and ``end`` the day
+    after its last; each item also carries ``explorer`` with the dates at their precision, which the import
+    reads back (vis ignores it). Returns how many items were written."""
+    import html
+    import json
+
+    items, groups = [], {}
+    for ev in events:
+        item = {"id": ev.id, "content": html.escape(ev.title, quote=False), "start": _vis_time(ev.start)}
+        span = ev.end is not None and ev.end != ev.start
+        if span or ev.start.day is None:  # a span, or a month or year: drawn over the time it covers
+            item["end"] = _vis_time(ev.end or ev.start, end=True)
+            item["type"] = "range"
+        if ev.summary:
+            item["title"] = html.escape(ev.summary, quote=False)
+        theme = corpus.get(ev.themes[0]) if ev.themes else None
+        if theme is not None:
+            item["group"] = theme.id
+            groups.setdefault(theme.id, {"id": theme.id, "content": html.escape(theme.name, quote=False)})
+        item["explorer"] = {"start": str(ev.start), **({"end": str(ev.end)} if span else {}),
+                            **({"date_text": ev.date_text} if ev.date_text else {})}
+        items.append(item)
+    data = {"items": items, "groups": list(groups.values())}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return len(items)
+
+
 def read(path: Path) -> ImportPlan:
     data = read_json_text(path)
     plan = ImportPlan(path, "vis")
@@ -69,14 +108,21 @@ def read(path: Path) -> ImportPlan:
         if "start" not in item:
             plan.problem(where, "no start; left out")
             continue
-        try:
-            start, stime = _date(item["start"])
+        exact = item.get("explorer") if isinstance(item.get("explorer"), dict) else {}
+        try:  # an item explorer wrote carries its dates at their precision
+            start, stime = _date(exact["start"] if isinstance(exact.get("start"), str) else item["start"])
         except (ValueError, OverflowError, OSError) as exc:
             plan.problem(f"{where}.start", f"{exc}; left out")
             continue
         end = etime = None
         kind = item.get("type") or ("range" if "end" in item else "box")
-        if item.get("end") not in (None, ""):
+        if exact.get("start"):
+            if isinstance(exact.get("end"), str):
+                try:
+                    end, etime = _date(exact["end"])
+                except (ValueError, OverflowError, OSError) as exc:
+                    plan.problem(f"{where}.explorer.end", f"{exc}; kept as a point")
+        elif item.get("end") not in (None, ""):
             try:
                 end, etime = _date(item["end"])
             except (ValueError, OverflowError, OSError) as exc:
@@ -93,8 +139,8 @@ def read(path: Path) -> ImportPlan:
             plan.problem(where, "no content; left out")
             continue
         tooltip = html_to_text(item.get("title"))
-        date_text = None
-        if stime or etime:
+        date_text = exact.get("date_text") if isinstance(exact.get("date_text"), str) else None
+        if date_text is None and (stime or etime):
             date_text = " – ".join(x for x in (f"{start} {stime or ''}".strip(),
                                                end and f"{end} {etime or ''}".strip()) if x)
         span = doc.add(title, date_text or (start.display() + (f" – {end.display()}" if end else "")), tooltip)

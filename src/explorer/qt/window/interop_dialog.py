@@ -26,7 +26,8 @@ from ...core.interop.common import ImportPlan, Prepared, apply_prepared, plural,
 
 IMPORT_FILTER = ("Timelines, spreadsheets, annotations and graphs (*.json *.jsonld *.csv *.tsv *.xlsx *.gexf "
                  "*.graphml);;All files (*)")
-EXPORT_EXT = {"timelinejs": ".json", "timelinejs-csv": ".csv", "csv": ".csv", "xlsx": ".xlsx", "w3c": ".jsonld",
+EXPORT_EXT = {"timelinejs": ".json", "timelinejs-csv": ".csv", "csv": ".csv", "xlsx": ".xlsx", "vis": ".json",
+              "w3c": ".jsonld",
               "gexf": ".gexf", "graphml": ".graphml", "citations": ".md"}
 PREVIEW_ROWS = 300
 
