@@ -4,6 +4,7 @@ one undo step; spreadsheet columns can be changed and are remembered; File ▸ E
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,12 @@ from explorer.qt.window.interop_dialog import ExportDataDialog, ImportDialog
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "interop"
 ERRORS = SAMPLES / "timelinejs3/_history/29e6b14589833460d1bb1c063ab7750b713bf895/compiled/examples/error_message_test.json"
-SHOTS = Path("/tmp/team/shots/interop")
+def _shot(widget, name: str) -> None:
+    """Keep a picture of the dialog to look at, when EXPLORER_TEST_SHOTS names a folder for them."""
+    folder = os.environ.get("EXPLORER_TEST_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / name))
 
 
 @pytest.fixture
@@ -43,8 +49,7 @@ def test_preview_counts_and_problems_cancel_changes_nothing(qtbot, state):
     assert dialog.problems.item(0).text() == \
         "error_message_test.json: events[9]: no start_date; the slide is left out (Hawaii)"
     assert dialog.import_button.isEnabled()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "import-timelinejs.png"))
+    _shot(dialog, "import-timelinejs.png")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert state.corpus.snapshot() == before
     assert not state.workspace.stack.can_undo()
@@ -92,7 +97,7 @@ def test_spreadsheet_columns_can_be_changed_and_are_remembered(qtbot, state, tmp
     _ready(qtbot, dialog)
     assert dialog.plan.mapping["notes"] == "Notiz"
     dialog.resize(900, 640)
-    dialog.grab().save(str(SHOTS / "import-spreadsheet.png"))
+    _shot(dialog, "import-spreadsheet.png")
     dialog.import_button.click()
     assert len(state.corpus.events) == 2 and len(state.corpus.entities) == 2
     # the next time, the same header gets the same columns without asking
@@ -121,7 +126,7 @@ def test_export_data_dialog_writes_the_file(qtbot, tmp_path):
     dialog.path_edit.setText(str(tmp_path / "g.gexf"))
     dialog.window_check.setChecked(False)
     dialog.show()
-    dialog.grab().save(str(SHOTS / "export-data.png"))
+    _shot(dialog, "export-data.png")
     dialog.export_button.click()
     assert (tmp_path / "g.gexf").is_file() and "nodes" in dialog.result_text
 
