@@ -493,6 +493,22 @@ class _NewButton(QToolButton):
             self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
 
+def _picker_row(field, state, kinds, placeholder: str, creatable: bool) -> QHBoxLayout:
+    """The box that picks an item by completion and the New… button beside it (sets ``field.edit`` and
+    ``field.new_button``; New… emits ``field.createRequested(kind, typed text)``)."""
+    row = QHBoxLayout()
+    row.setSpacing(4)
+    field.edit = _CompletingEdit(state, kinds)
+    field.edit.setPlaceholderText(placeholder)
+    row.addWidget(field.edit, 1)
+    field.new_button = _NewButton(kinds)
+    field.new_button.requested.connect(lambda kind: field.createRequested.emit(kind, field.edit.text().strip()))
+    if not creatable:  # (never setVisible(True) on a widget without a parent: it would be a window)
+        field.new_button.hide()
+    row.addWidget(field.new_button)
+    return row
+
+
 class RefField(QWidget):
     """One reference (a relationship's end, an expert's organisation), picked with completion; an
     optional one may be emptied. ``committed(id or None)``; ``createRequested(kind, typed name)``."""
@@ -510,18 +526,8 @@ class RefField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
-        row = QHBoxLayout()
-        row.setSpacing(4)
-        self.edit = _CompletingEdit(state, kinds)
-        self.edit.setPlaceholderText(f"Type to find {'an' if kinds[0] == 'entity' else 'a'} "
-                                     f"{_kinds_words(kinds)}" + (" (optional)" if optional else ""))
-        row.addWidget(self.edit, 1)
-        self.new_button = _NewButton(kinds)
-        self.new_button.requested.connect(lambda kind: self.createRequested.emit(kind, self.edit.text().strip()))
-        if not creatable:  # (never setVisible(True) on a widget without a parent: it would be a window)
-            self.new_button.hide()
-        row.addWidget(self.new_button)
-        layout.addLayout(row)
+        layout.addLayout(_picker_row(self, state, kinds, f"Type to find {'an' if kinds[0] == 'entity' else 'a'} "
+                                     f"{_kinds_words(kinds)}" + (" (optional)" if optional else ""), creatable))
         self.error = _error_label()
         layout.addWidget(self.error)
         self.edit.picked.connect(lambda _id: self._finish())
@@ -624,17 +630,8 @@ class RefListField(QWidget):
         layout.setSpacing(3)
         self.chips_box = FlowBox()
         layout.addWidget(self.chips_box)
-        row = QHBoxLayout()
-        row.setSpacing(4)
-        self.edit = _CompletingEdit(state, kinds)
-        self.edit.setPlaceholderText(f"Add {'an' if kinds[0] == 'entity' else 'a'} {_kinds_words(kinds)}…")
-        row.addWidget(self.edit, 1)
-        self.new_button = _NewButton(kinds)
-        self.new_button.requested.connect(lambda kind: self.createRequested.emit(kind, self.edit.text().strip()))
-        if not creatable:  # (never setVisible(True) on a widget without a parent: it would be a window)
-            self.new_button.hide()
-        row.addWidget(self.new_button)
-        layout.addLayout(row)
+        layout.addLayout(_picker_row(self, state, kinds,
+                                     f"Add {'an' if kinds[0] == 'entity' else 'a'} {_kinds_words(kinds)}…", creatable))
         self.error = _error_label()
         layout.addWidget(self.error)
         self.edit.picked.connect(self._add)
