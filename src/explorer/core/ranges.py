@@ -15,14 +15,14 @@ from .model.dates import PartialDate
 DAY_S = 86400.0
 MARGIN_SHARE = 0.02  # of the span, each side
 MIN_MARGIN = 31 * DAY_S  # at least a month each side (a corpus of one day still shows its month)
-#: the calendar the views can show: years 1 to 9999
-FIRST_T = PartialDate(1).start_seconds
+#: the calendar the views can show: 9999 BCE to 9999 CE (no year 0)
+FIRST_T = PartialDate(-9999).start_seconds
 LAST_T = PartialDate(9999).end_seconds - 1.0
 
 
 def with_margin(lo: float, hi: float) -> tuple[float, float]:
-    """[lo, hi] widened by ``MARGIN_SHARE`` of its length (at least ``MIN_MARGIN``) each side, inside years
-    1-9999."""
+    """[lo, hi] widened by ``MARGIN_SHARE`` of its length (at least ``MIN_MARGIN``) each side, inside
+    9999 BCE - 9999 CE."""
     pad = max(MARGIN_SHARE * (hi - lo), MIN_MARGIN)
     return max(lo - pad, FIRST_T), min(hi + pad, LAST_T)
 

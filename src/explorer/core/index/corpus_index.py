@@ -135,6 +135,7 @@ def _interval_seconds(dates: list) -> tuple[np.ndarray, np.ndarray]:
 
 def _interval_seconds_of(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The same from year, month and day arrays (0: no month or day), as an event table keeps them."""
+    years = np.where(years < 0, years + 1, years)  # historical years (-500: 500 BCE) to astronomical (-499)
     month_index = (years - 1970) * 12 + np.maximum(months, 1) - 1  # months since January 1970
     first_day = month_index.astype("datetime64[M]").astype("datetime64[D]") + (np.maximum(days, 1) - 1)
     # the day after the interval: the next day, the first of the next month, or the next new year
@@ -219,7 +220,7 @@ class CorpusIndex:
             erow = etable.rows(eids)
             sy, sm, sd, ey, em, ed = etable.dates(erow)
             ev_starts, _ = _interval_seconds_of(sy, sm, sd)
-            has_end = ey > 0
+            has_end = ey != 0  # 0: no end (there is no year 0; BCE years are negative)
             _, ev_ends = _interval_seconds_of(np.where(has_end, ey, sy), np.where(has_end, em, sm),
                                               np.where(has_end, ed, sd))
             order = np.lexsort((np.array(eids), ev_starts))

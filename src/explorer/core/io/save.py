@@ -142,6 +142,8 @@ _quote = json.encoder.encode_basestring  # the C encoder: escapes exactly as pyd
 
 
 def _date_text(y: int, m: int, d: int) -> str:
+    if y < 0:  # a year BCE: -0500 (no year 0)
+        return "-" + _date_text(-y, m, d)
     return f"{y:04d}-{m:02d}-{d:02d}" if d else (f"{y:04d}-{m:02d}" if m else f"{y:04d}")
 
 

@@ -3,11 +3,15 @@
 A ``PartialDate`` covers an interval of time: "2019" covers the whole of 2019, "2020-04" the whole of
 April 2020, "2019-12-02" one day. ``start_seconds`` / ``end_seconds`` give that interval in POSIX
 seconds (UTC), which is what the timeline's date axis works in.
+
+Years run from 9999 BCE to 9999 CE, counted as historians do: **there is no year 0**; ``-500`` (written
+``-0500`` in the corpus files) is 500 BCE and 1 BCE (``-0001``) is followed by 1 CE (``0001``). ISO 8601's
+expanded years count astronomically (its ``-0500`` would be 501 BCE); explorer does not. The calendar is the
+proleptic Gregorian one, leap years by the astronomical year (``core/model/daycount.py``).
 """
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from dataclasses import dataclass
@@ -18,7 +22,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+from .daycount import MAX_YEAR, MIN_YEAR, NO_YEAR_ZERO, days_from_civil, iso_year, month_days, year_text
+
+_PATTERN = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
@@ -40,20 +46,35 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range")
-        if self.day is not None and self.month is None:
-            raise ValueError("a day needs a month")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} does not exist")
-        if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
-            if not 1 <= self.day <= last:
-                raise ValueError(
-                    f"{_MONTHS[self.month - 1]} {self.year} has no day {self.day} (it has {last} days)")
+        year, month, day = self.year, self.month, self.day
+        if not (0 < year <= MAX_YEAR or MIN_YEAR <= year < 0):
+            if year == 0:
+                raise ValueError(NO_YEAR_ZERO)
+            raise ValueError(f"year {year} is out of range (9999 BCE to 9999 CE, -9999 to 9999)")
+        if day is not None:
+            if month is None:
+                raise ValueError("a day needs a month")
+            if not 1 <= month <= 12:
+                raise ValueError(f"month {month} does not exist")
+            if not 1 <= day <= 28:
+                last = month_days(year, month)
+                if not 1 <= day <= last:
+                    raise ValueError(
+                        f"{_MONTHS[month - 1]} {year_text(year)} has no day {day} (it has {last} days)")
+        elif month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} does not exist")
 
     @classmethod
     def parse(cls, text: Any) -> "PartialDate":
+        # the common form first (the loader parses a date per event): YYYY-MM-DD, ASCII digits
+        if type(text) is str and text.isascii():
+            n = len(text)
+            if n == 10 and text[4] == "-" and text[7] == "-":
+                y, mo, d = text[:4], text[5:7], text[8:]
+                if y.isdigit() and mo.isdigit() and d.isdigit():
+                    return cls(int(y), int(mo), int(d))
+            elif n == 4 and text.isdigit():
+                return cls(int(text))
         if isinstance(text, PartialDate):
             return text
         if not isinstance(text, str):
@@ -80,43 +101,67 @@ class PartialDate:
             return Precision.MONTH
         return Precision.YEAR
 
+    @property
+    def is_bce(self) -> bool:
+        return self.year < 0
+
     def first_day(self) -> date:
+        """The first day covered, as a ``datetime.date`` (CE years only: ``date`` stops at year 1)."""
+        if self.year < 0:
+            raise ValueError(f"{self.display()} is before year 1, which Python's dates cannot hold")
         return date(self.year, self.month or 1, self.day or 1)
 
     def last_day(self) -> date:
+        """The last day covered, as a ``datetime.date`` (CE years only)."""
+        if self.year < 0:
+            raise ValueError(f"{self.display()} is before year 1, which Python's dates cannot hold")
         if self.day is not None:
             return date(self.year, self.month, self.day)
         month = self.month or 12
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return date(self.year, month, month_days(self.year, month))
+
+    def first_ymd(self) -> tuple[int, int, int]:
+        """(historical year, month, day) of the first day covered."""
+        return self.year, self.month or 1, self.day or 1
+
+    def last_ymd(self) -> tuple[int, int, int]:
+        """(historical year, month, day) of the last day covered."""
+        if self.day is not None:
+            return self.year, self.month, self.day
+        month = self.month or 12
+        return self.year, month, month_days(self.year, month)
 
     @property
     def start_seconds(self) -> float:
         """POSIX seconds (UTC) at the start of the covered interval."""
-        return float(calendar.timegm(self.first_day().timetuple()))
+        return float(days_from_civil(self.year, self.month or 1, self.day or 1) * 86400)
 
     @property
     def end_seconds(self) -> float:
         """POSIX seconds (UTC) at the end (exclusive) of the covered interval."""
-        return float(calendar.timegm(self.last_day().timetuple()) + 86400)
+        return float((days_from_civil(*self.last_ymd()) + 1) * 86400)
 
     def __str__(self) -> str:
+        y = f"{self.year:04d}" if self.year > 0 else iso_year(self.year)
         if self.day is not None:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            return f"{y}-{self.month:02d}-{self.day:02d}"
         if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
+            return f"{y}-{self.month:02d}"
+        return y
 
-    def display(self) -> str:
-        """Human form that keeps the precision: '2019', 'April 2020', '2 December 2019'."""
+    def display(self, era: bool = False) -> str:
+        """Human form that keeps the precision: '2019', 'April 2020', '2 December 2019'; BCE years say so:
+        '500 BCE', 'March 44 BCE', '15 March 44 BCE' (CE years say 'CE' only when ``era``)."""
+        y = year_text(self.year, era)
         if self.day is not None:
-            return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+            return f"{self.day} {_MONTHS[self.month - 1]} {y}"
         if self.month is not None:
-            return f"{_MONTHS[self.month - 1]} {self.year}"
-        return str(self.year)
+            return f"{_MONTHS[self.month - 1]} {y}"
+        return y
 
 
 #: how the loader and the model ask for a date, in plain words
-DATE_FORMS = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+DATE_FORMS = "write dates as YYYY, YYYY-MM or YYYY-MM-DD (-YYYY for a year BCE)"
 
 _MONTH_NUMBER = {name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)}
 _LOOSE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
@@ -169,8 +214,8 @@ def parse_partial_date(value: Any) -> PartialDate:
             raise ValueError(f"the date is empty ({DATE_FORMS}, e.g. 1998-08-15, or leave the field out)")
         example = suggest_date(value) or "1998, 1998-08 or 1998-08-15"
         raise ValueError(f"'{value}' is not a date ({DATE_FORMS}, e.g. {example})")
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
-        raise ValueError(f'a date is a string in quotes (write "{value}", not {value})')
+    if isinstance(value, int) and not isinstance(value, bool) and MIN_YEAR <= value <= MAX_YEAR and value:
+        raise ValueError(f'a date is a string in quotes (write "{iso_year(value)}", not {value})')
     try:
         shown = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -179,10 +224,16 @@ def parse_partial_date(value: Any) -> PartialDate:
 
 
 def display_span(start: PartialDate | None, end: PartialDate | None) -> str:
+    """'2019 – 2021'; a span within BCE says so once, at its end ('500 – 258 BCE'); one that crosses into
+    CE names both eras ('500 BCE – 30 CE')."""
     if start is None:
         return ""
     if end is None or end == start:
         return start.display()
+    if start.year < 0 and end.year < 0:
+        return f"{start.display()[:-4]} – {end.display()}"
+    if start.year < 0 < end.year:
+        return f"{start.display()} – {end.display(era=True)}"
     return f"{start.display()} – {end.display()}"
 
 
@@ -196,17 +247,40 @@ PartialDateField = Annotated[
 
 # -- what a person types in a date field ------------------------------------------------------------------
 
-_INPUT_FORMS = "2019, 2019-12, 2019-12-02, Dec 2019, 16 September 2019 or September 16, 2019"
+_INPUT_FORMS = ("2019, 2019-12, 2019-12-02, Dec 2019, 16 September 2019 or September 16, 2019 "
+                "(500 BCE, 44 BC, March 44 BC or -500 for years BCE)")
 _MONTH_WORD = r"([A-Za-z]{3,9})\.?"
 _DAY_WORD = r"(\d{1,2})(?:st|nd|rd|th)?"
-_INPUT_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"^(\d{4})$"), "y"),
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "ym"),
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
-    (re.compile(rf"^{_MONTH_WORD},?\s+(\d{{4}})$"), "My"),                       # Dec 2019, December 2019
-    (re.compile(rf"^{_DAY_WORD}\s+(?:of\s+)?{_MONTH_WORD},?\s+(\d{{4}})$"), "dMy"),  # 16 Sep 2019
-    (re.compile(rf"^{_MONTH_WORD}\s+{_DAY_WORD},?\s+(\d{{4}})$"), "Mdy"),         # September 16, 2019
-)
+
+
+def _input_patterns(year: str) -> tuple[tuple[re.Pattern, str], ...]:
+    return (
+        (re.compile(rf"^{year}$"), "y"),
+        (re.compile(rf"^{year}[-/.](\d{{1,2}})$"), "ym"),
+        (re.compile(rf"^{year}[-/.](\d{{1,2}})[-/.](\d{{1,2}})$"), "ymd"),
+        (re.compile(rf"^{_MONTH_WORD},?\s+{year}$"), "My"),                       # Dec 2019, December 2019
+        (re.compile(rf"^{_DAY_WORD}\s+(?:of\s+)?{_MONTH_WORD},?\s+{year}$"), "dMy"),  # 16 Sep 2019
+        (re.compile(rf"^{_MONTH_WORD}\s+{_DAY_WORD},?\s+{year}$"), "Mdy"),         # September 16, 2019
+    )
+
+
+#: without an era a year has four digits ('2019', '0030'); with one (or a minus sign), one to four
+_INPUT_PATTERNS = _input_patterns(r"(\d{4})")
+_ERA_INPUT_PATTERNS = _input_patterns(r"(\d{1,4})")
+_ERA_AFTER = re.compile(r"^(.*?\d)\s*(B\.?\s?C\.?(?:\s?E\.?)?|C\.?\s?E\.?|A\.?\s?D\.?)$", re.IGNORECASE)
+_ERA_BEFORE = re.compile(r"^(A\.?\s?D\.?)\s*(\S.*)$", re.IGNORECASE)
+
+
+def _era(t: str) -> tuple[str, int]:
+    """The text without its era and the era's sign: -1 for BCE / BC / a leading minus, +1 for CE / AD, 0
+    for none."""
+    if m := _ERA_AFTER.match(t):
+        return m.group(1).strip().rstrip(","), (-1 if m.group(2).upper().startswith("B") else 1)
+    if m := _ERA_BEFORE.match(t):
+        return m.group(2).strip(), 1
+    if t.startswith(("-", "\u2212")) and t[1:2].isdigit():
+        return t[1:], -1
+    return t, 0
 
 
 def _month_number(word: str) -> int | None:
@@ -223,7 +297,9 @@ def parse_date_input(text: str) -> tuple[str, Precision]:
 
     Accepts ``2019``, ``2019-12``, ``2019-12-02`` (and / or . between the parts), ``Dec 2019``,
     ``December 2019``, ``16 September 2019``, ``16 Sep 2019``, ``16th of September 2019`` and
-    ``September 16, 2019`` (an "in" or "on" before it is ignored). Raises ValueError with a plain message
+    ``September 16, 2019`` (an "in" or "on" before it is ignored); a year BCE as ``500 BCE``, ``500 BC``,
+    ``44 B.C.``, ``March 44 BC``, ``15 March 44 BCE`` or ``-500`` (``-0500-03-15``), and a CE year with its
+    era as ``AD 30`` or ``30 CE``. Raises ValueError with a plain message
     for what is not a date, and for an impossible one ('31 June 2019': June 2019 has no day 31)."""
     if not isinstance(text, str):
         raise ValueError(f"a date is text such as {_INPUT_FORMS}")
@@ -231,7 +307,8 @@ def parse_date_input(text: str) -> tuple[str, Precision]:
     t = re.sub(r"^(?:in|on)\s+", "", t, flags=re.IGNORECASE)
     if not t:
         raise ValueError(f"the date is empty; write it as {_INPUT_FORMS}")
-    for pattern, order in _INPUT_PATTERNS:
+    t, sign = _era(t)
+    for pattern, order in (_ERA_INPUT_PATTERNS if sign else _INPUT_PATTERNS):
         m = pattern.match(t)
         if not m:
             continue
@@ -244,8 +321,11 @@ def parse_date_input(text: str) -> tuple[str, Precision]:
         elif "m" in parts:
             month = int(parts["m"])
         day = int(parts["d"]) if "d" in parts else None
+        year = int(parts["y"])
+        if year == 0:
+            raise ValueError(f"'{text.strip()}' is not a date: {NO_YEAR_ZERO}")
         try:
-            d = PartialDate(int(parts["y"]), month, day)
+            d = PartialDate(-year if sign < 0 else year, month, day)
         except ValueError as exc:
             raise ValueError(f"'{text.strip()}' is not a date: {exc}") from None
         return str(d), d.precision
