@@ -13,15 +13,14 @@ colour strings ("#8d96a3"); the Qt side turns them into ``QColor``.
 from __future__ import annotations
 
 import bisect
-import calendar
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 
+from ..model import daycount
 from ..model.dates import Precision
 from .text import elide_right
 
@@ -77,7 +76,14 @@ def ranges_to_indices(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def utc_year(t: float) -> int:
-    return datetime.fromtimestamp(t, UTC).year
+    """The (historical) year that holds the instant ``t``: -500 is 500 BCE (no year 0)."""
+    return daycount.year_of(t)
+
+
+def astro_year(t: float) -> int:
+    """The astronomical year that holds the instant ``t`` (0 is 1 BCE): years in a row without a gap."""
+    return daycount.astro_from_days(int(t // DAY_SPACING))[0]
+
 
 
 # =========================================================================================================
@@ -119,7 +125,7 @@ class TimelineData:
             n = len(self.ids)
             rows = view.rows()
             sy, sm, sd, ey, em, ed = table.dates(rows)
-            span = (ey > 0) & ((ey != sy) | (em != sm) | (ed != sd))
+            span = (ey != 0) & ((ey != sy) | (em != sm) | (ed != sd))
             self.ev_kind = np.where(span, SPAN, np.where(sd > 0, DAY, APPROX)).astype(np.int8)
             self.ev_inferred = table.flags(rows) if n else np.zeros(0, dtype=bool)
             rl = rows.tolist()
@@ -1126,7 +1132,7 @@ def grid_lines(t0: float, t1: float, sx: float) -> list[tuple[float, int]]:
     pixels per second, in drawing order: days when a day is 16 px or more, months when a month is 14 px or
     more, years when a year is 4 px or more (decades stronger when years are narrow)."""
     out: list[tuple[float, int]] = []
-    y0, y1 = utc_year(max(t0, -2e10)), utc_year(min(t1, 2.5e11)) + 1
+    y0, y1 = astro_year(max(t0, -3.8e11)), astro_year(min(t1, 2.5e11)) + 1
     year_px = YEAR_SPACING * sx
     if year_px * 12 >= 14 * 12 and (y1 - y0) < 400:
         month_px = MONTH_SPACING * sx
@@ -1141,14 +1147,14 @@ def grid_lines(t0: float, t1: float, sx: float) -> list[tuple[float, int]]:
             pen = GRID_YEAR if day_px >= 16 else GRID_MINOR
             for y in range(y0, y1 + 1):
                 for m in range(1, 13):
-                    t = calendar.timegm((y, m, 1, 0, 0, 0))
+                    t = daycount.days_from_astro(y, m, 1) * DAY_SPACING
                     if t0 <= t <= t1 and m != 1:
                         out.append((round((t - t0) * sx) + 0.5, pen))
     if year_px >= 4 and (y1 - y0) < 2000:
         for y in range(y0, y1 + 1):
-            t = calendar.timegm((y, 1, 1, 0, 0, 0))
+            t = daycount.days_from_astro(y, 1, 1) * DAY_SPACING
             if t0 <= t <= t1:
-                strong = y % 10 == 0 and year_px < 40
+                strong = daycount.historical(y) % 10 == 0 and year_px < 40
                 out.append((round((t - t0) * sx) + 0.5, GRID_DECADE if strong or year_px > 400 else GRID_YEAR))
     return out
 
@@ -1157,7 +1163,7 @@ def year_start_in(lo: float, hi: float) -> bool:
     """Whether a new year starts inside [lo, hi], a little in from the edges."""
     lo, hi = min(lo, hi), max(lo, hi)
     margin = 0.03 * (hi - lo)
-    return calendar.timegm((utc_year(lo + margin) + 1, 1, 1, 0, 0, 0)) <= hi - margin
+    return daycount.year_start(daycount.add_years(utc_year(lo + margin), 1)) <= hi - margin
 
 
 def month_start_in(lo: float, hi: float) -> bool:
@@ -1166,41 +1172,47 @@ def month_start_in(lo: float, hi: float) -> bool:
     lo, hi = min(lo, hi), max(lo, hi)
     margin = 0.03 * (hi - lo)
     lo, hi = lo + margin, hi - margin
-    d = datetime.fromtimestamp(lo, UTC)
-    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
-    return calendar.timegm((y, m, 1, 0, 0, 0)) <= hi
+    y, m, _d = daycount.from_seconds(lo)
+    return daycount.month_start(*daycount.next_month(y, m)) <= hi
 
 
 #: zoom levels of the date axis
 YEARS_MONTHS, MONTHS_DAYS, DAYS = "years-months", "months-days", "days"
+#: 1 January 1 CE: a range that starts before it shows BCE years
+CE_START = daycount.year_start(1)
 
 
 def tick_strings(values: Sequence[float], spacing: float, level: str,
                  rng: tuple[float, float] | None = None) -> list[str]:
     """The texts of date-axis ticks at ``values`` (UTC) of one ``spacing`` at a zoom ``level``. When no year
-    (month) starts in the visible range ``rng``, the first month (day) tick says which year (month)."""
+    (month) starts in the visible range ``rng``, the first month (day) tick says which year (month).
+
+    Years BCE read '500 BCE'; CE years read '2019', or '30 CE' when the range (or a tick) is in BCE too, so
+    that an axis across the turn of the era reads '100 BCE', '1 CE', '100 CE' (there is no year 0)."""
     out = []
-    dates = [datetime.fromtimestamp(v, UTC) for v in values]
-    for i, d in enumerate(dates):
+    dates = [daycount.from_seconds(v) for v in values]
+    era = (rng is not None and min(rng) < CE_START) or any(d[0] < 0 for d in dates)
+    abbr, year_text = daycount.MONTH_ABBR, daycount.year_text
+    for i, (y, m, d) in enumerate(dates):
         if spacing == YEAR_SPACING:
-            out.append(str(d.year))
+            out.append(year_text(y, era))
         elif spacing == MONTH_SPACING:
             if level == YEARS_MONTHS:
-                s = d.strftime("%b")
+                s = abbr[m - 1]
                 if i == 0 and rng is not None and not year_start_in(*rng):
-                    s = f"{s} {d.year}"  # no year tick in view: say which year once
+                    s = f"{s} {year_text(y, era)}"  # no year tick in view: say which year once
                 out.append(s)
             else:
-                out.append(f"{d.strftime('%b')} {d.year}")
+                out.append(f"{abbr[m - 1]} {year_text(y, era)}")
         elif spacing == DAY_SPACING:
             if level == DAYS:
-                out.append(f"{d.strftime('%a')} {d.day} {d.strftime('%b')}")
+                out.append(f"{daycount.WEEKDAY_ABBR[daycount.weekday(values[i])]} {d} {abbr[m - 1]}")
             elif i == 0 and rng is not None and not month_start_in(*rng):
-                out.append(f"{d.day} {d.strftime('%b')}")  # no month tick in view: say which month once
+                out.append(f"{d} {abbr[m - 1]}")  # no month tick in view: say which month once
             else:
-                out.append(str(d.day))
+                out.append(str(d))
         else:
-            out.append(d.strftime("%Y-%m-%d"))
+            out.append(f"{daycount.iso_year(y)}-{m:02d}-{d:02d}")
     return out
 
 

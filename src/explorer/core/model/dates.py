@@ -330,3 +330,12 @@ def parse_date_input(text: str) -> tuple[str, Precision]:
             raise ValueError(f"'{text.strip()}' is not a date: {exc}") from None
         return str(d), d.precision
     raise ValueError(f"'{text.strip()}' is not a date; write it as {_INPUT_FORMS}")
+
+
+def typed_form(iso: str | None) -> str:
+    """What a date field shows for a stored date: the ISO form for CE dates ('2019-12-02'), the words for BCE
+    ones ('15 March 44 BCE', where '-0044-03-15' would read as a dash and a number); ``parse_date_input``
+    reads both back."""
+    if not iso:
+        return ""
+    return PartialDate.parse(iso).display() if iso.startswith("-") else iso

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QColorDialog, QComb
 from ...core.commands import DeleteItem, EditItem, MergeItems, RemoveEvidence
 from ...core.corpus import MODEL_OF_KIND, EditError
 from ...core.index.queries import label_of
-from ...core.model.dates import PartialDate, Precision, parse_date_input
+from ...core.model.dates import PartialDate, Precision, parse_date_input, typed_form
 from ...core.model.types import Position
 from ..bridge import AppState
 from .base import View
@@ -308,7 +308,7 @@ class DateField(QWidget):
         self.edit = _RevertingEdit()
         self.edit.setPlaceholderText("e.g. Dec 2019 (optional)" if optional else "e.g. 2019, Dec 2019, 16 Sep 2019")
         self.edit.setToolTip("A year (2019), a month (2019-12, Dec 2019) or a day (2019-12-02, 16 September 2019, "
-                             "September 16, 2019): the date keeps the precision written")
+                             "September 16, 2019; 500 BCE, March 44 BC, -500): the date keeps the precision written")
         self.hint = _hint_label()
         self.error = _error_label()
         layout.addWidget(self.edit)
@@ -320,8 +320,8 @@ class DateField(QWidget):
 
     def set_value(self, iso: str | None) -> None:
         self._shown = iso
-        self.edit.shown = iso or ""
-        self.edit.setText(iso or "")
+        self.edit.shown = typed_form(iso)  # a BCE date in words: '15 March 44 BCE'
+        self.edit.setText(self.edit.shown)
         self.error.hide()
         self._preview(self.edit.text())
 

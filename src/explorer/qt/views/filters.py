@@ -5,8 +5,6 @@ removable chips, and "Clear filters". Everything goes through ``state.update_fil
 
 from __future__ import annotations
 
-import calendar
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.model import PartialDate
+from ...core.model import PartialDate, daycount
 from ..bridge import AppState
 from .style import KIND_COLORS, MUTED_TEXT, SELECTION_COLOR, TEXT_COLOR
 
@@ -45,18 +43,19 @@ def _elide(text: str, n: int = CHIP_MAX_CHARS) -> str:
 
 def _pd_from_seconds(seconds: float, end: bool) -> str:
     """The shortest YYYY / YYYY-MM / YYYY-MM-DD that gives these seconds as its start (or end)."""
-    day = datetime.fromtimestamp(seconds - (86400 if end else 0), tz=UTC).date()
+    y, m, d = daycount.from_seconds(seconds - (86400 if end else 0))  # any year, BCE too (-0500)
+    year = daycount.iso_year(y)
     if end:
-        if day.month == 12 and day.day == 31:
-            return f"{day.year:04d}"
-        if day.day == calendar.monthrange(day.year, day.month)[1]:
-            return f"{day.year:04d}-{day.month:02d}"
+        if m == 12 and d == 31:
+            return year
+        if d == daycount.month_days(y, m):
+            return f"{year}-{m:02d}"
     else:
-        if day.month == 1 and day.day == 1:
-            return f"{day.year:04d}"
-        if day.day == 1:
-            return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
+        if m == 1 and d == 1:
+            return year
+        if d == 1:
+            return f"{year}-{m:02d}"
+    return f"{year}-{m:02d}-{d:02d}"
 
 
 class _StayOpenMenu(QMenu):

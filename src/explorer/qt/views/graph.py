@@ -45,7 +45,6 @@ import math
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -1662,8 +1661,11 @@ class _Legend(QWidget):
 
 
 def _year_text(seconds: float, span: float) -> str:
-    d = datetime.fromtimestamp(seconds, tz=UTC)
-    return d.strftime("%Y") if span > 3 * 365 * 86400 else d.strftime("%b %Y")
+    from ...core.model import daycount  # any year: '500 BCE', 'Mar 44 BCE', '2019'
+
+    y, m, _d = daycount.from_seconds(seconds)
+    year = daycount.year_text(y)
+    return year if span > 3 * 365 * 86400 else f"{daycount.MONTH_ABBR[m - 1]} {year}"
 
 
 class GraphView(View):

@@ -9,7 +9,6 @@ and keeps them in step with the state.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -38,7 +37,7 @@ from ...core.layout.timeline import (
     neighbours_for,
 )
 from ...core.filters import visible_events
-from ...core.model import PartialDate
+from ...core.model import PartialDate, daycount
 from ..bridge import AppState
 from . import style
 from .base import View
@@ -66,14 +65,16 @@ LANE_MODES = (("theme", "by theme"), ("actor", "by actor"))
 
 def format_range(t0: float, t1: float) -> str:
     """A readable form of a visible window, at a precision that suits its length."""
-    a = datetime.fromtimestamp(t0, UTC)
-    b = datetime.fromtimestamp(max(t0, t1 - 1), UTC)
+    (ay, am, ad), (by, bm, bd) = daycount.from_seconds(t0), daycount.from_seconds(max(t0, t1 - 1))
+    era = ay < 0  # '500 BCE – 30 CE' across the turn of the era, '500 BCE – 258 BCE' before it
+    a, b = daycount.year_text(ay, era), daycount.year_text(by, era)
     span = t1 - t0
+    abbr = daycount.MONTH_ABBR
     if span >= 3 * 365 * DAY_S:
-        return f"{a.year} – {b.year}"
+        return f"{a} – {b}"
     if span >= 80 * DAY_S:
-        return f"{a.strftime('%b')} {a.year} – {b.strftime('%b')} {b.year}"
-    return f"{a.day} {a.strftime('%b')} {a.year} – {b.day} {b.strftime('%b')} {b.year}"
+        return f"{abbr[am - 1]} {a} – {abbr[bm - 1]} {b}"
+    return f"{ad} {abbr[am - 1]} {a} – {bd} {abbr[bm - 1]} {b}"
 
 
 class TimelineView(View):
@@ -602,13 +603,13 @@ class TimelineView(View):
         theme (lanes by theme)."""
         t0, t1 = self.vb.viewRange()[0]
         sx = self.vb.width() / max(t1 - t0, 1.0)
-        d = datetime.fromtimestamp(min(max(t, _FIRST_T), _LAST_T), UTC)
+        y, m, d = daycount.from_seconds(min(max(t, _FIRST_T), _LAST_T))
         if DAY_SPACING * sx >= 12:
-            date = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+            date = str(PartialDate(y, m, d))
         elif MONTH_SPACING * sx >= 24:
-            date = f"{d.year:04d}-{d.month:02d}"
+            date = str(PartialDate(y, m))
         else:
-            date = f"{d.year:04d}"
+            date = str(PartialDate(y))
         fields = {"date": date}
         if self._lane_mode == "theme":
             for lane in self._data.lanes:
@@ -951,13 +952,13 @@ class TimelineView(View):
             w.deleteLater()
 
 
-#: the calendar the axis, the grid and the range labels can show: years 1 to 9999 (Python's datetime)
-_FIRST_T = PartialDate(1).start_seconds
-_LAST_T = PartialDate(9999).end_seconds - 1.0
+#: the calendar the axis, the grid and the range labels can show: 9999 BCE to 9999 CE
+_FIRST_T = PartialDate(daycount.MIN_YEAR).start_seconds
+_LAST_T = PartialDate(daycount.MAX_YEAR).end_seconds - 1.0
 
 
 def _clamped(lo: float, hi: float) -> tuple[float, float]:
-    """The scrollable range, kept inside years 1–9999: an event in 9999 (or year 1) plus the margin around
-    it would otherwise ask for year 10000, which no date can show (and a paint that raises takes the app
+    """The scrollable range, kept inside 9999 BCE – 9999 CE: an event in 9999 (or 9999 BCE) plus the margin
+    around it would otherwise ask for year 10000, which no date can show (and a paint that raises takes the app
     down)."""
     return max(lo, _FIRST_T), min(hi, _LAST_T)

@@ -12,16 +12,6 @@ from typing import ClassVar
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.graphicsItems.DateAxisItem import (
-    DAY_SPACING,
-    MONTH_SPACING,
-    YEAR_SPACING,
-    TickSpec,
-    ZoomLevel,
-    makeMStepper,
-    makeSStepper,
-    makeYStepper,
-)
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -39,12 +29,9 @@ from ...core.layout.timeline import (
     APPROX,
     BIN_PX,
     DAY,
-    DAYS,
     GRID_DECADE,
     GRID_MINOR,
     GRID_YEAR,
-    MONTHS_DAYS,
-    YEARS_MONTHS,
     EventsLayout,
     FrameLayout,
     Label,
@@ -55,9 +42,9 @@ from ...core.layout.timeline import (
     grid_lines,
     histogram_bars,
     overview_counts,
-    tick_strings,
 )
 from . import style
+from .date_axis import TimelineDateAxis  # noqa: F401  (the axis lives in date_axis.py; imported from here)
 
 BAND_COLOR = QColor("#f4f6f9")
 SEPARATOR_COLOR = QColor("#e1e5eb")
@@ -830,70 +817,6 @@ class LaneAxis(pg.AxisItem):
         p.drawLine(QPointF(rect.right() - 0.5, min(top_clip, bottom_clip)),
                    QPointF(rect.right() - 0.5, max(top_clip, bottom_clip)))
         p.restore()
-
-
-# =========================================================================================================
-# date axis (UTC)
-# =========================================================================================================
-_YEAR_MONTH = ZoomLevel([TickSpec(YEAR_SPACING, makeYStepper(1), "%Y", autoSkip=[1, 2, 5, 10, 25]),
-                         TickSpec(MONTH_SPACING, makeMStepper(1), "%b", autoSkip=[1, 3, 6])], "YYYY")
-_MONTH_DAY = ZoomLevel([TickSpec(MONTH_SPACING, makeMStepper(1), "%b %Y"),
-                        TickSpec(DAY_SPACING, makeSStepper(DAY_SPACING), "%d", autoSkip=[1, 2, 5, 10])],
-                       "Sep 2019")
-_DAY = ZoomLevel([TickSpec(DAY_SPACING, makeSStepper(DAY_SPACING), "%a %d %b", autoSkip=[1, 2, 7])],
-                 "Wed 00 Sep")
-
-
-_LEVEL_NAMES = {id(_YEAR_MONTH): YEARS_MONTHS, id(_MONTH_DAY): MONTHS_DAYS, id(_DAY): DAYS}
-
-
-class TimelineDateAxis(pg.DateAxisItem):
-    """A UTC date axis with three zoom levels (years/months, months/days, days) and no hours: the corpus
-    knows dates to the day at best."""
-
-    def __init__(self, orientation: str = "bottom", **kwargs):
-        super().__init__(orientation, utcOffset=0, **kwargs)
-        from collections import OrderedDict
-
-        self.zoomLevels = OrderedDict([(np.inf, _YEAR_MONTH), (5 * DAY_SPACING, _MONTH_DAY),
-                                       (1.2 * DAY_SPACING, _DAY)])
-        self.last_text: list[str] = []
-
-    def tickStrings(self, values, scale, spacing):
-        level = getattr(self, "zoomLevel", _YEAR_MONTH)
-        rng = getattr(self, "range", None)
-        return tick_strings(values, spacing, _LEVEL_NAMES.get(id(level), ""),
-                            (min(rng), max(rng)) if rng is not None else None)
-
-    def generateDrawSpecs(self, p):
-        specs = super().generateDrawSpecs(p)
-        if specs is not None:
-            self.last_text = [t for _r, _f, t in specs[2]]
-        return specs
-
-    def current_ticks(self) -> list[tuple[float, str]]:
-        """The (value, text) of the tick labels as the axis draws them now."""
-        img = QImage(8, 8, QImage.Format.Format_ARGB32)
-        p = QPainter(img)
-        try:
-            specs = self.generateDrawSpecs(p)
-        finally:
-            p.end()
-        if specs is None:
-            return []
-        out = []
-        # map label centres back to values, snapped to the exact tick values of the current zoom level
-        (lo, hi) = self.range
-        bounds = self.mapRectFromParent(self.geometry())
-        exact = np.array(sorted(v for _spacing, values in self.tickValues(lo, hi, max(bounds.width(), 1.0))
-                                for v in values))
-        for rect, _flags, text in specs[2]:
-            frac = (rect.center().x() - bounds.left()) / max(bounds.width(), 1.0)
-            v = lo + frac * (hi - lo)
-            if len(exact):
-                v = float(exact[int(np.argmin(np.abs(exact - v)))])
-            out.append((v, text))
-        return out
 
 
 # =========================================================================================================
