@@ -42,11 +42,12 @@ IMPORTED = [
     ("timelinejs3/website/examples/timeline3.json", "timelinejs", 18, 0, 0, {"DAY": 2, "YEAR": 16}),
     ("timelinejs3/website/examples/twain/marktwain.json", "timelinejs", 17, 0, 0, {"DAY": 16, "YEAR": 1}),
     ("timelinejs3/website/examples/user-interface/timeline3.json", "timelinejs", 22, 0, 0, {"YEAR": 20, "DAY": 2}),
-    # BCE and cosmological years: explorer's dates are years 1-9999 (core/model/dates.py), each one reported
-    (H + "years.json", "timelinejs", 0, 0, 5, {}),
+    # BCE years (-5410 ... -258) are kept at year precision; explorer's dates run from 9999 BCE to 9999 CE
+    # (core/model/dates.py), so cosmological years (-13.8e9) and a year 0 (there is none) are each reported
+    (H + "years.json", "timelinejs", 5, 0, 0, {"YEAR": 5}),
     (H + "cosmological.json", "timelinejs", 0, 0, 6, {}),
-    ("timelinejs3/src/template/cosmo.json", "timelinejs", 0, 0, 7, {}),
-    ("timelinejs3/src/template/cosmo-mixed.json", "timelinejs", 5, 0, 6, {"YEAR": 2, "MONTH": 1, "DAY": 2}),
+    ("timelinejs3/src/template/cosmo.json", "timelinejs", 1, 0, 6, {"YEAR": 1}),
+    ("timelinejs3/src/template/cosmo-mixed.json", "timelinejs", 7, 0, 4, {"YEAR": 4, "MONTH": 1, "DAY": 2}),
     (H + "science.json", "timelinejs", 0, 0, 6, {}),  # "date" instead of "start_date"
     ("timelinejs3/contrib/women_in_computing.csv", "timelinejs-csv", 10, 0, 0, {"DAY": 3, "MONTH": 1, "YEAR": 6}),
     ("timelinejs3/src/js/core/__tests__/women_in_computing.csv", "timelinejs-csv", 10, 0, 0,
@@ -186,9 +187,25 @@ def test_timelinejs_event_without_start_date_is_named():
         "error_message_test.json: events[9]: no start_date; the slide is left out (Hawaii)"]
 
 
-def test_timelinejs_bce_years_are_reported_not_invented():
+def test_timelinejs_bce_years_are_kept_as_years_bce():
+    """TimelineJS shows ``year: -5410`` as "5410 BCE": explorer keeps it as that year (historical numbering,
+    no year 0), at year precision, in timeline order."""
     plan = read_file(SAMPLES / (H + "years.json"))
-    assert "the year -5410 (5410 BCE) cannot be kept" in str(plan.problems[0])
+    assert not plan.problems
+    starts = [e.start for e in plan.events]
+    assert [str(d) for d in starts] == ["-5410", "-2520", "-2010", "-1450", "-0258"]
+    assert [d.display() for d in starts][0] == "5410 BCE" and starts[-1].display() == "258 BCE"
+    assert all(d.precision.name == "YEAR" for d in starts)
+    assert sorted(starts) == starts and starts[0].start_seconds < starts[-1].start_seconds < 0
+
+
+def test_timelinejs_cosmological_years_and_year_zero_are_reported():
+    plan = read_file(SAMPLES / (H + "cosmological.json"))
+    problems = [str(p) for p in plan.problems]
+    assert "the year -13798000000 (13,798,000,000 BCE) cannot be kept: explorer's dates run from 9999 BCE" \
+        in problems[0]
+    assert "events[5].start_date: the year 0 cannot be kept: there is no year 0" in problems[5]
+    assert not plan.events
 
 
 def test_timelinejs_time_of_day_is_kept_as_the_date_text():

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)
 
 TEXT = ("A colony was founded about 500 BCE. Marathon was fought in September 490 BCE. The war lasted from 431 "
         "to 404 BCE. Agrigentum fell in 258 BCE. Caesar died on 15 March 44 BCE. Augustus died on 19 August 14 "
-        "CE. A census ran from 2 BCE to 2 CE. Tradition puts the crucifixion in 30 CE.\n")
+        "CE. A census ran from 2 BCE to 2 CE. Tradition puts the crucifixion in 30 CE. Rome fought Carthage from "
+        "264 to 241 BCE.\n")
 #: id, title, start, end, quote
 EVENTS = [
     ("ev-colony", "Founding of a colony", "-0500", None, "A colony was founded about 500 BCE."),
@@ -48,10 +49,15 @@ def write_antiquity(root: Path) -> Path:
     files = {
         "corpus.json": {"title": "Antiquity"},
         "documents.json": [{"id": "doc", "title": "Notes", "author": "A. Historian", "date": "2020", "file": "a.txt"}],
-        "passages.json": passages,
+        "passages.json": [*passages, anchored_passage("p-punic", "doc", TEXT,
+                                                      "Rome fought Carthage from 264 to 241 BCE.")],
         "themes.json": [{"id": "th-rome", "name": "Rome", "passages": ["p-ides"]},
                         {"id": "th-greece", "name": "Greece", "passages": ["p-colony"]}],
         "events.json": events,
+        "entities.json": [{"id": "en-rome", "name": "Rome", "kind": "country", "passages": ["p-punic"]},
+                          {"id": "en-carthage", "name": "Carthage", "kind": "country", "passages": ["p-punic"]}],
+        "relationships.json": [{"id": "rel-punic", "source": "en-rome", "target": "en-carthage", "kind": "at war with",
+                                "start": "-0264", "end": "-0241", "passages": ["p-punic"]}],
     }
     return write_corpus_folder(root, {"a.txt": TEXT}, files)
 

@@ -38,8 +38,8 @@ FORMATS: dict[str, str] = {
 IMPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "vis", "w3c", "gexf", "graphml")
 EXPORT_FORMATS = ("timelinejs", "timelinejs-csv", "csv", "xlsx", "vis", "w3c", "gexf", "graphml", "citations")
 
-#: a year explorer's dates can hold (core/model/dates.py: PartialDate is years 1–9999, no BCE)
-MIN_YEAR, MAX_YEAR = 1, 9999
+#: a year explorer's dates can hold (core/model/dates.py: 9999 BCE to 9999 CE, -9999 to 9999, no year 0)
+MIN_YEAR, MAX_YEAR = -9999, 9999
 
 
 class InteropError(Exception):
@@ -677,9 +677,12 @@ def _all_spans(plan: ImportPlan):
 
 
 def partial_date(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
-    """A PartialDate, with the year range said in words."""
+    """A PartialDate of a historical year (-500: 500 BCE), with the year range said in words."""
+    if year == 0:
+        raise ValueError("the year 0 cannot be kept: there is no year 0 (1 BCE is followed by 1 CE); "
+                         "write -1 for 1 BCE or 1 for 1 CE")
     if year < MIN_YEAR or year > MAX_YEAR:
-        shown = f"{-year} BCE" if year < 0 else "year 0" if year == 0 else f"{year} CE"
-        raise ValueError(f"the year {year} ({shown}) cannot be kept: explorer's dates run from year 1 to 9999 "
-                         f"(no BCE dates yet)")
+        shown = f"{-year:,} BCE" if year < 0 else f"{year:,} CE"
+        raise ValueError(f"the year {year} ({shown}) cannot be kept: explorer's dates run from 9999 BCE "
+                         f"to 9999 CE")
     return PartialDate(year, month, day)

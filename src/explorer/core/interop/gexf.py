@@ -5,7 +5,10 @@ Out: actors (entities) and voices (experts) as nodes with ``type``, ``kind``, ``
 own attribute for parallel edges) and label are the relationship's kind, plus each expert's affiliation as
 an "affiliated with" edge. Dated relationships carry their period as a dynamic ``<spell>`` (dates at day
 resolution, ``timeformat="date"``; a year covers 1 January–31 December) and, for a lossless return, the
-partial dates and their precision as attributes. Written with ``xml.etree.ElementTree`` (stdlib), not
+partial dates and their precision as attributes. A spell before 1 CE is written as ISO 8601 / XSD 1.1
+dates count years, astronomically (a year 0 is 1 BCE: 500 BCE begins ``-0499-01-01``), which networkx reads
+as text and Java's ISO parsers as those days; the attributes keep explorer's own notation (``-0500``, no year
+0) and the import reads those first, so a round trip loses nothing. Written with ``xml.etree.ElementTree`` (stdlib), not
 networkx's writer (whose 1.3 output has a wrong xsi namespace and an invalid ``timeformat="long"`` for
 integer times; see ../shared/interop/SPEC.md §4).
 In: any GEXF namespace (1.1draft, 1.2draft, 1.3, with or without www), read by local element names;
@@ -15,11 +18,13 @@ period. Graph files hold no text: the items come in without passages ("unsupport
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from ..model import daycount
 from ..model.dates import PartialDate
-from .common import ImportPlan, InteropError, PRelationship
+from .common import ImportPlan, InteropError, PRelationship, partial_date
 
 NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
@@ -71,9 +76,19 @@ def graph_data(corpus, relationships: list | None = None):
 def spell_bounds(start: PartialDate | None, end: PartialDate | None) -> tuple[str | None, str | None]:
     """A period as GEXF dates: from the first day of the start to the last day of the end; without an end
     the spell is open (the relationship goes on)."""
-    s = start.first_day().isoformat() if start else None
-    e = end.last_day().isoformat() if end else None
+    s = _xsd_date(*start.first_ymd()) if start else None
+    e = _xsd_date(*end.last_ymd()) if end else None
     return s, e
+
+
+def _xsd_date(year: int, month: int, day: int) -> str:
+    """An xsd:date of a day of a historical year: '2019-12-02'; before 1 CE astronomical ('-0499-01-01' is
+    1 January 500 BCE, '0000-12-31' the last day of 1 BCE), as ISO 8601 and XSD 1.1 count."""
+    a = daycount.astronomical(year)
+    return f"{'-' if a < 0 else ''}{abs(a):04d}-{month:02d}-{day:02d}"
+
+
+_XSD_BCE = re.compile(r"^(-\d{4,}|0000)-(\d{2})-(\d{2})")
 
 
 def _hex(color: str) -> dict[str, str]:
@@ -150,6 +165,8 @@ def _parse_xml(path: Path):
 def _date_value(value: str | None) -> PartialDate | None:
     if value in (None, "", "None") or value.strip().lstrip("+-").upper() in ("INF", "INFINITY"):
         return None
+    if m := _XSD_BCE.match(value.strip()):  # ISO 8601 / XSD 1.1 years before 1 CE count astronomically
+        return partial_date(daycount.historical(int(m.group(1))), int(m.group(2)), int(m.group(3)))
     v = value.strip()[:10]
     from .spreadsheet import parse_date_cell
 

@@ -1,5 +1,6 @@
 """GraphML, out and in: the same actor graph as GEXF (gexf.py), dates as ISO partial dates (``1998``,
-``2020-04``, ``2019-12-02``) with a ``*_precision`` key beside each (GraphML has no date type). Keys are
+``2020-04``, ``2019-12-02``; BCE years as explorer writes them, ``-0500`` for 500 BCE, counted without a year 0
+unlike ISO 8601's astronomical years) with a ``*_precision`` key beside each (GraphML has no date type). Keys are
 declared before the graph, with named ids (``label``, ``kind``...); read back by networkx and yEd.
 In: keys anywhere (Gephi's cdata.graphml declares them inside <graph> and reuses an id for node and
 edge), CDATA values, any namespace; the items come in without passages (unsupported, and reported).

@@ -185,6 +185,10 @@ def parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, st
     return _parse_date_cell(value, day_first)
 
 
+#: a year with its era: 500 BCE, 44 B.C., AD 30, 30 CE
+_ERA = re.compile(r"\d\s*(?:B\.?\s?C\.?(?:\s?E\.?)?|C\.?\s?E\.?|A\.?\s?D\.?)$|^A\.?\s?D\.?\s*\d", re.IGNORECASE)
+
+
 def _parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, str | None]:
     """A date cell -> (PartialDate at the precision it gives, a time of day if it has one). Accepts
     YYYY, YYYY-MM, YYYY-MM-DD, ISO date-times, dd-mm-yyyy (ACLED's documented form), 15 March 2016,
@@ -218,6 +222,13 @@ def _parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, s
     m = re.match(r"^(\d{1,2})/(\d{4})$", text)  # mm/yyyy
     if m:
         return partial_date(int(m.group(2)), int(m.group(1))), None
+    if _ERA.search(text):  # 500 BCE, 44 BC, March 44 BC, 15 March 44 BCE, AD 30 (as the date fields read them)
+        from ..model.dates import parse_date_input
+
+        try:
+            return PartialDate.parse(parse_date_input(text)[0]), None
+        except ValueError as exc:
+            raise ValueError(str(exc).split("; write it as")[0]) from None
     suggestion = suggest_date(text)
     if suggestion:
         return PartialDate.parse(suggestion), None

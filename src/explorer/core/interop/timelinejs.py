@@ -138,7 +138,7 @@ def read_json(path: Path) -> ImportPlan:
             plan.description = body
         doc.add(headline, body)
     if data.get("scale") == "cosmological":
-        plan.notes.append("a cosmological timeline: only years 1–9999 can be kept")
+        plan.notes.append("a cosmological timeline: only years 9999 BCE – 9999 CE can be kept")
     for i, slide in enumerate(events):
         where = f"events[{i}]"
         if not isinstance(slide, dict):

@@ -5,15 +5,22 @@ An item's ``start`` (and ``end`` for a range) becomes the event's dates: an ISO 
 ``content`` (HTML allowed) is the title; ``group`` becomes a theme named by the group's ``content``;
 ``title`` (the tooltip) the summary. A ``range`` or ``background`` item without an end is reported and
 kept as a point. The texts are stored as one document, a block per item.
+
+Years BCE: vis-timeline reads dates as JavaScript ``Date``s, which count years astronomically (a year 0
+exists: it is 1 BCE) and need ISO 8601's expanded six-digit years before year 0 (``-000499-01-01`` is 1 January
+500 BCE). The import reads expanded years and millisecond timestamps astronomically and turns them into
+explorer's historical years (no year 0); the export writes BCE dates in that expanded form, and explorer's
+own key keeps the dates in explorer's notation (``-0500``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..model import daycount
+from ..model.dates import PartialDate
 from .common import DocumentBuilder, ImportPlan, InteropError, PDocument, PEvent, PSpan, html_to_text, partial_date
 from .timelinejs import read_json_text
 
@@ -30,26 +37,38 @@ def _date(value: Any):
     from .spreadsheet import parse_date_cell
 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        when = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
-        return partial_date(when.year, when.month, when.day), when.strftime("%H:%M") if when.hour or when.minute \
-            else None
+        seconds = value / 1000
+        if not daycount.year_start(daycount.MIN_YEAR) <= seconds < daycount.year_start(daycount.MAX_YEAR + 1):
+            raise ValueError(f"the time {value} ms is outside the years explorer's dates hold (9999 BCE to 9999 CE)")
+        y, mo, d = daycount.from_seconds(seconds)
+        minutes = int(seconds % 86400) // 60
+        return partial_date(y, mo, d), f"{minutes // 60:02d}:{minutes % 60:02d}" if minutes else None
     text = str(value).strip()
     m = _EXPANDED.match(text)
-    if m:
-        year = int(m.group(1))
+    if m:  # ISO 8601 expanded years count astronomically: -000499 is 500 BCE, +000000 is 1 BCE
+        year = daycount.historical(int(m.group(1)))
         rest = m.group(2) or ""
         parts = [int(x) for x in rest.split("-")[1:]]
         return partial_date(year, *parts), None
     return parse_date_cell(text)
 
 
+def _exact_date(text: str):
+    """A date from explorer's own key: explorer's notation (``-0500`` is 500 BCE), else as ``_date``."""
+    try:
+        return PartialDate.parse(text), None
+    except ValueError:
+        return _date(text)
+
+
 def _vis_time(date, end: bool = False) -> str:
     """The instant vis-timeline draws a partial date at: its first day, or for an end the day after its last
     (vis ends are exclusive), as an ISO date."""
-    from datetime import timedelta
-
-    day = date.last_day() + timedelta(days=1) if end else date.first_day()
-    return day.isoformat()
+    days = daycount.days_from_civil(*date.last_ymd()) + 1 if end else daycount.days_from_civil(*date.first_ymd())
+    a, m, d = daycount.astro_from_days(days)
+    if a < 1:  # before 1 CE: ISO 8601 expanded, astronomical (-000499 is 500 BCE), as JavaScript reads it
+        return f"{'-' if a < 0 else '+'}{abs(a):06d}-{m:02d}-{d:02d}"
+    return f"{a:04d}-{m:02d}-{d:02d}"
 
 
 def export(corpus, events: list, path: Path) -> int:
@@ -110,7 +129,8 @@ def read(path: Path) -> ImportPlan:
             continue
         exact = item.get("explorer") if isinstance(item.get("explorer"), dict) else {}
         try:  # an item explorer wrote carries its dates at their precision
-            start, stime = _date(exact["start"] if isinstance(exact.get("start"), str) else item["start"])
+            start, stime = (_exact_date(exact["start"]) if isinstance(exact.get("start"), str)
+                            else _date(item["start"]))
         except (ValueError, OverflowError, OSError) as exc:
             plan.problem(f"{where}.start", f"{exc}; left out")
             continue
@@ -119,7 +139,7 @@ def read(path: Path) -> ImportPlan:
         if exact.get("start"):
             if isinstance(exact.get("end"), str):
                 try:
-                    end, etime = _date(exact["end"])
+                    end, etime = _exact_date(exact["end"])
                 except (ValueError, OverflowError, OSError) as exc:
                     plan.problem(f"{where}.explorer.end", f"{exc}; kept as a point")
         elif item.get("end") not in (None, ""):

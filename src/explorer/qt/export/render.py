@@ -397,8 +397,8 @@ def window_caption(state) -> str:
 
 
 def range_text(t0: float, t1: float) -> str:
-    from datetime import datetime, timedelta, timezone
+    """'2 Dec 2019 – 5 Jan 2020'; '15 Mar 44 BCE – 2 Jan 30 CE' (any year: no datetime)."""
+    from ...core.model import daycount
 
-    a = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t0)
-    b = datetime.fromtimestamp(0, tz=timezone.utc) + timedelta(seconds=t1 - 1)  # the end is exclusive
-    return f"{a:%-d %b %Y} – {b:%-d %b %Y}"
+    era = daycount.year_of(t0) < 0  # a range from BCE names the era of its end too
+    return f"{daycount.day_text(t0, era)} – {daycount.day_text(t1 - 1, era)}"  # the end is exclusive

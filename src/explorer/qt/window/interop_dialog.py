@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
@@ -442,10 +441,12 @@ def remembered_mapping(header: list[str]) -> dict[str, str] | None:
 # -- export ------------------------------------------------------------------------------------------------
 
 def _date_of_seconds(seconds: float):
+    from ...core.model import daycount
     from ...core.model.dates import PartialDate
 
-    when = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds)
-    return PartialDate(min(9999, max(1, when.year)), when.month, when.day)
+    # any day from 9999 BCE to 9999 CE (datetime stops at year 1)
+    lo, hi = daycount.year_start(daycount.MIN_YEAR), daycount.year_start(daycount.MAX_YEAR + 1) - 1
+    return PartialDate(*daycount.from_seconds(min(max(seconds, lo), hi)))
 
 
 class ExportDataDialog(QDialog):
