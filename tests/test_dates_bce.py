@@ -181,3 +181,21 @@ def test_axis_tick_texts_for_bce_years_months_and_days():
     days = [PartialDate(-44, 3, d).start_seconds for d in (15, 16)]
     # 15 March 44 BCE (proleptic Gregorian, astronomical -43) was a Friday
     assert tick_strings(days, DAY_SPACING, DAYS) == ["Fri 15 Mar", "Sat 16 Mar"]
+
+
+def test_the_reading_assistant_finds_years_with_their_era():
+    from explorer.core.assist.dates import find_dates
+
+    text = ("A colony was founded about 500 BCE. Marathon was fought in September 490 BCE. The war lasted from "
+            "431 to 404 BCE. Caesar died on 15 March 44 BC. Augustus died on August 19, 14 AD. A census ran from "
+            "2 BCE to 2 CE. Vesuvius erupted in AD 79. The bridge opened in 2019.")
+    found = [(m.text, m.date, m.end_date, m.precision) for m in find_dates(text, "2020")]
+    assert found == [
+        ("500 BCE", "-0500", None, "year"), ("September 490 BCE", "-0490-09", None, "month"),
+        ("from 431 to 404 BCE", "-0431", "-0404", "year"), ("15 March 44 BC", "-0044-03-15", None, "day"),
+        ("August 19, 14 AD", "0014-08-19", None, "day"), ("from 2 BCE to 2 CE", "-0002", "0002", "year"),
+        ("AD 79", "0079", None, "year"), ("2019", "2019", None, "year")]
+    assert all(PartialDate.parse(d) for _t, d, _e, _p in found)
+    assert find_dates("It cost 500 CEOs their jobs.") == []
+    leap = find_dates("29 February 5 BC is a day, 29 February 4 BC is not (4 BCE is no leap year).")
+    assert [(m.date, m.precision) for m in leap][:2] == [("-0005-02-29", "day"), ("-0004-02", "month")]

@@ -9,6 +9,8 @@
   "the first eleven months of 2021" and "the first half of 2020" are month spans;
 - years: "in 2017", "the 1988 proposal", "proposed 1988", "early 2020", "the beginning of 2020"; spans
   "2009–19", "2009-2019", "from 2001 to 2021", "between 2001 and 2021"; decades "the 1990s";
+- years with their era, BCE included: "500 BCE", "44 BC", "15 March 44 BC", "March 44 B.C.", "from 431 to
+  404 BCE", "500 BCE – 30 CE", "AD 79", "79 CE" (historical numbering: ``-0500`` is 500 BCE, no year 0);
 - relative years, resolved against ``reference`` and marked inferred: "last year", "early last year",
   "this year", "next year", "two years ago", and "the twentieth anniversary" (of something celebrated in a
   year the sentence states, or the document's year) pointing back to the original year.
@@ -18,7 +20,7 @@ An expression that needs the reference to be resolved is left out when there is 
 spring") and "last week" are resolved too when the document's date allows.
 
 No library: every piece is a regular expression over a closed vocabulary (month names, ordinals) and the
-calendar check is ``datetime``'s. dateparser 1.5's ``search_dates`` was tried on the seed texts and does not
+calendar check is ``core/model/daycount.py``'s (any year, BCE too). dateparser 1.5's ``search_dates`` was tried on the seed texts and does not
 earn its 15 MB (with regex, pytz, tzdata, tzlocal, dateutil): 0.8 s per 100 KB (8 s for 1 MB, over the
 3 s budget alone), no precision (every date a datetime: "1988" comes back as 1988-12-20), "2009–19" read
 as 19 Dec 2009 and "a 15th" as a date, "in February" in a December text put in the February before, and
@@ -27,9 +29,10 @@ as 19 Dec 2009 and "a 15th" as a date, "in February" in a December text put in t
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
+
+from ..model import daycount
 
 from .names import NameMention, find_names  # noqa: F401  (re-exported: one import for the forms)
 from .sentences import Sentences
@@ -64,6 +67,9 @@ _FULL_MON = (r"(?:January|February|March|April|May|June|July|August|September|Oc
 _ORD_SUFFIX = r"(?:st|nd|rd|th)?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+#: a year of any size with its era after it (BCE or CE)
+_ANY_YEAR = r"(?:[1-9]\d{0,3})"
+_ERA = r"(?:BCE|B\.C\.E\.|BC|B\.C\.|CE|C\.E\.|AD|A\.D\.)(?![A-Za-z])"
 
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -104,22 +110,28 @@ def parse_reference(reference: str | None) -> tuple[int | None, int | None, int 
     y, mo, d = m.groups()
     year = int(y)
     month = int(mo) if mo and 1 <= int(mo) <= 12 else None
-    day = int(d) if d and month and 1 <= int(d) <= calendar.monthrange(year, month)[1] else None
+    day = int(d) if d and month and 1 <= int(d) <= daycount.month_days(year, month) else None
     return (year, month, day)
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not 1 <= year <= 9999:
+    if not (1 <= year <= 9999 or -9999 <= year <= -1):  # BCE years are negative; there is no year 0
         return None
+    y = daycount.iso_year(year)
     if month is None:
-        return f"{year:04d}"
+        return y
     if not 1 <= month <= 12:
         return None
     if day is None:
-        return f"{year:04d}-{month:02d}"
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"{y}-{month:02d}"
+    if not 1 <= day <= daycount.month_days(year, month):
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{y}-{month:02d}-{day:02d}"
+
+
+def _signed(year: str, era: str | None) -> int:
+    """A year with its era: BCE / BC negative, CE / AD (or none) positive."""
+    return -int(year) if era and era.upper().startswith("B") else int(year)
 
 
 def _month(word: str) -> int:
@@ -150,6 +162,14 @@ def _short_year(first: int, second: str) -> int:
 
 # Each pattern: (name, compiled regex). Matches of all patterns are pooled; overlaps go to the longest.
 _P = [
+    # years with an era (BCE too): "15 March 44 BC", "March 44 BC", "431 to 404 BCE", "500 BCE", "AD 79"
+    ("era_dmy", rf"\b(?P<d>{_DAY}){_ORD_SUFFIX}\s+(?:of\s+)?(?P<mon>{_MON}),?\s+(?P<y>{_ANY_YEAR})\s*(?P<era>{_ERA})"),
+    ("era_mdy", rf"\b(?P<mon>{_MON})\s+(?P<d>{_DAY}){_ORD_SUFFIX},?\s+(?P<y>{_ANY_YEAR})\s*(?P<era>{_ERA})"),
+    ("era_my", rf"\b(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_ANY_YEAR})\s*(?P<era>{_ERA})"),
+    ("era_range", rf"\b(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<y1>{_ANY_YEAR})\s*(?:(?P<era1>{_ERA})\s*)?(?:[–—-]|\s*to\s+"
+                  rf"|\s*and\s+|\s*until\s+)\s*(?P<y2>{_ANY_YEAR})\s*(?P<era>{_ERA})"),
+    ("era_year", rf"(?:\b{_QUALIFIER})?\b(?P<y>{_ANY_YEAR})\s*(?P<era>{_ERA})"),
+    ("ad_year", rf"\b(?P<era>AD|A\.D\.)\s*(?P<y>{_ANY_YEAR})\b(?![.,]\d)"),
     ("iso_day", rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"),
     ("dmy_range", rf"\b(?P<d1>{_DAY}){_ORD_SUFFIX}\s*(?:[–—-]|to|and|until)\s*(?P<d2>{_DAY}){_ORD_SUFFIX}\s+"
                   rf"(?:of\s+)?(?P<mon>{_MON}),?\s+(?P<y>{_YEAR})\b"),
@@ -349,6 +369,20 @@ def find_dates(text: str, reference: str | None = None, *, sentences: Sentences 
         year_from = None
         if name == "iso_day":
             date, precision = _iso(int(g["y"]), int(g["m"]), int(g["d"])), "day"
+        elif name in ("era_dmy", "era_mdy"):
+            date, precision = _iso(_signed(g["y"], g["era"]), _month(g["mon"]), int(g["d"])), "day"
+            if date is None:  # "29 February 4 BC": the month stands, the day does not exist
+                date, precision = _iso(_signed(g["y"], g["era"]), _month(g["mon"])), "month"
+        elif name == "era_my":
+            date, precision = _iso(_signed(g["y"], g["era"]), _month(g["mon"])), "month"
+        elif name == "era_range":
+            y2 = _signed(g["y2"], g["era"])
+            y1 = _signed(g["y1"], g["era1"] or g["era"])
+            if y2 <= y1:
+                continue
+            date, end_date = _iso(y1), _iso(y2)
+        elif name in ("era_year", "ad_year"):
+            date = _iso(_signed(g["y"], g["era"]))
         elif name in ("dmy_range", "mdy_range"):
             y, mo = int(g["y"]), _month(g["mon"])
             date, end_date, precision = _iso(y, mo, int(g["d1"])), _iso(y, mo, int(g["d2"])), "day"

@@ -35,6 +35,7 @@ from ...core.model.types import Position
 from ..bridge import AppState
 from .base import View
 from .style import KIND_COLORS, KIND_LABELS, MUTED_TEXT, ui_font
+from .lazy import WhenShown
 
 ERROR_COLOR = "#c0392b"
 WARNING_BG = "#fff4e5"
@@ -827,10 +828,15 @@ class EditorView(View):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll)
         self.body: QWidget | None = None
-        self.listen(state.corpusChanged, self._rebuild)
-        self.listen(state.selectionChanged, self._rebuild)
+        # behind the Inspector tab, a selection rebuilds the fields only once the editor is shown
+        self._when_shown = WhenShown(self, self._rebuild)
+        self.listen(state.corpusChanged, self._rebuild_when_shown)
+        self.listen(state.selectionChanged, self._rebuild_when_shown)
         self.listen(state.corpusEdited, self._on_edited)
         self._rebuild()
+
+    def _rebuild_when_shown(self, *_args) -> None:
+        self._when_shown.request()
 
     # -- building -----------------------------------------------------------------------------------
     def item(self):
@@ -1084,6 +1090,8 @@ class EditorView(View):
         box.addWidget(hint)
 
     def _on_edited(self, change) -> None:
+        if self._when_shown.pending:  # a rebuild is due when the editor is shown: it reads the item afresh
+            return
         if self.item_id is None or self._rebuilding:
             return
         if self.item_id in change.removed or self.item() is None:
@@ -1180,9 +1188,11 @@ class EditorView(View):
 
     # -- for tests ----------------------------------------------------------------------------------------
     def field(self, name: str) -> QWidget:
+        self._when_shown.flush()
         return self.fields[name]
 
     def evidence_quotes(self) -> list[str]:
+        self._when_shown.flush()
         out = []
         for i in range(self.evidence_box.count()):
             w = self.evidence_box.itemAt(i).widget()

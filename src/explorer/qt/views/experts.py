@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSplit
                                QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.index import fold
+from ...core.index.queries import MAX_ENTRIES
 from ..bridge import AppState
 from .base import View
+from .html_swap import replace_html
 from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import (INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, item_link,
                     kind_color, ui_font)
@@ -315,6 +317,11 @@ class ExpertsView(View):
         self.linked_label.setFont(ui_font(8.5))
         self.linked_label.setStyleSheet(f"color: {MUTED_TEXT};")
         self.linked_label.hide()
+        # its line stays when it hides: a selection does not move the list and card below (a relayout and
+        # a repaint of the dock each time)
+        policy = self.linked_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.linked_label.setSizePolicy(policy)
         tl.addWidget(self.linked_label)
         layout.addWidget(top)
 
@@ -469,7 +476,7 @@ class ExpertsView(View):
 
     # -- the card -----------------------------------------------------------------------------------
     def _update_card(self) -> None:
-        self.card.setHtml(self._card_html())
+        replace_html(self.card, self._card_html())
 
     def _card_html(self) -> str:
         index = self.state.index
@@ -523,15 +530,19 @@ class ExpertsView(View):
         events = index.linked_events(ex.id)
         if events:
             html.append('<p class="section">EVENTS</p>')
-            for ev_id in events:
+            for ev_id in events[:MAX_ENTRIES]:  # as the inspector: the first ones, the rest counted
                 ev = index.items[ev_id]
                 html.append(f'<p class="entry">{item_link(ev_id, ev.title)} '
                             f'<span class="small">{esc(ev.when)}</span></p>')
+            if len(events) > MAX_ENTRIES:
+                html.append(f'<p class="entry small">and {len(events) - MAX_ENTRIES:,} more</p>')
         docs = index.linked(ex.id, "document")
         if docs:
             html.append('<p class="section">DOCUMENTS</p>')
-            for doc_id in docs:
+            for doc_id in docs[:MAX_ENTRIES]:
                 html.append(f'<p class="entry">{item_link(doc_id, index.items[doc_id].label)}</p>')
+            if len(docs) > MAX_ENTRIES:
+                html.append(f'<p class="entry small">and {len(docs) - MAX_ENTRIES:,} more</p>')
         return "".join(html)
 
     # -- for tests and export -----------------------------------------------------------------------

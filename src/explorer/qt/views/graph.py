@@ -94,6 +94,7 @@ from ...core.layout.graph import (
 )
 from ..bridge import AppState
 from .base import View
+from .lazy import WhenShown
 from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import (
     BACKGROUND,
@@ -1700,6 +1701,8 @@ class GraphView(View):
         self._fit_cache: tuple[tuple, QRectF] | None = None
 
         self._build_ui()
+        # behind the Documents tab, a selection's emphasis is worked out once the graph is shown
+        self._when_shown = WhenShown(self, self._show_selection)
         self.listen(state.corpusChanged, self._on_corpus_changed)
         self.listen(state.corpusEdited, self._on_corpus_edited)
         self.listen(state.nodesMoved, self._on_nodes_moved)
@@ -1836,6 +1839,11 @@ class GraphView(View):
         self.fit()
 
     def _on_selection_changed(self, item_id) -> None:
+        if self._closed:
+            return
+        self._when_shown.request()
+
+    def _show_selection(self) -> None:
         if self._closed:
             return
         self._compute_emphasis()
@@ -2361,6 +2369,7 @@ class GraphView(View):
 
     def fit_selection(self) -> bool:
         """Zoom to the selection's neighbourhood (the emphasised nodes); False when nothing is emphasised."""
+        self._when_shown.flush()
         if self._closed or self._emphasis is None:
             return False
         ids = [n for n in self._visible_nodes if n in set(self._emphasis[0])]
@@ -2388,6 +2397,7 @@ class GraphView(View):
 
     def emphasised_ids(self) -> set[str]:
         """Nodes and edges drawn emphasised (empty when nothing is selected)."""
+        self._when_shown.flush()
         if self._emphasis is None:
             return set()
         return set(self._emphasis[0]) | set(self._emphasis[1])

@@ -18,6 +18,7 @@ from ...core.layout.graph import relationship_caption
 from ...core.layout.text import excerpt, quote_context
 from ..bridge import AppState
 from .base import View
+from .html_swap import replace_html
 from .widgets import CORPUS_FORMAT_HINT
 from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc,
                     item_link, ui_font)
@@ -109,7 +110,7 @@ class InspectorView(View):
 
     def _render(self, *_args) -> None:
         self._links = {}
-        self.browser.setHtml(self._html())
+        replace_html(self.browser, self._html())
 
     def _html(self) -> str:
         index = self.state.index
@@ -139,7 +140,8 @@ class InspectorView(View):
             out.append(f"<h2>{esc(relationship_caption(index, item.id))}</h2>")
         else:
             out.append(f"<h2>{title}</h2>")
-        out.append(self._fields(item))
+        groups = link_groups(index, item.id, self.state.corpus, MAX_ENTRIES, MAX_PASSAGES)
+        out.append(self._fields(item, groups))
         conflict = getattr(item, "conflict", None)
         if conflict:
             out.append(f'<table width="100%" cellpadding="6" cellspacing="0" bgcolor="{CONFLICT_BG}" '
@@ -158,10 +160,10 @@ class InspectorView(View):
                 out.append(f'<p class="entry">{esc(text)}{src}</p>')
         if kind == "passage":
             out.append(self._quote(item))
-        out.extend(self._groups(item))
+        out.extend(self._groups(item, groups))
         return "".join(out)
 
-    def _fields(self, item) -> str:
+    def _fields(self, item, groups) -> str:
         index = self.state.index
         kind = item.item_kind
         rows: list[tuple[str, str]] = []
@@ -198,8 +200,8 @@ class InspectorView(View):
                 rows.append(("Date", esc(item.date.display())))
             if item.date_note:
                 rows.append(("Date note", esc(item.date_note)))
-            rows.append(("Length", f"{len(item.text):,} characters, "
-                                   f"{len(index.document_passages(item.id))} passages"))
+            passages = next((g.total for g in groups if g.kind == "passage"), 0)  # a document's passages
+            rows.append(("Length", f"{len(item.text):,} characters, {passages} passages"))
         elif kind == "passage":
             rows.append(("Document", self._link(item.document, label_of(index, item.document))))
             rows.append(("Characters", f"{item.start:,}–{item.end:,}"))
@@ -227,9 +229,8 @@ class InspectorView(View):
                 f'style="margin-top:8px;"><tr><td><span class="muted">{esc(before)}</span>'
                 f'<b>{esc(passage.quote)}</b><span class="muted">{esc(after)}</span></td></tr></table>')
 
-    def _groups(self, item) -> list[str]:
+    def _groups(self, item, groups) -> list[str]:
         index = self.state.index
-        groups = link_groups(index, item.id, self.state.corpus, MAX_ENTRIES, MAX_PASSAGES)
         out: list[str] = []
         if item.item_kind == "passage" and groups:
             out.append('<p class="section">EVIDENCE FOR</p>')
