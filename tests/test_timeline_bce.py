@@ -197,3 +197,25 @@ def test_the_editor_shows_and_takes_bce_dates(make_view, state, qtbot):
     qtbot.keyClick(start.edit, Qt.Key.Key_Return)
     assert start.error.isVisible() and "there is no year 0" in start.error.text()
     assert str(state.corpus.get("ev-ides").start) == "-0044-03"
+
+
+def test_the_date_filter_takes_and_shows_bce_years(state, qtbot):
+    from explorer.qt.views.filters import FilterBar
+
+    bar = FilterBar(state)
+    qtbot.addWidget(bar)
+    bar.resize(1000, 40)
+    bar.show()
+    dialog = bar.open_date_dialog()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.from_edit, "500 BC")
+    qtbot.keyClicks(dialog.to_edit, "-0258")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert state.filters.date_from == PartialDate(-500).start_seconds
+    assert state.filters.date_to == PartialDate(-258).end_seconds
+    assert bar.chips() == ["Dates: 500 BCE – 258 BCE ✕"]
+    assert state.is_visible("ev-war") and not state.is_visible("ev-ides") and not state.is_visible("ev-cross")
+    dialog = bar.open_date_dialog()
+    assert (dialog.from_edit.text(), dialog.to_edit.text()) == ("500 BCE", "258 BCE")
+    dialog.reject()
+    bar.close()

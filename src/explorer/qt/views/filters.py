@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.model import PartialDate, daycount
+from ...core.model.dates import parse_date_input, typed_form
 from ..bridge import AppState
 from .style import KIND_COLORS, MUTED_TEXT, SELECTION_COLOR, TEXT_COLOR
 
@@ -138,9 +139,12 @@ class DateRangeDialog(QDialog):
             try:
                 parsed.append(PartialDate.parse(text))
             except ValueError as exc:
-                self._show_error(f"{name}: {exc}. Write a year (2019), a month (2020-04) or a day "
-                                 f"(2019-12-02).", edit)
-                return
+                try:  # as a date field reads it: 'Dec 2019', '500 BCE', '15 March 44 BC'
+                    parsed.append(PartialDate.parse(parse_date_input(text)[0]))
+                except ValueError:
+                    self._show_error(f"{name}: {exc}. Write a year (2019, or 500 BCE), a month (2020-04) or a "
+                                     f"day (2019-12-02).", edit)
+                    return
         start, end = parsed
         if start is not None and end is not None and end.end_seconds <= start.start_seconds:
             self._show_error(f"The range ends ({end.display()}) before it starts ({start.display()}).",
@@ -290,7 +294,7 @@ class FilterBar(QWidget):
             self._dialog.close()
             self._dialog.deleteLater()
         texts = self._current_date_texts()
-        dialog = DateRangeDialog(texts[0], texts[1], self.window())
+        dialog = DateRangeDialog(typed_form(texts[0]), typed_form(texts[1]), self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda d=dialog: self.set_date_range(*d.result_range))
         dialog.destroyed.connect(self._on_dialog_destroyed)
@@ -348,7 +352,7 @@ class FilterBar(QWidget):
             specs.append((f"Expert: {_elide(ex.name if ex is not None else eid)}", KIND_COLORS["expert"],
                           {"experts": f.experts - {eid}}))
         if f.date_from is not None or f.date_to is not None:
-            a, b = self._current_date_texts()
+            a, b = (typed_form(t) for t in self._current_date_texts())  # BCE in words: '500 BCE'
             if a and b:
                 text = f"Dates: {a} – {b}"
             elif a:
