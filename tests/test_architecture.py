@@ -118,3 +118,59 @@ def _imports_of(node) -> str:
     if isinstance(node, ast.Import):
         return ",".join(a.name for a in node.names)
     return "." * node.level + (node.module or "")
+
+
+#: what neither the window's first paint nor the default corpus shown needs (issue 15): the formats in and
+#: out, the readers of .pdf/.docx/.md, the reading assistant, the export renderer, the graph view (made
+#: when its tab is first shown) and networkx (its layout), matplotlib and scipy
+NOT_AT_START_UP = ("networkx", "scipy", "matplotlib", "explorer.core.interop", "explorer.core.ingest",
+                   "explorer.core.assist", "explorer.qt.export", "explorer.qt.views.graph",
+                   "explorer.qt.window.interop_dialog", "explorer.qt.window.export_dialog",
+                   "explorer.qt.window.ingest_dialog", "explorer.qt.window.forms", "pypdfium2", "lxml",
+                   "markdown_it", "docx", "openpyxl", "fontTools", "PySide6.QtPrintSupport")
+
+_START_UP = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from explorer.qt.app import make_app
+app = make_app()
+from explorer.qt.window.main_window import MainWindow
+from PySide6.QtCore import QEvent, QObject, QTimer
+window = MainWindow(use_settings=False)
+seen = {}
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.window() is window:
+            seen.setdefault("first paint", sorted(sys.modules))
+        return False
+watcher = FirstPaint()
+app.installEventFilter(watcher)
+window.show()
+def shown():
+    window.update()
+    QTimer.singleShot(50, lambda: (seen.setdefault("corpus shown", sorted(sys.modules)), app.quit()))
+window.corpusLoaded.connect(shown)
+window.corpusFailed.connect(lambda message: (seen.setdefault("failed", message), app.quit()))
+window.open_corpus(None)
+QTimer.singleShot(60000, app.quit)
+app.exec()
+print(json.dumps(seen))
+"""
+
+
+def test_start_up_imports_only_what_the_first_paint_and_the_corpus_need(tmp_path):
+    """The real window to its first paint, then the default corpus shown, in a fresh interpreter: neither
+    imports the formats, the readers, the assistant, the exporter, the graph view or networkx."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
+    env.update(PYTHONPATH=str(SRC), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               EXPLORER_CACHE_DIR=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-c", _START_UP], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(seen) == {"first paint", "corpus shown"}, seen.keys()
+    for moment, modules in seen.items():
+        loaded = sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in NOT_AT_START_UP))
+        assert not loaded, f"imported by the {moment}: {loaded}"

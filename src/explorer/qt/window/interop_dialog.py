@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QMessageBox, QProgressBar, QPushButton, QSplitter,
@@ -525,21 +525,6 @@ class ExportDataDialog(QDialog):
         self.message.setText(text)
         self.result_text = text
         self.accept()
-
-
-def add_interop_actions(window, menu) -> None:
-    """File ▸ Import… and Export Data… (the window calls this while building its File menu)."""
-    window.act_import = QAction("&Import…", window)
-    window.act_import.setShortcut("Ctrl+I")
-    window.act_import.setStatusTip("Import TimelineJS, an events spreadsheet (CSV, XLSX, ACLED), vis-timeline items, "
-                                   "W3C Web Annotations, GEXF or GraphML, as one undoable step")
-    window.act_import.triggered.connect(lambda: open_import(window))
-    window.act_export_data = QAction("Export &Data…", window)
-    window.act_export_data.setStatusTip("Write TimelineJS, events CSV/XLSX, W3C Web Annotations, GEXF, GraphML or a "
-                                        "citation list")
-    window.act_export_data.triggered.connect(lambda: ExportDataDialog(window, window.state).exec())
-    menu.addAction(window.act_import)
-    menu.addAction(window.act_export_data)
 
 
 def open_import(window, path: str | Path | None = None) -> ImportDialog:

@@ -3,9 +3,10 @@ remembered settings. Views never talk to each other; the window only wires them 
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QLabel,
                                QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QProgressDialog,
@@ -27,27 +28,26 @@ from ..views.editor import DeleteDialog, EditorView, MergeDialog
 from ..views.experts import ExpertsView
 from ..views.inspector import InspectorView
 from ..views.timeline import TimelineView
+from .deferred import Views, Warmup
 
 RECENT_LIMIT = 8
 #: the timeline's palette (as ``views.timeline_items.timeline_data`` gives it), for the loading thread
 _THEME_COLORS, _KIND_COLORS = style.FALLBACK_THEME_COLORS, style.KIND_COLORS
 
+GRAPH_WARMUP_MS = 1000  # after a corpus is shown, when the graph not yet shown starts on its layout
 SETTINGS_VERSION = 2  # bump when the dock layout changes, so an old saved layout is not restored
 DOCK_MIN_WIDTH = {"experts": 230, "inspector": 230, "search": 230, "document": 300, "graph": 300}
 
 
-def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
+def load_corpus_and_index(path: Path, prepare_graph: bool = True) -> tuple[Corpus, CorpusIndex]:
     """Everything slow about opening a corpus, in one place that runs off the UI thread: loading and
-    validating, the index, and the size-independent part of the graph's layout."""
+    validating, the index, and the size-independent part of the graph's layout (unless not
+    ``prepare_graph``: the graph is not made yet, and the window prepares it once the corpus is shown)."""
     # finishes an interrupted save, stamps the files, loads and indexes (or takes both from the cache of
     # opened corpora when every file is as it was)
     corpus, index = open_corpus_and_index(path)
-    try:
-        from ...core.layout.graph import prepare_layout
-    except ImportError:
-        pass
-    else:
-        prepare_layout(corpus)
+    if prepare_graph:
+        _prepare_graph(corpus)
     # the timeline's lanes and rows as the view first shows them (a second at 100k events), made here
     # instead of on the UI thread; the view takes them from index.prepared (the palette: see timeline_data)
     from ...core.layout.timeline import TimelineData
@@ -59,17 +59,27 @@ def load_corpus_and_index(path: Path) -> tuple[Corpus, CorpusIndex]:
     return corpus, index
 
 
+def _prepare_graph(corpus: Corpus) -> None:
+    try:
+        from ...core.layout.graph import prepare_layout
+    except ImportError:
+        pass
+    else:
+        prepare_layout(corpus)
+
+
 class _LoadWorker(QObject):
     finished = Signal(object, object)  # Corpus, CorpusIndex
     failed = Signal(str)
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, prepare_graph: bool = True):
         super().__init__()
         self.path = path
+        self.prepare_graph = prepare_graph
 
     def run(self) -> None:
         try:
-            corpus, index = load_corpus_and_index(self.path)
+            corpus, index = load_corpus_and_index(self.path, self.prepare_graph)
         except NotACorpusError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # never a traceback for the user: report and keep the current corpus
@@ -121,14 +131,15 @@ class MainWindow(QMainWindow):
         self.ingest_dialog = None  # File ▸ Add Documents…, while it is open
         self.new_corpus_dialog = None  # File ▸ New Corpus…, once opened
 
+        self._graph_warmup = Warmup()
         self.timeline = TimelineView(self.state)
         self.experts = ExpertsView(self.state)
         self.documents = DocumentView(self.state)
         self.inspector = InspectorView(self.state)
         self.editor = EditorView(self.state)
-        self.views: dict[str, View] = {"timeline": self.timeline, "experts": self.experts,
-                                       "document": self.documents, "inspector": self.inspector,
-                                       "editor": self.editor}
+        self.views: dict[str, View] = Views({"timeline": self.timeline, "experts": self.experts,
+                                             "document": self.documents, "inspector": self.inspector,
+                                             "editor": self.editor})
         self._add_optional_views()
         self.candidates = CandidatesView(self.state)  # the reading assistant (Tools ▸ Find Candidates)
         self.views["candidates"] = self.candidates
@@ -199,14 +210,10 @@ class MainWindow(QMainWindow):
 
     # -- construction --------------------------------------------------------------------------------
     def _add_optional_views(self) -> None:
-        """Views that plug in when present: the relationship graph and the search panel."""
-        try:
-            from ..views.graph import GraphView
-        except ImportError:
-            pass
-        else:
-            self.graph = GraphView(self.state)
-            self.views["graph"] = self.graph
+        """Views that plug in when present: the relationship graph (made when its tab is first shown:
+        it starts behind the documents; ``deferred.py``) and the search panel."""
+        if find_spec("explorer.qt.views.graph") is not None:
+            self.views.defer("graph", "Relationships", self._make_graph)
         try:
             from ..views.search import SearchView
         except ImportError:
@@ -215,8 +222,34 @@ class MainWindow(QMainWindow):
             self.search = SearchView(self.state)
             self.views["search"] = self.search
 
+    def _make_graph(self) -> View:
+        from ..views.graph import GraphView
+
+        self._graph_warmup.wait()  # its layout shapes, if they are being made in the background
+        view = GraphView(self.state)
+        if hasattr(self, "_shortcut_guard"):
+            for edit in view.findChildren(QLineEdit):
+                edit.installEventFilter(self._shortcut_guard)
+        return view
+
+    def _warm_graph_later(self, corpus: Corpus) -> None:
+        """The graph's layout shapes, made in the background a moment after the corpus is shown while
+        its tab is not on screen: its first showing then finds them made (``deferred.Warmup``)."""
+        def start() -> None:
+            if self.isVisible() and not self.views.is_made("graph") and self.state.corpus is corpus:
+                self._graph_warmup.start(lambda: _prepare_graph(corpus))
+
+        QTimer.singleShot(GRAPH_WARMUP_MS, self, start)
+
+    @property
+    def graph(self) -> View:
+        """The relationship graph (made now if its tab was never shown)."""
+        if "graph" not in self.views:
+            raise AttributeError("graph")
+        return self.views["graph"]
+
     def _dock(self, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
-        view = self.views[name]
+        view = self.views.widget(name)  # a placeholder while the view is not made (deferred.py)
         dock = QDockWidget(view.title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(view)
@@ -226,6 +259,7 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
+        self.views.watch(name, dock)
         return dock
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -331,7 +365,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         m.addSeparator()
         m.addAction(self.act_add_documents)
-        from .interop_dialog import add_interop_actions  # File ▸ Import… and Export Data…
+        from .interop_actions import add_interop_actions  # File ▸ Import… and Export Data… (loaded on use)
 
         add_interop_actions(self, m)
         m.addSeparator()
@@ -414,14 +448,14 @@ class MainWindow(QMainWindow):
             return
         if not background:
             try:
-                corpus, index = load_corpus_and_index(path)
+                corpus, index = load_corpus_and_index(path, self.views.is_made("graph"))
             except NotACorpusError as exc:
                 self._on_load_failed(str(exc))
                 return
             self._on_loaded(corpus, index, path)
             return
         self._thread = QThread(self)
-        self._worker = _LoadWorker(path)
+        self._worker = _LoadWorker(path, prepare_graph=self.views.is_made("graph"))
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._loading_path = path
@@ -463,6 +497,8 @@ class MainWindow(QMainWindow):
         self.corpus_path = None  # not remembered while the new corpus's empty selection goes out
         self.state.set_corpus(corpus, index)
         self.state.workspace.attach_journal()
+        if "graph" in self.views and not self.views.is_made("graph"):
+            self._warm_graph_later(corpus)
         self.corpus_path = path
         for note in getattr(corpus, "notes", []):
             self.statusBar().showMessage(note, 10000)
