@@ -149,3 +149,16 @@ def test_event_sheets_with_bce_cells(tmp_path):
                    "War": ("-0431", "-0404"), "Census": ("-0002", "0002")}
     assert len(plan.problems) == 1 and "there is no year 0" in str(plan.problems[0])
     assert "row 7" in str(plan.problems[0])
+
+
+def test_export_data_takes_bce_bounds(tmp_path, source, capsys):
+    from explorer.cli import main
+
+    root = write_antiquity(tmp_path / "again")
+    out = tmp_path / "t.json"
+    assert main(["export-data", "timelinejs", str(out), "--corpus", str(root), "--from", "500 BCE",
+                 "--to=-0258"]) == 0
+    starts = [s["start_date"] for s in json.loads(out.read_text(encoding="utf-8"))["events"]]
+    assert starts == [{"year": -500}, {"year": -490, "month": 9}, {"year": -431}, {"year": -258}]
+    assert main(["export-data", "timelinejs", str(out), "--corpus", str(root), "--from", "0 BC"]) == 2
+    assert "there is no year 0" in capsys.readouterr().err

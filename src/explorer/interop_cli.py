@@ -50,7 +50,8 @@ def add_parsers(sub) -> None:
     p.add_argument("format", choices=EXPORT_FORMATS, help="the format to write")
     p.add_argument("output", help="the file to write")
     p.add_argument("--corpus", help="corpus folder (default: the bundled corpus)")
-    p.add_argument("--from", dest="date_from", help="only what is dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+    p.add_argument("--from", dest="date_from", help="only what is dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; "
+                   "a year BCE as --from=-0500 or --from '500 BCE')")
     p.add_argument("--to", dest="date_to", help="only what is dated on or before")
     p.add_argument("--select", help="only this item and what it links to")
     p.add_argument("--theme", action="append", default=[], help="only events of this theme (id or name)")
@@ -166,7 +167,7 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     from .core.index import CorpusIndex
     from .core.interop import InteropError, export_data
     from .core.io.load import NotACorpusError, load_corpus
-    from .core.model.dates import PartialDate
+    from .core.model.dates import parse_any_date
 
     try:
         corpus = load_corpus(Path(args.corpus) if args.corpus else default_corpus_path())
@@ -174,8 +175,8 @@ def cmd_export_data(args: argparse.Namespace) -> int:
         _err(f"explorer: {exc}")
         return 2
     try:
-        date_from = PartialDate.parse(args.date_from) if args.date_from else None
-        date_to = PartialDate.parse(args.date_to) if args.date_to else None
+        date_from = parse_any_date(args.date_from) if args.date_from else None  # "-0500" or "500 BCE" too
+        date_to = parse_any_date(args.date_to) if args.date_to else None
     except ValueError as exc:
         _err(f"explorer: {exc}")
         return 2

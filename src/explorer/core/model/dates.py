@@ -339,3 +339,17 @@ def typed_form(iso: str | None) -> str:
     if not iso:
         return ""
     return PartialDate.parse(iso).display() if iso.startswith("-") else iso
+
+
+def parse_any_date(text: str) -> PartialDate:
+    """A date from the command line or a dialog: explorer's notation (``-0500``, ``2019-12``) or what a date
+    field reads (``500 BCE``, ``15 March 44 BC``, ``Dec 2019``); ValueError saying why not."""
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        if isinstance(text, str) and _PATTERN.match(text.strip()):
+            raise  # the notation, but an impossible date: its message says why
+        try:
+            return PartialDate.parse(parse_date_input(text)[0])
+        except ValueError as typed:
+            raise typed if re.search(r"[A-Za-z]", str(text)) else exc from None
