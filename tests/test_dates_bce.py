@@ -199,3 +199,11 @@ def test_the_reading_assistant_finds_years_with_their_era():
     assert find_dates("It cost 500 CEOs their jobs.") == []
     leap = find_dates("29 February 5 BC is a day, 29 February 4 BC is not (4 BCE is no leap year).")
     assert [(m.date, m.precision) for m in leap][:2] == [("-0005-02-29", "day"), ("-0004-02", "month")]
+
+
+@pytest.mark.parametrize("written, example", [("-500", "-0500"), ("500 BC", "-0500"), ("March 44 BCE", "-0044-03"),
+                                              ("-0500-3", "-0500-03"), ("AD 30", "0030")])
+def test_a_bce_date_written_loosely_gets_its_notation_as_the_example(written, example):
+    with pytest.raises(ValueError) as info:
+        parse_partial_date(written)
+    assert str(info.value) == f"'{written}' is not a date (write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. {example})"

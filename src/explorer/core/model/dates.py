@@ -161,7 +161,7 @@ class PartialDate:
 
 
 #: how the loader and the model ask for a date, in plain words
-DATE_FORMS = "write dates as YYYY, YYYY-MM or YYYY-MM-DD (-YYYY for a year BCE)"
+DATE_FORMS = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
 
 _MONTH_NUMBER = {name[:3].lower(): i + 1 for i, name in enumerate(_MONTHS)}
 _LOOSE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
@@ -191,6 +191,11 @@ def suggest_date(text: str) -> str | None:
         if number is not None and not (d1 and d2) and _MONTHS[number - 1].lower().startswith(month.lower()):
             day = d1 or d2
             candidate = f"{y}-{number:02d}" + (f"-{int(day):02d}" if day else "")
+    elif _era(t)[1]:  # '-500', '500 BC', 'March 44 BCE': a year BCE (or CE with its era) as a person writes it
+        try:
+            candidate = parse_date_input(t)[0]
+        except ValueError:
+            return None
     if candidate is None:
         return None
     try:
