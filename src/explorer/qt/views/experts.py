@@ -65,12 +65,21 @@ class ExpertListModel(QAbstractListModel):
 
     def set_linked(self, ids, color: QColor | None = None) -> None:
         ids = frozenset(ids)
+        recolor = color is not None and QColor(color) != self.linked_color
         if color is not None:
-            self.linked_color = color
-        if ids != self._linked or color is not None:
+            self.linked_color = QColor(color)
+        if ids != self._linked or recolor:
+            # only the rows whose mark changes (every linked one for a new colour), one range per run of rows
+            changed = ids.symmetric_difference(self._linked) | (ids if recolor else frozenset())
             self._linked = ids
-            if self._experts:
-                self.dataChanged.emit(self.index(0), self.index(len(self._experts) - 1), [LINKED_ROLE])
+            rows = [r for r, ex in enumerate(self._experts) if ex.id in changed]
+            start = None
+            for i, row in enumerate(rows):
+                if start is None:
+                    start = row
+                if i + 1 == len(rows) or rows[i + 1] != row + 1:
+                    self.dataChanged.emit(self.index(start), self.index(row), [LINKED_ROLE])
+                    start = None
 
     def row_of(self, expert_id: str) -> int:
         for row, ex in enumerate(self._experts):
@@ -284,6 +293,9 @@ class ExpertsView(View):
         self.model = ExpertListModel(self)
         self.proxy = ExpertFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        # rows are filtered again only when asked (refilter, a new query, a new list): the one role that
+        # changes in place, the mark of experts linked to a selection, is not filtered on
+        self.proxy.setDynamicSortFilter(False)
         self.proxy.visible = state.is_visible
 
         layout = QVBoxLayout(self)
