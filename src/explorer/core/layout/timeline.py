@@ -85,10 +85,182 @@ def astro_year(t: float) -> int:
     return daycount.astro_from_days(int(t // DAY_SPACING))[0]
 
 
-
 # =========================================================================================================
 # data
 # =========================================================================================================
+@dataclass
+class EventColumns:
+    """What the timeline reads of some events, one entry per event: the mark's kind, inferred and conflict
+    flags, title, themes and actors (as given), and the label's importance."""
+
+    kind: np.ndarray
+    inferred: np.ndarray
+    conflict: np.ndarray
+    titles: list[str]
+    themes: list
+    actors: list
+    importance: np.ndarray
+
+
+def _importance(evidence: np.ndarray, precision: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """How much an event's label matters when not every label fits (higher first): more evidence, then a
+    more precise date, then spans before points (the selection and its neighbours come first, per frame, in
+    ``EventsLayout``)."""
+    if not len(kind):
+        return np.zeros(0)
+    return (np.minimum(evidence, 50) * 8 + precision * 2 + (kind == SPAN)).astype(np.float64)
+
+
+def table_columns(table, rows: np.ndarray) -> EventColumns:
+    """The columns of the events in these rows of an event table (no item built)."""
+    n = len(rows)
+    sy, sm, sd, ey, em, ed = table.dates(rows)
+    span = (ey != 0) & ((ey != sy) | (em != sm) | (ed != sd))
+    kind = np.where(span, SPAN, np.where(sd > 0, DAY, APPROX)).astype(np.int8)
+    inferred = table.flags(rows) if n else np.zeros(0, dtype=bool)
+    rl = rows.tolist()
+    conflict_col, titles_col = table.text["conflict"], table.text["title"]
+    themes_col, actors_col, passages_col = table.refs["themes"], table.refs["actors"], table.refs["passages"]
+    conflict = np.array([bool(conflict_col[r]) for r in rl], dtype=bool)
+    evidence = np.fromiter((len(passages_col[r]) for r in rl), dtype=np.int64, count=n)
+    precision = np.where(sd > 0, 3, np.where(sm > 0, 2, 1)).astype(np.int64)
+    return EventColumns(kind, inferred, conflict, [titles_col[r] for r in rl], [themes_col[r] for r in rl],
+                        [actors_col[r] for r in rl], _importance(evidence, precision, kind))
+
+
+def item_columns(events: Sequence) -> EventColumns:
+    """The same columns, read from event items."""
+    kind = np.array([SPAN if e.is_span else (DAY if e.start.precision == Precision.DAY else APPROX)
+                     for e in events], dtype=np.int8)
+    evidence = np.array([len(e.passages) for e in events], dtype=np.int64)
+    precision = np.array([int(e.start.precision) for e in events], dtype=np.int64)
+    return EventColumns(kind, np.array([bool(e.inferred) for e in events], dtype=bool),
+                        np.array([bool(e.conflict) for e in events], dtype=bool), [e.title for e in events],
+                        [e.themes for e in events], [e.actors for e in events],
+                        _importance(evidence, precision, kind))
+
+
+class EventPositions(Mapping):
+    """``TimelineData.pos``: event id -> its index (timeline order), with no dict of every id: the event
+    table's row of the id, then that row's index in an array over the table's rows (patched by edits).
+    Without a table (events given as items), a plain dict."""
+
+    def __init__(self, data: "TimelineData", table=None):
+        self._data = data
+        self._table = table
+        self._dict: dict[str, int] | None = None
+        self.row_pos = np.zeros(0, dtype=np.int64)
+        if table is None:
+            self._dict = {eid: i for i, eid in enumerate(data.ids)}
+        else:
+            self.reset()
+
+    def reset(self) -> None:
+        """Index every event anew (after the data's order changed wholesale)."""
+        d = self._data
+        if self._table is None:
+            self._dict = {eid: i for i, eid in enumerate(d.ids)}
+            return
+        rows = d.ev_row
+        self.row_pos = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int64)
+        self.row_pos[rows] = np.arange(len(rows))
+
+    def moved(self, gone_rows: np.ndarray, lo: int, hi: int) -> None:
+        """Events at indices [lo, hi) moved (or are new), the rows ``gone_rows`` left the timeline."""
+        if self._table is None:
+            self._dict = {eid: i for i, eid in enumerate(self._data.ids)}
+            return
+        rows = self._data.ev_row
+        need = int(rows[lo:hi].max()) + 1 if hi > lo else 0
+        if need > len(self.row_pos):
+            self.row_pos = np.concatenate([self.row_pos, np.full(need - len(self.row_pos), -1, dtype=np.int64)])
+        self.row_pos[gone_rows] = -1
+        self.row_pos[rows[lo:hi]] = np.arange(lo, hi)
+
+    def get(self, eid, default=None):
+        if self._dict is not None:
+            return self._dict.get(eid, default)
+        r = self._table.row_of(eid)
+        if r is None or r >= len(self.row_pos):
+            return default
+        i = int(self.row_pos[r])
+        return i if i >= 0 and self._data.ids[i] == eid else default
+
+    def __getitem__(self, eid) -> int:
+        i = self.get(eid)
+        if i is None:
+            raise KeyError(eid)
+        return i
+
+    def __contains__(self, eid) -> bool:
+        return self.get(eid) is not None
+
+    def __iter__(self):
+        return iter(self._data.ids)
+
+    def __len__(self) -> int:
+        return len(self._data.ids)
+
+    def many(self, ids: Sequence[str]) -> np.ndarray:
+        """The indices of these ids (-1 for an id not in the timeline), in one pass."""
+        if self._dict is not None:
+            get = self._dict.get
+            return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
+        row_of = self._table.row_of
+        rows = np.fromiter(((r if (r := row_of(i)) is not None else -1) for i in ids), dtype=np.int64,
+                           count=len(ids))
+        ok = (rows >= 0) & (rows < len(self.row_pos))
+        out = np.full(len(ids), -1, dtype=np.int64)
+        out[ok] = self.row_pos[rows[ok]]
+        d_ids = self._data.ids
+        for k in np.flatnonzero(out >= 0).tolist():  # a row freed and taken by another id: not this one
+            if d_ids[out[k]] != ids[k]:
+                out[k] = -1
+        return out
+
+
+class EventInstances:
+    """``TimelineData.ev_instances``: event index -> the indices of its instances (one per lane it is in),
+    found in the instance arrays when asked (a list per event would cost 19 MB at 100k events)."""
+
+    def __init__(self, data: "TimelineData"):
+        self._data = data
+
+    def get(self, i: int, default=None):
+        found = np.flatnonzero(self._data.inst_ev == i).tolist()
+        return found if found else default
+
+    def __getitem__(self, i: int) -> list[int]:
+        found = self.get(i)
+        if found is None:
+            raise KeyError(i)
+        return found
+
+    def __contains__(self, i) -> bool:
+        return self.get(i) is not None
+
+
+def stack_lane(x0: np.ndarray, reach: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
+    """Sub-rows of the instances of one lane (sorted by start ``x0``; each keeps its row busy up to its
+    ``reach``): greedy in time, the lowest free row first, a new row while there are fewer than ``cap``,
+    else the row that frees first. Returns (rows, rows used)."""
+    rows = np.zeros(len(x0), dtype=np.int64)
+    ends: list[float] = []
+    for j, (x, rch) in enumerate(zip(x0.tolist(), reach.tolist())):
+        for r, end in enumerate(ends):
+            if end <= x:
+                break
+        else:
+            if len(ends) < cap:
+                r = len(ends)
+                ends.append(0.0)
+            else:
+                r = min(range(len(ends)), key=ends.__getitem__)
+        rows[j] = r
+        ends[r] = max(ends[r], rch)
+    return rows, len(ends)
+
+
 @dataclass
 class Lane:
     key: str
@@ -122,43 +294,24 @@ class TimelineData:
         table = getattr(view, "table", None)
         if table is not None:  # read the event columns directly: no 100k items built
             self.ids = list(view.ids())
-            n = len(self.ids)
             rows = view.rows()
-            sy, sm, sd, ey, em, ed = table.dates(rows)
-            span = (ey != 0) & ((ey != sy) | (em != sm) | (ed != sd))
-            self.ev_kind = np.where(span, SPAN, np.where(sd > 0, DAY, APPROX)).astype(np.int8)
-            self.ev_inferred = table.flags(rows) if n else np.zeros(0, dtype=bool)
-            rl = rows.tolist()
-            conflict, titles = table.text["conflict"], table.text["title"]
-            themes_col, actors_col = table.refs["themes"], table.refs["actors"]
-            self.ev_conflict = np.array([bool(conflict[r]) for r in rl], dtype=bool)
-            self.titles = [titles[r] for r in rl]
-            ev_themes = [themes_col[r] for r in rl]
-            ev_actors = [actors_col[r] for r in rl]
-            passages_col = table.refs["passages"]
-            ev_evidence = np.fromiter((len(passages_col[r]) for r in rl), dtype=np.int64, count=n)
-            ev_precision = np.where(sd > 0, 3, np.where(sm > 0, 2, 1)).astype(np.int64)
+            cols = table_columns(table, rows)
             self.events = view  # items built on access (a tooltip, a patch)
         else:
             events = list(view)
             self.events = events
-            n = len(events)
             self.ids = [e.id for e in events]
-            self.ev_kind = np.array([SPAN if e.is_span else (DAY if e.start.precision == Precision.DAY else APPROX)
-                                     for e in events], dtype=np.int8)
-            self.ev_inferred = np.array([bool(e.inferred) for e in events], dtype=bool)
-            self.ev_conflict = np.array([bool(e.conflict) for e in events], dtype=bool)
-            self.titles = [e.title for e in events]
-            ev_themes = [e.themes for e in events]
-            ev_actors = [e.actors for e in events]
-            ev_evidence = np.array([len(e.passages) for e in events], dtype=np.int64)
-            ev_precision = np.array([int(e.start.precision) for e in events], dtype=np.int64)
-        self.pos = {eid: i for i, eid in enumerate(self.ids)}
-        #: how much an event's label matters when not every label fits (higher first): more evidence, then
-        #: a more precise date, then spans before points (the selection and its neighbours come first, per
-        #: frame, in ``EventsLayout``)
-        self.ev_importance = (np.minimum(ev_evidence, 50) * 8 + ev_precision * 2
-                              + (self.ev_kind == SPAN)).astype(np.float64) if n else np.zeros(0)
+            rows = None
+            cols = item_columns(events)
+        n = len(self.ids)
+        self.ev_kind, self.ev_inferred, self.ev_conflict = cols.kind, cols.inferred, cols.conflict
+        self.titles = cols.titles
+        ev_themes, ev_actors = cols.themes, cols.actors
+        #: per event, its row in the event table (None without a table): with ``pos``, ids are found without a
+        #: dict of every id
+        self.ev_row = rows
+        self.pos = EventPositions(self, table)
+        self.ev_importance = cols.importance  # see _importance
         self.ev_x0 = (np.array(index.ev_start, dtype=np.float64) if n else np.zeros(0))
         self.ev_x1 = (np.array(index.ev_end, dtype=np.float64) if n else np.zeros(0))
 
@@ -172,6 +325,7 @@ class TimelineData:
             fallback = theme_colors[i % len(theme_colors)] if theme_colors else OTHER_COLOR
             self.colors.append(t.color or fallback)
         self.ev_color = np.array([theme_color.get(t[0], 0) if t else 0 for t in ev_themes], dtype=np.int16)
+        self.theme_color = theme_color  # theme id -> index into colors
         self.theme_names = {t.id: t.name for t in themes}
 
         # lanes and instances
@@ -256,23 +410,22 @@ class TimelineData:
         self.lane_slices = [(int(bounds[k]), int(bounds[k + 1])) for k in range(len(self.lanes))]
         for k, lane in enumerate(self.lanes):
             lane.count = self.lane_slices[k][1] - self.lane_slices[k][0]
-        self.ev_instances: dict[int, list[int]] = {}
-        for j, i in enumerate(self.inst_ev.tolist()):
-            self.ev_instances.setdefault(i, []).append(j)
+        self.ev_instances = EventInstances(self)
 
         # sub-rows: greedy stacking in time, with a little padding so that nearby marks and their labels
         # tend to land on different rows; fewer sub-rows when there are many lanes
         if full_span is None:
             full_span = float(self.ev_x1.max() - self.ev_x0.min()) if n else YEAR_SPACING
+        self.full_span = full_span
         self.stack_pad = max(30 * DAY_SPACING, 0.018 * full_span)
-        cap = MAX_ROWS
-        while True:
-            rows, natural = self._stack(cap)
-            total = sum(natural)
-            if total <= ROW_BUDGET or cap == 1:
-                break
-            cap -= 1
-        self.row_cap = cap
+        #: cap -> (rows, rows per lane) of the stacking at each cap tried, kept so that an edit restacks only
+        #: the lanes it touches, at each (see ``timeline_patch``)
+        self.cap_rows: dict[int, tuple[np.ndarray, list[int]]] = {}
+        self.row_cap = self.choose_cap()
+        rows, natural = self.cap_rows[self.row_cap]
+        #: per lane: whether its stacking at ``row_cap`` ever put a mark in a busy sub-row (a higher cap would
+        #: then give it more rows; without, the same rows)
+        self.lane_hit = [self.overflows(k, rows) for k in range(len(self.lanes))]
         self.base_rows = (rows, natural)  # the zoom-independent stacking (large corpora keep it)
         self.rows_key = None  # what the current rows were stacked for (None: the base stacking)
         self.apply_rows(rows, natural)
@@ -364,28 +517,49 @@ class TimelineData:
             natural.append(len(ends))
         return rows, natural, side
 
+    def choose_cap(self, start: int = MAX_ROWS) -> int:
+        """The most sub-rows per lane (from ``start`` down) whose stacking stays within ``ROW_BUDGET`` rows in
+        all (else 1), stacking the caps not in ``cap_rows`` yet."""
+        cap = start
+        while True:
+            if cap not in self.cap_rows:
+                rows, natural = self._stack(cap)
+                self.cap_rows[cap] = (rows.astype(np.int8), natural)
+            if sum(self.cap_rows[cap][1]) <= ROW_BUDGET or cap == 1:
+                return cap
+            cap -= 1
+
+    def reach(self, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """How far each instance of [lo, hi) keeps its sub-row busy when stacking (seconds)."""
+        pad = self.stack_pad
+        return np.maximum(self.inst_x1[lo:hi] + 0.3 * pad, self.inst_x0[lo:hi] + pad)
+
+    def overflows(self, k: int, rows: np.ndarray) -> bool:
+        """Whether stacking lane ``k`` into ``rows`` put an instance in a sub-row still busy (every sub-row
+        was: the cap was reached), i.e. whether more sub-rows would have changed the lane."""
+        lo, hi = self.lane_slices[k]
+        if hi - lo < 2:
+            return False
+        lane_rows = rows[lo:hi]
+        reach, x0 = self.reach(lo, hi), self.inst_x0[lo:hi]
+        for r in range(int(lane_rows.max()) + 1):
+            at = np.flatnonzero(lane_rows == r)
+            if len(at) < 2:
+                continue
+            # the row's end before each of its instances: the greatest reach before it (a row starts at 0.0)
+            before = np.maximum(np.maximum.accumulate(reach[at])[:-1], 0.0)
+            if (before > x0[at[1:]]).any():
+                return True
+        return False
+
     def _stack(self, cap: int) -> tuple[np.ndarray, list[int]]:
         rows = np.zeros(len(self.inst_ev), dtype=np.int64)
         natural = []
-        pad = self.stack_pad
-        x0s, x1s = self.inst_x0.tolist(), self.inst_x1.tolist()
+        reach = self.reach()
         for lo, hi in self.lane_slices:
-            ends: list[float] = []
-            for j in range(lo, hi):
-                x0, x1 = x0s[j], x1s[j]
-                reach = max(x1 + 0.3 * pad, x0 + pad)
-                for r, end in enumerate(ends):
-                    if end <= x0:
-                        break
-                else:
-                    if len(ends) < cap:
-                        r = len(ends)
-                        ends.append(0.0)
-                    else:
-                        r = min(range(len(ends)), key=ends.__getitem__)
-                rows[j] = r
-                ends[r] = max(ends[r], reach)
-            natural.append(len(ends))
+            lane_rows, used = stack_lane(self.inst_x0[lo:hi], reach[lo:hi], cap)
+            rows[lo:hi] = lane_rows
+            natural.append(used)
         return rows, natural
 
     def __len__(self) -> int:

@@ -1,0 +1,167 @@
+"""The timeline's data follows an edit in place (``core.layout.timeline_patch``) exactly as a fresh build of
+the edited corpus lays it out: the same events in the same order, the same instances in the same lanes, and
+every instance in the same sub-row."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from conftest import DATA
+from explorer.core import load_corpus
+from explorer.core.commands import AddItem, DeleteItem, EditItem
+from explorer.core.corpus import EditError
+from explorer.core.index import CorpusIndex
+from explorer.core.layout import timeline_patch
+from explorer.core.layout.timeline import TimelineData, stack_lane
+from explorer.core.ranges import corpus_range
+from explorer.core.synth import generate
+from explorer.core.workspace import Workspace
+
+
+def _span(ws) -> float:
+    lo, hi = corpus_range(ws.corpus, ws.index)
+    return hi - lo
+
+
+def assert_same(a: TimelineData, b: TimelineData) -> None:
+    """``a`` (patched) shows what ``b`` (built anew) shows."""
+    assert a.ids == b.ids
+    assert a.titles == b.titles
+    for name in ("ev_kind", "ev_inferred", "ev_conflict", "ev_importance", "ev_x0", "ev_x1", "ev_color",
+                 "inst_ev", "inst_lane", "inst_primary", "inst_x0", "inst_x1", "inst_yc"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert [(ln.key, ln.name, ln.rows, ln.top, ln.height, ln.count) for ln in a.lanes] == \
+        [(ln.key, ln.name, ln.rows, ln.top, ln.height, ln.count) for ln in b.lanes]
+    assert a.row_cap == b.row_cap
+    assert a.lane_slices == b.lane_slices
+    # the rows of every instance (a wrong restack shows here first)
+    np.testing.assert_array_equal(a.inst_row.astype(np.int64), b.inst_row.astype(np.int64), err_msg="rows")
+    assert a.total_rows == b.total_rows
+    assert a.lane_hit == b.lane_hit
+    for eid in a.ids[:: max(1, len(a.ids) // 50)] + a.ids[-3:]:
+        assert a.pos[eid] == b.pos[eid]
+        assert a.ev_instances[a.pos[eid]] == b.ev_instances[b.pos[eid]]
+    assert list(a.pos.many(b.ids)) == list(range(len(b.ids)))
+
+
+def _workspace(path) -> Workspace:
+    corpus = load_corpus(path)
+    return Workspace(corpus, CorpusIndex(corpus))
+
+
+def _random_edits(ws: Workspace, rng: random.Random, steps: int, modes=("theme", "actor")) -> dict:
+    """Random edits (mostly re-dates), undos and redos; after each, every mode's patched data is compared
+    with a fresh build. Returns how many times each mode was patched and rebuilt."""
+    span = _span(ws)
+    datas = {m: TimelineData(ws.index, m, full_span=span) for m in modes}
+    stats = {m: {"patched": 0, "rebuilt": 0} for m in modes}
+    themes = [t.id for t in ws.corpus.themes]
+    tr = ws.corpus.info.time_range
+    lo, hi = (tr[0].year, tr[1].year) if tr else (1990, 2020)
+    passages = [p.id for p in ws.corpus.passages]
+    for _ in range(steps):
+        ids = ws.index.events.ids()
+        r = rng.random()
+        ev = rng.choice(ids)
+        try:
+            if r < 0.45:
+                y = rng.randint(lo, hi)
+                m, d = rng.randint(1, 12), rng.randint(10, 19)
+                start = rng.choice([f"{y}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d}"])
+                outcome = ws.do(EditItem(ev, start=start, end=None))
+            elif r < 0.55:
+                y = rng.randint(lo, hi - 3)
+                outcome = ws.do(EditItem(ev, start=f"{y}-03", end=f"{y + rng.randint(0, 3)}-11"))
+            elif r < 0.62:
+                outcome = ws.do(EditItem(ev, themes=rng.sample(themes, rng.randint(1, 2))))
+            elif r < 0.7:
+                outcome = ws.do(AddItem("event", title=f"New {rng.random():.6f}", start=f"{rng.randint(lo, hi)}",
+                                        themes=[rng.choice(themes)], passages=[rng.choice(passages)]))
+            elif r < 0.76:
+                outcome = ws.do(DeleteItem(ev, cascade=True))
+            elif r < 0.8:
+                outcome = ws.do(EditItem(ev, title=f"Retitled {rng.random():.6f}"))
+            elif r < 0.92 and ws.stack.can_undo():
+                outcome = ws.undo()
+            elif ws.stack.can_redo():
+                outcome = ws.redo()
+            else:
+                continue
+        except EditError:
+            continue
+        change = outcome.change
+        span = _span(ws)
+        for m in modes:
+            fresh = TimelineData(ws.index, m, full_span=span)
+            if timeline_patch.follow_change(datas[m], ws.index, change, span):
+                stats[m]["patched"] += 1
+                assert_same(datas[m], fresh)
+            else:
+                stats[m]["rebuilt"] += 1
+                datas[m] = fresh
+    return stats
+
+
+@pytest.fixture(scope="module")
+def synth_corpora(tmp_path_factory):
+    root = tmp_path_factory.mktemp("patch")
+    out = {}
+    # a few lanes with room for four sub-rows each; many lanes of crowded events (one sub-row each); lanes
+    # whose rows are at the budget (18 in all at four sub-rows a lane, or at three), so that edits change the cap
+    corpora = {"roomy": dict(events=400, themes=3), "crowded": dict(events=3000, themes=12),
+               "at-budget": dict(events=60, themes=6), "at-budget-3": dict(events=80, themes=6)}
+    for name, opts in corpora.items():
+        generate(root / name, events=opts["events"], documents=5, seed=7, entities=60, relationships=100,
+                 experts=10, themes=opts["themes"], doc_chars=4000)
+        out[name] = root / name
+    return out
+
+
+@pytest.mark.parametrize("name", ["roomy", "crowded", "at-budget", "at-budget-3"])
+def test_patched_timeline_equals_a_fresh_build_after_random_edits(synth_corpora, tmp_path, name):
+    import shutil
+
+    shutil.copytree(synth_corpora[name], tmp_path / "c")
+    ws = _workspace(tmp_path / "c")
+    stats = _random_edits(ws, random.Random(11), 60)
+    # most edits are patched (a test that always rebuilt would prove nothing)
+    assert stats["theme"]["patched"] >= 40, stats
+    assert stats["actor"]["patched"] >= 15, stats
+
+
+def test_patched_timeline_on_the_default_corpus(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA, tmp_path / "c")
+    ws = _workspace(tmp_path / "c")
+    stats = _random_edits(ws, random.Random(3), 40)
+    assert stats["theme"]["patched"] >= 20, stats
+
+
+def test_restack_lane_matches_a_full_greedy_pass():
+    """Random lanes, random removals and insertions: the incremental restack gives the rows a full pass
+    gives, at every cap."""
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        n = int(rng.integers(1, 80))
+        x0 = np.sort(rng.uniform(-5e8, 5e8, n))
+        dur = np.where(rng.random(n) < 0.3, rng.uniform(0, 3e8, n), 0.0)
+        pad = float(rng.choice([3e6, 3e7, 1e8]))
+        reach = np.maximum(x0 + dur + 0.3 * pad, x0 + pad)
+        cap = int(rng.integers(1, 5))
+        rows_old, _ = stack_lane(x0, reach, cap)
+        # an edit: drop some instances, add some at random times
+        keep = rng.random(n) > rng.uniform(0, 0.3)
+        add = int(rng.integers(0, 4))
+        nx0 = np.concatenate([x0[keep], rng.uniform(-5e8, 5e8, add)])
+        ndur = np.concatenate([dur[keep], np.zeros(add)])
+        old_of = np.concatenate([np.flatnonzero(keep), np.full(add, -1)])
+        o = np.argsort(nx0, kind="stable")
+        nx0, ndur, old_of = nx0[o], ndur[o], old_of[o]
+        nreach = np.maximum(nx0 + ndur + 0.3 * pad, nx0 + pad)
+        want, want_n = stack_lane(nx0, nreach, cap)
+        got, got_n = timeline_patch.restack_lane(nx0, nreach, rows_old.astype(np.int8), reach, old_of, cap)
+        assert got.tolist() == want.tolist() and got_n == want_n, trial
