@@ -219,3 +219,13 @@ def test_the_date_filter_takes_and_shows_bce_years(state, qtbot):
     assert (dialog.from_edit.text(), dialog.to_edit.text()) == ("500 BCE", "258 BCE")
     dialog.reject()
     bar.close()
+
+
+def test_the_reading_assistant_lists_bce_candidates_in_words():
+    from explorer.core.assist.candidates import find_candidates
+    from explorer.qt.views.candidates import _describe
+
+    found = [c for c in find_candidates("Caesar was murdered in the Senate on 15 March 44 BC. The war lasted from "
+                                        "431 to 404 BCE.", None) if c.kind == "event"]
+    assert [c.date for c in found] == ["-0044-03-15", "-0431"]
+    assert [_describe(c)[1] for c in found] == ["15 March 44 BCE · day", "431 BCE – 404 BCE · year"]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QStyle
                                QSizePolicy, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from ...core.model.dates import typed_form
 from ..bridge import AppState
 from .base import View
 from .style import KIND_COLORS, MUTED_TEXT, TEXT_COLOR, esc, ui_font
@@ -74,7 +75,7 @@ def _describe(c) -> tuple[str, str]:
     else:
         first = c.title
     if c.kind == "event":
-        date = c.date + (f" – {c.end_date}" if c.end_date else "")
+        date = typed_form(c.date) + (f" – {typed_form(c.end_date)}" if c.end_date else "")  # BCE in words
         second = f"{date} · {c.precision}" + (" · inferred" if c.inferred else "")
     elif c.kind == "expert":
         second = " · ".join(x for x in (c.native_name, c.role or c.voice) if x)
@@ -547,7 +548,8 @@ class CandidatesView(View):
         body = (esc(text[ps:a]) + "<b>" + esc(text[a:b]) + "</b>" + esc(text[b:pe])) if a < b else esc(c.quote)
         facts = []
         if c.kind == "event":
-            facts.append(f"{esc(c.date)}{(' – ' + esc(c.end_date)) if c.end_date else ''}, {esc(c.precision)} "
+            facts.append(f"{esc(typed_form(c.date))}{(' – ' + esc(typed_form(c.end_date))) if c.end_date else ''}, "
+                         f"{esc(c.precision)} "
                          f"precision{', inferred from the document’s date' if c.inferred else ''}"
                          f" (“{esc(c.date_text)}”)")
         if c.native_name:
