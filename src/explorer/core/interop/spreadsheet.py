@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..model.dates import PartialDate, suggest_date
-from .common import DocumentBuilder, ImportPlan, InteropError, PDocument, PEvent, PSpan, partial_date
+from .common import (DocumentBuilder, ImportPlan, InteropError, PDocument, PEntity, PEvent, PSpan, PTheme,
+                     partial_date)
 
 #: what a column can be mapped onto, in the order the dialog lists them
 FIELDS = ("date", "end_date", "precision", "title", "summary", "actors", "location", "source", "notes",
@@ -170,19 +171,22 @@ _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "j
 _ISO_TIME = re.compile(r"^(-?\d{1,4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-_PARSED: dict[str, tuple[PartialDate, str | None]] = {}
-
-
-def parse_date_cell(value: Any, day_first: bool = True) -> tuple[PartialDate, str | None]:
-    """``_parse_date_cell``, each distinct text parsed once (event sheets repeat their dates)."""
-    if type(value) is str and day_first:
-        found = _PARSED.get(value)
-        if found is None:
-            found = _parse_date_cell(value)
-            if len(_PARSED) < 100_000:
-                _PARSED[value] = found
-        return found
-    return _parse_date_cell(value, day_first)
+def parse_date_cell(value: Any, day_first: bool = True,
+                    seen: dict[str, tuple[PartialDate, str | None] | str] | None = None) -> tuple[PartialDate, str | None]:
+    """``_parse_date_cell``; with ``seen`` (a dict kept for one import), each distinct text is parsed once
+    (event sheets repeat their dates), its refusal too."""
+    if seen is None or type(value) is not str or not day_first:
+        return _parse_date_cell(value, day_first)
+    found = seen.get(value)
+    if found is None:
+        try:
+            found = seen[value] = _parse_date_cell(value)
+        except ValueError as exc:
+            seen[value] = str(exc)
+            raise
+    elif type(found) is str:
+        raise ValueError(found)
+    return found
 
 
 #: a year with its era: 500 BCE, 44 B.C., AD 30, 30 CE
@@ -271,9 +275,21 @@ def split_multi(value: Any) -> list[str]:
     return [p for p in (q.strip() for q in _MULTI_SEP.split(text)) if p]
 
 
+def _cell_text(value: Any) -> str:
+    """A cell as text, as the reader uses it: a text trimmed; a date (from .xlsx) in its ISO form."""
+    return value.strip() if type(value) is str else str(value or "")
+
+
 def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
                mapping: dict[str, str] | None = None,
                progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+    """An events sheet into a plan: a row an event (its text a block of the file's document, its passage),
+    its actors and themes merged by name across rows; every row that cannot be an event named in a problem.
+
+    Written for 100,000 rows (an ACLED extract): the columns are found once, each cell read by its index
+    from a row padded with an empty cell (which an unmapped field reads), each distinct (date, precision)
+    pair of cells parsed once, each actor and theme name looked up once."""
+    own_rows = rows is None
     if rows is None:
         rows = read_xlsx_rows(path) if fmt == "xlsx" else read_csv_rows(path)
     plan = ImportPlan(path, fmt)
@@ -285,12 +301,13 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
     plan.header = header
     kind = layout(header)
     acled = kind == "acled"
+    explorer = kind == "explorer"
     mapping = dict(mapping) if mapping is not None else guess_mapping(header)
     plan.mapping = mapping
     if acled:
         plan.notes.append("ACLED layout recognised: event_date, time_precision, event_type, actor columns, "
                           "location, notes, source")
-    elif kind == "explorer":
+    elif explorer:
         plan.notes.append("an events sheet exported by explorer")
     col = {h: i for i, h in reversed(list(enumerate(header)))}
     missing = [f"{FIELD_LABELS[f]} → {c!r}" for f, c in mapping.items() if c and c not in col]
@@ -305,117 +322,218 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
     actor_cols = [col[c] for c in header if c.casefold() in ACLED_ACTORS] if acled else []
     if "actors" in idx and idx["actors"] not in actor_cols:
         actor_cols.insert(0, idx["actors"])
-    doc = DocumentBuilder()
+    ncols = len(header)
+    pad = ncols  # every row read gets an empty cell here: what an unmapped field reads
+    i_date, i_end, i_prec = idx["date"], idx.get("end_date", pad), idx.get("precision", pad)
+    i_title, i_summary, i_notes = idx.get("title", pad), idx.get("summary", pad), idx.get("notes", pad)
+    i_location, i_source = idx.get("location", pad), idx.get("source", pad)
+    i_experts, i_themes = idx.get("experts", pad), idx.get("themes", pad)
+    i_sub = col.get("sub_event_type", pad) if acled else pad
+    i_end_precision = col.get("end_precision", pad)
+    i_inferred, i_conflict = col.get("inferred", pad), col.get("conflict", pad)
+    i_date_text = col.get("date_text") if explorer else None
+    has_precision, has_experts = "precision" in idx, "experts" in idx
+    date_column, end_column = mapping["date"], mapping.get("end_date")
+    entity_kind = "group" if acled else "organisation"
     key = "doc"
     n_rows = len(rows) - 1
-    ncols = len(header)
     fname = plan.name
-
-    def get(row: list, f: str) -> Any:
-        i = idx.get(f)
-        if i is None or i >= len(row):
-            return ""
-        v = row[i]
-        return v.strip() if isinstance(v, str) else v
+    entities, theme_map = plan.entities, plan.themes
+    events = plan.events
+    seen_dates: dict = {}  # date cell text -> (PartialDate, time) or the refusal
+    seen_starts: dict = {}  # (date cell, precision cell) -> (start, time, precision note) or the refusal
+    shown: dict[PartialDate, str] = {}  # a date as the document writes it
+    actor_of: dict[str, tuple[str, PEntity]] = {}  # actor name -> (entity key, entity)
+    theme_of: dict[str, tuple[str, PTheme]] = {}
+    parts: list[str] = []  # the document's text (DocumentBuilder's, written here without a call a row)
+    length = 0
 
     for n, row in enumerate(rows[1:], start=2):
         if progress is not None and n % 5000 == 0:
             progress(n, n_rows)
-        if not row or not any(str(c).strip() for c in row):
+        if not row:
+            continue
+        first = row[0]
+        if not (type(first) is str and first and not first.isspace()) and not any(str(c).strip() for c in row):
             continue
         where = f"row {n}"
-        if len(row) > ncols and any(str(c).strip() for c in row[ncols:]):
-            plan.problem(where, f"{len(row)} cells but the header has {ncols} columns; the extra cells are ignored")
-        try:
-            start, stime = parse_date_cell(get(row, "date"))
-        except ValueError as exc:
-            plan.problem(f"{where}: {mapping['date']}", f"{exc}; the row is left out")
+        given = len(row)
+        if given == ncols:
+            if own_rows:
+                row.append("")
+            else:
+                row = [*row, ""]
+        elif given < ncols:
+            row = [*row, *([""] * (ncols + 1 - given))]
+        else:
+            if any(str(c).strip() for c in row[ncols:]):
+                plan.problem(where, f"{given} cells but the header has {ncols} columns; the extra cells are ignored")
+            row = [*row[:ncols], ""]
+        # the start: the date cell at the precision cell's precision (the pair parsed once)
+        date_cell, precision_cell = row[i_date], row[i_prec]
+        if type(date_cell) is str:
+            date_cell = date_cell.strip()
+        if type(precision_cell) is str:
+            precision_cell = precision_cell.strip()
+        pair = (date_cell, precision_cell) if type(date_cell) is str and type(precision_cell) is str else None
+        found = seen_starts.get(pair) if pair is not None else None
+        if found is None:
+            try:
+                start, stime = parse_date_cell(date_cell, seen=seen_dates)
+            except ValueError as exc:
+                found = (None, f"{exc}; the row is left out")
+            else:
+                try:
+                    precision_note = None
+                    if has_precision:
+                        start, precision_note = _precision(precision_cell, start, acled)
+                except ValueError as exc:
+                    found = (False, f"{exc}; the row is left out")
+                else:
+                    found = (start, stime, precision_note, start.display())
+            if pair is not None:
+                seen_starts[pair] = found
+        if len(found) == 2:
+            if found[0] is None:
+                plan.problem(f"{where}: {date_column}", found[1])
+            else:
+                plan.problem(where, found[1])
             continue
+        start, stime, precision_note, when = found
         end = None
         etime = None
-        precision_note = None
-        try:
-            if "precision" in idx:
-                start, precision_note = _precision(get(row, "precision"), start, acled)
-            if get(row, "end_date") not in ("", None):
-                end, etime = parse_date_cell(get(row, "end_date"))
-                if "end_precision" in col and str(row[col["end_precision"]]).strip():
-                    end, _ = _precision(row[col["end_precision"]], end, False)
-        except ValueError as exc:
-            plan.problem(f"{where}", f"{exc}; the row is left out")
-            continue
-        if end is not None and end == start:
-            end = None
-        elif end is not None and end.end_seconds <= start.start_seconds:
-            plan.problem(f"{where}: {mapping.get('end_date')}", f"the end ({end}) is before the start ({start}); "
-                                                                 f"kept as a point")
-            end = None
-        location = str(get(row, "location") or "")
-        title = str(get(row, "title") or "")
+        end_cell = row[i_end]
+        if type(end_cell) is str:
+            end_cell = end_cell.strip()
+        if end_cell not in ("", None):
+            try:
+                end, etime = parse_date_cell(end_cell, seen=seen_dates)
+                end_precision = row[i_end_precision]
+                if str(end_precision).strip():
+                    end, _ = _precision(end_precision, end, False)
+            except ValueError as exc:
+                plan.problem(f"{where}", f"{exc}; the row is left out")
+                continue
+            if end == start:
+                end = None
+            elif end.end_seconds <= start.start_seconds:
+                plan.problem(f"{where}: {end_column}", f"the end ({end}) is before the start ({start}); kept as a point")
+                end = None
+        location = _cell_text(row[i_location])
+        title = _cell_text(row[i_title])
         if acled:
-            sub = row[col["sub_event_type"]].strip() if "sub_event_type" in col and col["sub_event_type"] < len(row) \
-                else ""
-            title = " — ".join(x for x in (sub or title, location) if x)
-        summary = str(get(row, "summary") or "")
-        notes = str(get(row, "notes") or "")
+            sub = _cell_text(row[i_sub])
+            title = sub or title
+            if location:
+                title = f"{title} — {location}" if title else location
+        summary = _cell_text(row[i_summary])
+        notes = _cell_text(row[i_notes])
         if not title:
             title = (summary or notes).split("\n")[0][:100]
-        if not title:
-            plan.problem(where, "no title (and no text to make one from); the row is left out")
-            continue
-        sources = split_multi(get(row, "source"))
+            if not title:
+                plan.problem(where, "no title (and no text to make one from); the row is left out")
+                continue
+        cell = row[i_source]
+        sources = ([cell.strip()] if cell and not cell.isspace() else []) if type(cell) is str and ";" not in cell \
+            and "|" not in cell else split_multi(cell)
         actors: list[str] = []
         for i in actor_cols:
-            if i < len(row):
-                actors.extend(a for a in split_multi(row[i]) if a not in actors)
-        experts = split_multi(get(row, "experts"))
-        themes = split_multi(get(row, "themes"))
+            cell = row[i]
+            if type(cell) is str and ";" not in cell and "|" not in cell:  # one name (split_multi's, faster)
+                if cell and not cell.isspace():
+                    cell = cell.strip()
+                    if cell not in actors:
+                        actors.append(cell)
+            else:
+                for a in split_multi(cell):
+                    if a not in actors:
+                        actors.append(a)
+        experts = split_multi(row[i_experts]) if has_experts else []
+        cell = row[i_themes]
+        themes = ([cell.strip()] if cell and not cell.isspace() else []) if type(cell) is str and ";" not in cell \
+            and "|" not in cell else split_multi(cell)
         date_text = precision_note
         if stime or etime:
             date_text = " – ".join(x for x in (f"{start} {stime or ''}".strip(), end and f"{end} {etime or ''}".strip())
                                    if x)
-        if kind == "explorer" and "date_text" in col and col["date_text"] < len(row):
-            date_text = row[col["date_text"]].strip() or None
-        body = "\n".join(x for x in (summary, notes) if x)
-        span = doc.add(f"Row {n}: {title}",
-                       (start.display() + (f" – {end.display()}" if end else "")) + (f" ({location})" if location and
-                                                                                     location not in title else ""),
-                       body, "Actors: " + "; ".join(actors) if actors and not acled else "",
-                       "Source: " + "; ".join(sources) if sources else "")
-        pspan = PSpan(*span, doc_key=key) if span else None
-        ev = PEvent(title=title, start=start, end=end, summary=summary if not acled else notes,
-                    date_text=date_text, span=pspan, provenance=f"{fname} {where}")
-        if not acled and notes and summary:
-            ev.summary = f"{summary}\n\n{notes}"
-        elif not acled and notes:
-            ev.summary = notes
-        if kind == "explorer":
-            if "inferred" in col and col["inferred"] < len(row):
-                ev.inferred = str(row[col["inferred"]]).strip().casefold() in ("true", "yes", "1")
-            if "conflict" in col and col["conflict"] < len(row):
-                ev.conflict = row[col["conflict"]].strip() or None
-        entities, theme_map = plan.entities, plan.themes
-        for names, target, expert in ((actors, ev.actors, False), (experts, ev.experts, True)):
-            for name in names:
+        if i_date_text is not None and i_date_text < given:
+            date_text = _cell_text(row[i_date_text]) or None
+        # the row's block of the document: its passage
+        if end is not None:
+            end_shown = shown.get(end)
+            if end_shown is None:
+                end_shown = shown[end] = end.display()
+            when = f"{when} – {end_shown}"
+        if location and location not in title:
+            when = f"{when} ({location})"
+        block = f"Row {n}: {title}\n{when}"
+        if summary:
+            block = f"{block}\n{summary}\n{notes}" if notes else f"{block}\n{summary}"
+        elif notes:
+            block = f"{block}\n{notes}"
+        if actors and not acled:
+            block = f"{block}\nActors: {'; '.join(actors)}"
+        if sources:
+            block = f"{block}\nSource: {'; '.join(sources)}"
+        if parts:
+            parts.append("\n\n")
+            length += 2
+        pspan = PSpan(length, length + len(block), key)
+        parts.append(block)
+        length += len(block)
+        provenance = f"{fname} {where}"
+        if acled:
+            text = notes
+        elif notes and summary:
+            text = f"{summary}\n\n{notes}"
+        else:
+            text = summary or notes
+        ev = PEvent(title, start, end, text, date_text, span=pspan, provenance=provenance)
+        if explorer:
+            if i_inferred < given:
+                ev.inferred = _cell_text(row[i_inferred]).casefold() in ("true", "yes", "1")
+            if i_conflict < given:
+                ev.conflict = _cell_text(row[i_conflict]) or None
+        keys = ev.actors
+        for name in actors:
+            found_actor = actor_of.get(name)
+            if found_actor is None:
                 k = "e:" + name.casefold()
                 e = entities.get(k)
-                if e is None or (expert and not e.expert):
-                    plan.entity(name, kind="group" if acled else "organisation", expert=expert,
-                                provenance=f"{fname} {where}")
+                if e is None:
+                    plan.entity(name, kind=entity_kind, expert=False, provenance=provenance)
                     e = entities[k]
-                target.append(k)
-                if pspan and len(e.spans) < 20:
-                    e.spans.append(pspan)
+                found_actor = actor_of[name] = (k, e)
+            k, e = found_actor
+            keys.append(k)
+            if len(e.spans) < 20:
+                e.spans.append(pspan)
+        for name in experts:  # voices: few, and a name first seen as an actor becomes one
+            k = "e:" + name.casefold()
+            e = entities.get(k)
+            if e is None or not e.expert:
+                plan.entity(name, kind=entity_kind, expert=True, provenance=provenance)
+                e = entities[k]
+            ev.experts.append(k)
+            if len(e.spans) < 20:
+                e.spans.append(pspan)
+        keys = ev.themes
         for name in themes:
-            k = "t:" + name.casefold()
-            t = theme_map.get(k)
-            if t is None:
-                plan.theme(name, provenance=f"{fname} {where}")
-                t = theme_map[k]
-            ev.themes.append(k)
-            if pspan and len(t.spans) < 20:
+            found_theme = theme_of.get(name)
+            if found_theme is None:
+                k = "t:" + name.casefold()
+                t = theme_map.get(k)
+                if t is None:
+                    plan.theme(name, provenance=provenance)
+                    t = theme_map[k]
+                found_theme = theme_of[name] = (k, t)
+            k, t = found_theme
+            keys.append(k)
+            if len(t.spans) < 20:
                 t.spans.append(pspan)
-        plan.events.append(ev)
+        events.append(ev)
+    doc = DocumentBuilder()
+    doc.parts, doc.length = parts, length
     plan.documents.append(PDocument(key, f"{path.name} (imported events)", doc.text(), provenance=path.name))
     if progress is not None:
         progress(n_rows, n_rows)
