@@ -111,3 +111,27 @@ def test_import_and_export_data_open_their_dialogs_on_first_use(window, qtbot):
     QTimer.singleShot(50, close_it)
     window.act_export_data.trigger()  # a modal dialog: closed by the timer
     assert seen and seen[-1] == "ExportDataDialog"
+
+
+def test_the_corpus_loads_once_the_window_has_painted(app, qtbot):
+    """Opened as the window appears (as the app does), the loading thread waits for the window's first
+    frame rather than share the interpreter with it; a hidden window loads at once."""
+    from explorer.qt.window.main_window import MainWindow
+
+    win = MainWindow(use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_corpus(DATA)  # before any event is handled: nothing painted yet
+    assert not win._first_paint.done and not win._thread.isRunning()
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        pass
+    assert win._first_paint.done and win.state.corpus is not None
+    win.close()
+
+    hidden = MainWindow(use_settings=False)
+    qtbot.addWidget(hidden)
+    hidden.open_corpus(DATA)
+    assert hidden._thread.isRunning() or hidden._thread.isFinished()
+    with qtbot.waitSignal(hidden.corpusLoaded, timeout=20000):
+        pass
+    hidden.close()

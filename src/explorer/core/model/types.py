@@ -29,7 +29,9 @@ KINDS: tuple[str, ...] = ("document", "passage", "event", "expert", "entity", "r
 
 
 class _Item(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built when it first validates (loading a corpus, off the UI
+    # thread), not when this module is imported before the window's first paint (~35 ms; issue 15)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: ItemId
 
@@ -103,7 +105,7 @@ class Entity(_Evidenced):
 class Position(BaseModel):
     """Something a voice argues, with the passages that say so."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     text: Text = Field(min_length=1)
     passages: list[ItemId] = Field(default_factory=list)
 
@@ -170,7 +172,7 @@ class Relationship(_Evidenced):
 class CorpusInfo(BaseModel):
     """Optional ``corpus.json``: what the corpus is and where it comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     title: Text = "Untitled corpus"
     description: Text = ""
     credits: Text = ""

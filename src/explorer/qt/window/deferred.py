@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 
@@ -106,3 +107,42 @@ class Warmup:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+
+class FirstPaint(QObject):
+    """Whether the window has finished its first paint, and work queued until it has (``then``).
+
+    Opening the corpus as the window appears would make the loading thread and the first paint share
+    the interpreter (the GIL): the window would show later, for a corpus that is not shown any sooner.
+    The loading thread is started once the window is on screen instead (at once when it already was, or
+    is not shown at all); a window that is shown but never paints (no screen) starts it after a second."""
+
+    FALLBACK_MS = 1000
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._window = window
+        self.done = False
+        self._queued: list[Callable[[], None]] = []
+        self._watched = window.menuBar()  # painted with the window's first frame, whatever the views are
+        self._watched.installEventFilter(self)
+
+    def then(self, work: Callable[[], None]) -> None:
+        if self.done or not self._window.isVisible():
+            work()
+            return
+        self._queued.append(work)
+        QTimer.singleShot(self.FALLBACK_MS, self, self._flush)
+
+    def eventFilter(self, obj, event) -> bool:
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            self._watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._flush)  # runs once the frame being painted is finished
+        return False
+
+    def _flush(self) -> None:
+        self.done = True
+        queued, self._queued = self._queued, []
+        for work in queued:
+            work()

@@ -28,7 +28,7 @@ from ..views.editor import DeleteDialog, EditorView, MergeDialog
 from ..views.experts import ExpertsView
 from ..views.inspector import InspectorView
 from ..views.timeline import TimelineView
-from .deferred import Views, Warmup
+from .deferred import FirstPaint, Views, Warmup
 
 RECENT_LIMIT = 8
 #: the timeline's palette (as ``views.timeline_items.timeline_data`` gives it), for the loading thread
@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self._first_paint = FirstPaint(self)
+        self._follows_focus = True  # until the window is closed
         self._build_toolbar()
         self._guard_shortcuts()
         self.problems_label = QPushButton()
@@ -467,7 +469,8 @@ class MainWindow(QMainWindow):
         self._progress.setMinimumDuration(400)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.statusBar().showMessage(f"Loading {path}…")
-        self._thread.start()
+        thread = self._thread  # started once the window is on screen (deferred.FirstPaint), unless closed by then
+        self._first_paint.then(lambda: thread.start() if self._thread is thread and self._follows_focus else None)
 
     def _on_loaded_in_background(self, corpus: Corpus, index: CorpusIndex) -> None:
         self._finish_thread()
