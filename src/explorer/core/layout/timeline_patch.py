@@ -136,7 +136,9 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         if data.mode == "actor" or list(dict.fromkeys(old.themes)) == list(dict.fromkeys(new.themes)):
             same_lanes[new.id] = data.pos[old.id]
     if same_lanes:
-        gone_inst = np.flatnonzero(np.isin(data.inst_ev, np.fromiter(same_lanes.values(), dtype=np.int64)))
+        mark = np.zeros(n_old, dtype=bool)
+        mark[np.fromiter(same_lanes.values(), dtype=np.int64)] = True
+        gone_inst = np.flatnonzero(mark[data.inst_ev])
         for j in gone_inst.tolist():
             old_lanes.setdefault(int(data.inst_ev[j]), []).append((int(data.inst_lane[j]), bool(data.inst_primary[j])))
     lane_of = {lane.key: k for k, lane in enumerate(data.lanes)} if data.mode == "theme" else {}
@@ -159,6 +161,11 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         counts = counts + np.bincount(np.array([p[0] for p in new_inst]), minlength=len(data.lanes))
     if (counts == 0).any():
         return False
+
+    old_counts = np.array([lane.count for lane in data.lanes])
+    if n_new == n_old and np.array_equal(counts, old_counts):
+        _follow_in_place(data, index, table, gone_sorted, ins_pos, incoming, new_inst)
+        return True
 
     # -- per-event arrays ---------------------------------------------------------------------------------
     if table is not None:
@@ -254,9 +261,107 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
                                              old_reach[olo:ohi], old_of, cap)
         rows[lo:hi] = lane_rows
         hits[k] = natural[k] == cap and data.overflows(k, rows)
+    _choose_rows(data, rows, natural, hits, False, [])
+    return True
+
+
+def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, ins_pos: np.ndarray,
+                     incoming: list, new_inst: list[tuple[int, int, bool]]) -> None:
+    """``follow_change`` when every lane keeps its number of instances (events re-dated, retitled...): only
+    the stretch of events between the first and the last change moves, in place, and in each lane only
+    the instances of those events; the lanes the edit touched are restacked."""
+    if table is not None:
+        rows_in = np.array([table.row_of(ev.id) for ev in incoming], dtype=np.int64)
+        cols = table_columns(table, rows_in)
+    else:
+        rows_in = None
+        cols = item_columns(incoming)
+    color_in = np.array([data.theme_color.get(t[0], 0) if t else 0 for t in cols.themes], dtype=np.int16)
+    lo = int(min(gone_sorted[0], ins_pos[0]))
+    hi = int(max(gone_sorted[-1], ins_pos[-1])) + 1
+    gone_w = gone_sorted - lo
+    at_w = ins_pos - np.arange(len(ins_pos)) - lo  # where each goes among the stretch's events that stay
+
+    def splice(arr: np.ndarray, new_values) -> None:
+        arr[lo:hi] = np.insert(np.delete(arr[lo:hi], gone_w), at_w, np.asarray(new_values, dtype=arr.dtype))
+
+    def splice_list(values: list, new_values: list) -> None:
+        seg = values[lo:hi]
+        for i in reversed(gone_w.tolist()):
+            del seg[i]
+        for j, a in enumerate(at_w.tolist()):
+            seg.insert(a + j, new_values[j])
+        values[lo:hi] = seg
+
+    gone_rows = data.ev_row[gone_sorted].copy() if data.ev_row is not None else gone_sorted
+    for arr, values in ((data.ev_kind, cols.kind), (data.ev_inferred, cols.inferred),
+                        (data.ev_conflict, cols.conflict), (data.ev_importance, cols.importance),
+                        (data.ev_color, color_in), (data.ev_x0, index.ev_start[ins_pos]),
+                        (data.ev_x1, index.ev_end[ins_pos])):
+        splice(arr, values)
+    data.ids[lo:hi] = index.events.ids()[lo:hi]
+    splice_list(data.titles, cols.titles)
+    if table is not None:
+        splice(data.ev_row, rows_in)
+        data.events = index.events
+    else:
+        splice_list(data.events, incoming)
+    data.pos.moved(gone_rows, lo, hi)
+
+    # the instances of the stretch's events, lane by lane: their event indices follow; where the edited
+    # events leave and come, the lane is spliced and restacked
+    remap_w = np.full(hi - lo, -1, dtype=np.int64)
+    stays = np.ones(hi - lo, dtype=bool)
+    stays[gone_w] = False
+    is_new_w = np.zeros(hi - lo, dtype=bool)
+    is_new_w[ins_pos - lo] = True
+    remap_w[stays] = np.flatnonzero(~is_new_w) + lo
+    by_lane: dict[int, list[tuple[int, bool]]] = {}
+    for lane, e, prim in new_inst:
+        by_lane.setdefault(lane, []).append((e, prim))
+    rows, natural = data.cap_rows[data.row_cap]
+    shown = data.inst_row is rows
+    natural = list(natural)
+    hits = list(data.lane_hit)
+    cap = data.row_cap
+    touched = []
+    for k, (olo, ohi) in enumerate(data.lane_slices):
+        ev_k = data.inst_ev[olo:ohi]
+        a = olo + int(np.searchsorted(ev_k, lo))
+        b = olo + int(np.searchsorted(ev_k, hi))
+        new_ev = remap_w[data.inst_ev[a:b] - lo]
+        gone_rel = np.flatnonzero(new_ev < 0)
+        incoming_k = sorted(by_lane.get(k, ()))
+        if not len(gone_rel) and not incoming_k:
+            data.inst_ev[a:b] = new_ev
+            continue
+        kept_ev = np.delete(new_ev, gone_rel)
+        in_ev = np.array([e for e, _ in incoming_k], dtype=np.int64)
+        ins_at = np.searchsorted(kept_ev, in_ev)
+        old_of = np.insert(np.delete(np.arange(ohi - olo, dtype=np.int64), gone_rel + (a - olo)),
+                           ins_at + (a - olo), -1)
+        old_x0, old_reach, old_rows = data.inst_x0[olo:ohi].copy(), data.reach(olo, ohi), rows[olo:ohi].copy()
+        data.inst_ev[a:b] = np.insert(kept_ev, ins_at, in_ev)
+        for arr, values in ((data.inst_primary, np.array([p for _, p in incoming_k], dtype=bool)),
+                            (data.inst_x0, data.ev_x0[in_ev]), (data.inst_x1, data.ev_x1[in_ev])):
+            arr[a:b] = np.insert(np.delete(arr[a:b], gone_rel), ins_at, values)
+        lane_rows, natural[k] = restack_lane(data.inst_x0[olo:ohi], data.reach(olo, ohi), old_rows, old_reach,
+                                             old_of, cap)
+        rows[olo:ohi] = lane_rows
+        hits[k] = natural[k] == cap and data.overflows(k, rows)
+        touched.append(k)
+    _choose_rows(data, rows, natural, hits, shown, touched)
+
+
+def _choose_rows(data: TimelineData, rows: np.ndarray, natural: list[int], hits: list[bool], shown: bool,
+                 touched: list[int]) -> None:
+    """The restacked rows at the data's cap (``touched``: the lanes whose rows changed; ``shown``: the data
+    showed these rows before): take the cap a fresh build would (the highest, from MAX_ROWS down, whose
+    rows fit the budget) and show its rows."""
+    cap = data.row_cap
+    same_lanes = [max(1, n) for n in natural] == [lane.rows for lane in data.lanes]
     data.lane_hit = hits
     data.cap_rows = {cap: (rows, natural)}
-    # the cap a fresh build would choose: the highest (from MAX_ROWS down) whose rows fit the budget
     choice = cap
     for c in range(MAX_ROWS, cap, -1):
         # more rows than ``cap`` only for the lanes that overflowed (at least one more), the rest the same
@@ -272,10 +377,18 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         rows, natural = data.cap_rows[choice]
         data.lane_hit = [data.overflows(k, rows) for k in range(len(data.lanes))]
         data.cap_rows = {choice: (rows, natural)}
+        same_lanes = False
     data.base_rows = (rows, natural)
     data.rows_key = None
-    data.apply_rows(rows, natural)
-    return True
+    if shown and same_lanes and data.inst_row is rows:
+        # the lanes keep their heights: only the touched lanes' instances move (vertically)
+        for k in touched:
+            lo, hi = data.lane_slices[k]
+            lane = data.lanes[k]
+            data.inst_yc[lo:hi] = lane.top + (rows[lo:hi] + 0.5) * (lane.height / lane.rows)
+        data.inst_side[:] = 1
+    else:
+        data.apply_rows(rows, natural)
 
 
 def _state(rows: np.ndarray, reach: np.ndarray, j: int) -> list[float]:
@@ -283,10 +396,12 @@ def _state(rows: np.ndarray, reach: np.ndarray, j: int) -> list[float]:
     starts at 0.0, as in ``TimelineData._stack``)."""
     if j <= 0:
         return []
-    r = rows[:j].astype(np.int64)
-    ends = np.zeros(int(r.max()) + 1)
-    np.maximum.at(ends, r, reach[:j])
-    return ends.tolist()
+    r, ra = rows[:j], reach[:j]
+    out = []
+    for row in range(int(r.max()) + 1):
+        mine = ra[r == row]
+        out.append(max(0.0, float(mine.max())) if len(mine) else 0.0)
+    return out
 
 
 def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_old: np.ndarray,
@@ -301,10 +416,56 @@ def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_
     n = len(x0)
     same = old_of == np.arange(n)
     p = n if same.all() else int(np.argmin(same))
-    rows_l = rows_old[:p].tolist() + [0] * (n - p)
+    rows = np.zeros(n, dtype=rows_old.dtype)
+    rows[:p] = rows_old[:p]
     ends = _state(rows_old, reach_old, p)
     if p == n:
-        return np.array(rows_l, dtype=rows_old.dtype), len(ends)
+        return rows, len(ends)
+    # runs of instances that follow one another as they did: where each run ends
+    follows = np.zeros(n, dtype=bool)
+    follows[1:] = (old_of[1:] == old_of[:-1] + 1) & (old_of[:-1] >= 0)
+    bounds = np.r_[np.flatnonzero(~follows), n]
+    run_end = np.repeat(bounds[1:], np.diff(bounds))[p:].tolist()
+    # from p on, as lists (old instances from p on too: those before p are the same as now)
+    old_l, x0l, rl = old_of[p:].tolist(), x0[p:].tolist(), reach[p:].tolist()
+    ro, rol = rows_old[p:].tolist(), reach_old[p:].tolist()
+    out = [0] * (n - p)
+    oends, oj = list(ends), p  # the old stacking, replayed up to old instance oj
+    q = p
+    while q < n:
+        x = x0l[q - p]
+        j = old_l[q - p]
+        if j >= 0:
+            while oj < j:
+                r = ro[oj - p]
+                if r == len(oends):
+                    oends.append(0.0)
+                if rol[oj - p] > oends[r]:
+                    oends[r] = rol[oj - p]
+                oj += 1
+            if len(oends) == len(ends) and all(a == b or (a <= x and b <= x) for a, b in zip(ends, oends)):
+                e = run_end[q - p]
+                k = e - q
+                out[q - p:e - p] = ro[j - p:j - p + k]
+                oj = j + k
+                oends = _state(rows_old, reach_old, oj)
+                ends = list(oends)
+                q = e
+                continue
+        for r, end in enumerate(ends):
+            if end <= x:
+                break
+        else:
+            if len(ends) < cap:
+                r = len(ends)
+                ends.append(0.0)
+            else:
+                r = min(range(len(ends)), key=ends.__getitem__)
+        out[q - p] = r
+        ends[r] = max(ends[r], rl[q - p])
+        q += 1
+    rows[p:] = out
+    return rows, len(ends)
     # runs of instances that follow one another as they did: where each run ends
     follows = np.zeros(n, dtype=bool)
     follows[1:] = (old_of[1:] == old_of[:-1] + 1) & (old_of[:-1] >= 0)
