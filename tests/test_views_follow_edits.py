@@ -216,17 +216,18 @@ def test_inspector_follows_edits(show, edit_state):
     assert "A summary written in the app." not in view.browser.toPlainText()
 
 
-@pytest.mark.parametrize("year", ["9999", "0001"])
+@pytest.mark.parametrize("year", ["9999", "0001", "-0001", "-9999"])
 def test_an_event_at_the_edge_of_the_calendar_draws_without_error(show, edit_state, year):
     """The monkey's find: an event dated 9999 stretched the range past year 9999, which no date can show;
-    painting the timeline there raised (and a raising paint takes PySide6 down)."""
+    painting the timeline there raised (and a raising paint takes PySide6 down). The calendar now runs from
+    9999 BCE: year 1 and 1 BCE are ordinary dates, 9999 BCE is the other edge."""
     from explorer.qt.views.timeline import TimelineView
 
     view = show(TimelineView, 1400, 600)
     event = edit_state.corpus.events[0]
     edit_state.do(EditItem(event.id, start=year, end=None))
     lo, hi = view._x_limits
-    assert lo >= -62135596800.0 and hi <= 253402300799.0  # 0001-01-01 .. 9999-12-31
+    assert lo >= -377673580800.0 and hi <= 253402300799.0  # 9999 BCE (-9999-01-01) .. 9999-12-31
     for rng in ((hi - 3 * 365 * 86400, hi), (lo, lo + 3 * 365 * 86400), (lo, hi)):
         view.set_visible_range(*rng)
         assert not view.grab().isNull()  # paints every item of the view at this range
