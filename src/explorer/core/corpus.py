@@ -332,6 +332,14 @@ class Corpus:
         self._lists.pop(kind, None)
         self._referrers = None
 
+    def _fill_staged(self, kind: str, staged) -> None:
+        """Set the events or passages from their staged form (``Table.stage``; the loader's)."""
+        store = self._store[kind]
+        store.clear()
+        store.fill(staged)
+        self._lists.pop(kind, None)
+        self._referrers = None
+
     def _list(self, kind: str) -> list:
         found = self._lists.get(kind)
         if found is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
+from typing import Any
 from contextlib import contextmanager
 
 _gc_lock = threading.Lock()
@@ -35,7 +37,38 @@ def _gc_paused():
     finally:
         with _gc_lock:
             _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                if gc.get_count()[0] >= FREEZE_ABOVE:
-                    gc.freeze()
-                gc.enable()
+            if _gc_depth == 0:
+                many = gc.get_count()[0] >= FREEZE_ABOVE
+                if _gc_was_enabled:
+                    if many:
+                        gc.freeze()
+                    gc.enable()
+                if many:
+                    trim_heap()
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``). A load or an index build
+    of a large corpus frees hundreds of megabytes of temporary objects; at 100k events 35–40 MB of the pages
+    they leave would otherwise stay counted in the process's memory. Nothing where there is no glibc."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        _malloc_trim = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+                import ctypes.util
+
+                name = ctypes.util.find_library("c")
+                if name:
+                    _malloc_trim = ctypes.CDLL(name).malloc_trim
+            except (OSError, AttributeError, ImportError):
+                _malloc_trim = False
+    if _malloc_trim:
+        try:
+            _malloc_trim(0)
+        except Exception:  # a memory nicety never fails a load
+            pass
+
+
+_malloc_trim: Any = None

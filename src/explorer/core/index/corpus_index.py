@@ -14,7 +14,8 @@ import threading
 from array import array
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from itertools import chain
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -153,6 +154,84 @@ def _label(item: _Item) -> str:
     return values.get("name") or values.get("title") or item.id
 
 
+class _Links(dict):
+    """Item id -> the ids it is linked to. An event's own links are not stored (100k tuples at 100k events)
+    unless an edit set them: ``get``, ``[]`` and ``in`` read them from the event's row
+    (``own_event_links``); every other item's links are stored."""
+
+    def __init__(self, own_event_links: Callable[[str], tuple]):
+        super().__init__()
+        self.own_event_links = own_event_links
+
+    def get(self, key, default=None):
+        found = dict.get(self, key)
+        if found is None:
+            found = self.own_event_links(key)
+            if not found:
+                return default
+        return found
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or bool(self.own_event_links(key))
+
+    def __reduce__(self):
+        return (_Links, (self.own_event_links,), None, None, iter(dict.items(self)))
+
+
+def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
+    """For each item that events name (a theme, an actor, a voice) or whose passages are their evidence (a
+    document): the ids of those events, from the reference columns in one pass (numpy groups them)."""
+    e_ids = list(etable._rows)
+    rows = list(etable._rows.values())
+    n = len(rows)
+    if not n:
+        return {}
+    targets: list = []
+    owners: list[np.ndarray] = []
+    at = np.arange(n, dtype=np.int64)
+    for name in ("themes", "actors", "experts"):
+        col = etable.refs[name]
+        refs = [col[r] for r in rows]
+        owners.append(np.repeat(at, np.fromiter(map(len, refs), dtype=np.int64, count=n)))
+        targets.extend(chain.from_iterable(refs))
+    col = etable.refs["passages"]
+    refs = [col[r] for r in rows]
+    owners.append(np.repeat(at, np.fromiter(map(len, refs), dtype=np.int64, count=n)))
+    p_rows, p_doc = ptable._rows, ptable.document
+    targets.extend(None if r is None else p_doc[r] for r in map(p_rows.get, chain.from_iterable(refs)))
+    owner = np.concatenate(owners)
+    small = known._small
+    ok = list(map(small.__contains__, targets))  # the usual case: a theme, an actor, a document
+    if not all(ok):
+        ok = [o or (t is not None and t in known) for o, t in zip(ok, targets)]
+    ok_mask = np.array(ok, dtype=bool)
+    if not ok_mask.all():
+        keep = np.flatnonzero(ok_mask)
+        targets = [targets[i] for i in keep.tolist()]
+        owner = owner[keep]
+    code_of = {t: k for k, t in enumerate(dict.fromkeys(targets))}
+    code = np.fromiter(map(code_of.__getitem__, targets), dtype=np.int64, count=len(targets))
+    pairs = np.sort(code * n + owner)  # by target, then event
+    if len(pairs) > 1:  # each (target, event) once (``np.unique`` hashes, 20 times slower here)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    t_code, e_at = pairs // n, pairs % n
+    bounds = [0, *(np.flatnonzero(np.diff(t_code)) + 1).tolist(), len(pairs)]
+    names = list(code_of)
+    events = np.array(e_ids, dtype=object)[e_at]  # the id strings themselves, in target order
+    out: dict[str, tuple[str, ...]] = {}
+    for a, b in zip(bounds, bounds[1:]):
+        target = names[int(t_code[a])]
+        out[target] = tuple(events[a:b])
+    return out
+    return out
+
+
 class CorpusIndex:
     def __init__(self, corpus: Corpus):
         # building allocates a few hundred thousand containers: pause the cyclic collector meanwhile,
@@ -181,12 +260,7 @@ class CorpusIndex:
                     owners = passage_items.get(pid)
                     if owners is not None and item.id not in owners:
                         owners.append(item.id)
-        ev_passages = etable.refs["passages"]
-        for eid, row in etable._rows.items():
-            for pid in ev_passages[row]:
-                owners = passage_items.get(pid)
-                if owners is not None and eid not in owners:
-                    owners.append(eid)
+        ev_passages = etable.refs["passages"]  # events: with their links, below
 
         # document -> passage ids sorted by start (then end), and their starts, from the passage columns
         self._doc_passages: dict[str, list[str]] = {d.id: [] for d in corpus.documents}
@@ -198,19 +272,17 @@ class CorpusIndex:
             p_end = np.frombuffer(ptable.end, dtype=np.int64)[prow]
             docs = [ptable.document[r] for r in prow.tolist()]
             doc_code = {d: k for k, d in enumerate(dict.fromkeys(docs))}
-            codes = np.fromiter((doc_code[d] for d in docs), dtype=np.int64, count=len(docs))
-            order = np.lexsort((p_end, p_start, codes)).tolist()
-            starts = p_start.tolist()
-            for i in order:
-                d = docs[i]
-                plist = self._doc_passages.get(d)
-                if plist is None:
-                    plist = self._doc_passages[d] = []
-                plist.append(pids[i])
-                found = self._doc_starts.get(d)
-                if found is None:
-                    found = self._doc_starts[d] = array("q")  # 8 bytes a start, not an int object
-                found.append(starts[i])
+            doc_of_code = list(doc_code)
+            codes = np.fromiter(map(doc_code.__getitem__, docs), dtype=np.int64, count=len(docs))
+            order = np.lexsort((p_end, p_start, codes))
+            sorted_codes, sorted_starts = codes[order], p_start[order].astype(np.int64)
+            bounds = [0, *(np.flatnonzero(np.diff(sorted_codes)) + 1).tolist(), len(order)]
+            order_ = order.tolist()
+            for a, b in zip(bounds, bounds[1:]):  # a run of one document's passages
+                d = doc_of_code[int(sorted_codes[a])]
+                self._doc_passages[d] = [pids[i] for i in order_[a:b]]
+                found = self._doc_starts[d] = array("q")  # 8 bytes a start, not an int object
+                found.frombytes(sorted_starts[a:b].tobytes())
         for d in self._doc_passages:
             self._doc_starts.setdefault(d, array("q"))
 
@@ -230,7 +302,7 @@ class CorpusIndex:
         self._event_order = [eids[i] for i in order.tolist()]
         #: the events in timeline order, built on access
         self.events = _EventsView(etable, self._event_order)
-        self._event_pos: dict[str, int] | None = {eid: i for i, eid in enumerate(self._event_order)}
+        self._event_pos: dict[str, int] | None = None  # id -> place in timeline order, made on first need
         # the ids of each kind, for filtering linked items by kind without touching every item (events
         # and passages: their tables)
         self._ids_of_kind: dict[str, set[str]] = {}
@@ -244,42 +316,35 @@ class CorpusIndex:
 
         # links between items (a set only for the items that have links; passages have none)
         known = self.items
-        links: dict[str, set[str]] = {}
+        links = _Links(self._own_event_links)
         self._links = links
+        get = dict.get  # the stored links only (``_Links.get`` also reads an event's own links)
 
         def link(a: str, b: str) -> None:
             if a in known and b in known and a != b:
-                mine = links.get(a)
+                mine = get(links, a)
                 if mine is None:
                     links[a] = {b}
                 else:
                     mine.add(b)
-                theirs = links.get(b)
+                theirs = get(links, b)
                 if theirs is None:
                     links[b] = {a}
                 else:
                     theirs.add(a)
 
-        # an event's links (what it names, the documents of its evidence) are a tuple, built once: 80 bytes
-        # where a set takes 700 (100k events: 60 MB less)
         event_ids = self._event_ids
         p_rows, p_doc = ptable._rows, ptable.document
-        themes, actors, experts = etable.refs["themes"], etable.refs["actors"], etable.refs["experts"]
-        for a, row in etable._rows.items():
-            refs = [r for r in (*themes[row], *actors[row], *experts[row]) if r in known and r != a]
+        e_rows = etable._rows
+        for eid, row in e_rows.items():  # passage -> the events it is evidence for
             for pid in ev_passages[row]:
-                prow_ = p_rows.get(pid)
-                if prow_ is not None and p_doc[prow_] in known:
-                    refs.append(p_doc[prow_])
-            if not refs:
-                continue
-            mine = links[a] = tuple(dict.fromkeys(refs))
-            for r in mine:
-                theirs = links.get(r)
-                if theirs is None:
-                    links[r] = {a}
-                else:
-                    theirs.add(a)
+                owners = passage_items.get(pid)
+                if owners is not None and eid not in owners:
+                    owners.append(eid)
+        # An event's own links (what it names, the documents of its evidence) are read from its row when
+        # asked (``_own_event_links``); the other side of each, the events that name a theme, an actor or
+        # a document, is built here in one pass over the reference columns (``_event_backlinks``).
+        backlinks = _event_backlinks(etable, ptable, known)
         for rel in corpus.relationships:
             link(rel.id, rel.source)
             link(rel.id, rel.target)
@@ -289,8 +354,15 @@ class CorpusIndex:
         for pid, item_ids in self._passage_items.items():
             doc = p_doc[p_rows[pid]]
             for item_id in item_ids:
-                if item_id not in event_ids:  # events are linked to their documents above
+                if item_id not in e_rows:  # events are linked to their documents above
                     link(item_id, doc)
+        for target, events in backlinks.items():
+            theirs = get(links, target)
+            if theirs is None:
+                links[target] = events
+            else:
+                theirs.update(events)
+        del backlinks
         # kept as tuples (8 bytes a link; a set takes 46): a set is made again for an item whose links an
         # edit takes away from (apply_change), 21 MB less at 100k events
         for key, value in links.items():
@@ -336,6 +408,52 @@ class CorpusIndex:
         if pos is None:
             pos = self._event_pos = {eid: i for i, eid in enumerate(self._event_order)}
         return pos
+
+    def _own_event_links(self, event_id) -> tuple:
+        """An event's own links: what it names and the documents of its evidence (as ``_contributions``),
+        read from its row; () for an id that is not an event."""
+        etable = self._etable
+        row = etable._rows.get(event_id)
+        if row is None:
+            return ()
+        refs = etable.refs
+        known = self.items
+        out = [r for r in (*refs["themes"][row], *refs["actors"][row], *refs["experts"][row])
+               if r != event_id and r in known]
+        ptable = self._ptable
+        for pid in refs["passages"][row]:
+            prow = ptable._rows.get(pid)
+            if prow is not None:
+                doc = ptable.document[prow]
+                if doc in known and doc != event_id:
+                    out.append(doc)
+        return tuple(dict.fromkeys(out))
+
+    def _event_links_before(self, event_id: str, old_items: dict, added: dict) -> set[str]:
+        """An event's own links as they were before a change (``old_items``: the items it removed or changed,
+        as they were; ``added``: the items it added), when they were not stored but read from its row."""
+        if event_id in added:
+            return set()
+        old = old_items.get(event_id)
+        if old is not None:
+            names, pids = (*old.themes, *old.actors, *old.experts), old.passages
+        else:  # unchanged itself (the change was to its passages or what it names)
+            row = self._etable._rows.get(event_id)
+            if row is None:
+                return set()
+            refs = self._etable.refs
+            names, pids = (*refs["themes"][row], *refs["actors"][row], *refs["experts"][row]), refs["passages"][row]
+        out = set(names)
+        ptable = self._ptable
+        for pid in pids:
+            p = old_items.get(pid)
+            if p is not None and p.item_kind == "passage":
+                out.add(p.document)
+            elif pid in ptable and pid not in added:
+                out.add(ptable.document_of(pid))
+        items = self.items
+        out.discard(event_id)
+        return {i for i in out if i in old_items or (i in items and i not in added)}
 
     #: a change of more items than this (an import, its undo) rebuilds the index instead of patching it item
     #: by item: patching costs about a millisecond an item at 100k events, a rebuild under a second
@@ -427,28 +545,39 @@ class CorpusIndex:
         refs = self.corpus._refs_map()
         links = self._links
         events = self._event_ids
+        # An event's own links are never stored (``_Links``): read from its row, they are current by
+        # themselves; only its partners' stored links are patched, from what it linked to before the change.
+        stored = dict.get
         for a in affected:
-            old_links = set(links.get(a, ()))
+            is_event = a in events or getattr(old_items.get(a), "item_kind", None) == "event"
+            if is_event:
+                old_links = self._event_links_before(a, old_items, cs.added)
+                links.pop(a, None)  # (a link stored by an older version of the index)
+            else:
+                old_links = set(stored(links, a) or ())
             new_links = self._links_of(a, refs) if a in self.items else set()
             for b in old_links - new_links:
-                theirs = links.get(b)
+                theirs = stored(links, b)
                 if theirs is not None:
                     theirs = set(theirs) if type(theirs) is tuple else theirs
                     theirs.discard(a)
                     if not theirs:
                         del links[b]
                     else:
-                        links[b] = tuple(theirs) if b in events else theirs
+                        links[b] = theirs
             for b in new_links - old_links:
-                theirs = links.get(b)
+                theirs = stored(links, b)
                 if theirs is None:
-                    links[b] = (a,) if b in events else {a}
+                    if b not in events:
+                        links[b] = {a}
                 elif type(theirs) is tuple:
                     links[b] = (*theirs, a)
                 else:
                     theirs.add(a)
+            if is_event:
+                continue
             if new_links:
-                links[a] = tuple(new_links) if a in events else new_links
+                links[a] = new_links
             else:
                 links.pop(a, None)
         # search: changed items are searched apart until there are many, then the fields are joined anew

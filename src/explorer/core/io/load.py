@@ -138,8 +138,12 @@ def _dict_adapter(model: type[BaseModel]) -> TypeAdapter | None:
         from typing_extensions import NotRequired, TypedDict
 
         fields = {}
+        dates = _DATE_FIELDS.get(model, ())
         for name, info in model.model_fields.items():
-            kind = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            if name in dates:  # a string, parsed by the loader once per distinct text (``_parse_dates``)
+                kind = str if info.is_required() else typing.Optional[str]
+            else:
+                kind = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
             fields[name] = kind if info.is_required() else NotRequired[kind]
         as_dict = TypedDict(f"{model.__name__}Fields", fields)  # type: ignore[misc]
         as_dict.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
@@ -598,6 +602,7 @@ class _Loader:
         #: id of an item that was skipped (its own problem, or its cause's, says why) -> its kind
         self.lost: dict[str, str] = {}
         self.seen: dict[str, str] = {}  # id -> the file of every item that was read (see ``kind``)
+        self.staged: dict[str, Any] = {}  # kind -> its items staged for the corpus's table (``stage``)
         # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
         # tool writing the loaded corpus back can tell which files did not load whole):
         self.unchecked: Counter[tuple[str, str]] = Counter()  # (file, unreadable file) -> references into it
@@ -721,13 +726,37 @@ class _Loader:
         as_dicts = _dict_adapter(model) if model in (Event, Passage) else None  # the two large kinds
         try:
             if as_dicts is not None:
-                models = _as_models(model, as_dicts.validate_json(raw))
+                models = as_dicts.validate_json(raw)  # plain dicts: the loader makes models only where needed
+                if not self._parse_dates(model, models):
+                    self._raw[name] = raw
+                    return None
             else:
                 models = _list_adapter(model).validate_json(raw)
         except (ValidationError, ValueError):
             self._raw[name] = raw  # for read_json, which says what is wrong
             return None
         return list(enumerate(models))
+
+    def _parse_dates(self, model: type[BaseModel], dicts: list[dict]) -> bool:
+        """The date texts of ``_dict_adapter``'s dicts as ``PartialDate``, each distinct text parsed once;
+        False when one is not a valid date (the careful path then says which and why)."""
+        dates = self._dates
+        for fname in _DATE_FIELDS.get(model, ()):
+            for values in dicts:
+                text = values.get(fname)
+                if text is None:
+                    continue
+                parsed = dates.get(text, False)
+                if parsed is False:
+                    try:
+                        parsed = PartialDate.parse(text)
+                    except ValueError:
+                        parsed = None
+                    dates[text] = parsed
+                if parsed is None:
+                    return False
+                values[fname] = parsed
+        return True
 
     def validate_list(self, name: str, model: type[BaseModel], data: Any) -> list[tuple[int, Any]]:
         if data is None:
@@ -901,6 +930,15 @@ class _Loader:
         out: list[tuple[int, Passage]] = []
         pending: dict[str, list[tuple[int, Passage]]] = {}
         for i, p in items:
+            if type(p) is dict:  # from a valid file
+                doc = docs.get(p["document"])
+                s, e = p.get("start"), p.get("end")
+                if doc is not None and s is not None and e is not None and doc.text[s:e] == p["quote"]:
+                    # the usual case: the quote is at its offsets, so it, the prefix and the suffix are what
+                    # the text says there (the corpus's table derives them)
+                    out.append((i, {"id": p["id"], "document": p["document"], "start": s, "end": e}))
+                    continue
+                p = _as_models(Passage, [p])[0]
             doc = docs.get(p.document)
             if doc is None:
                 self.passage_without_document(i, p)
@@ -916,7 +954,7 @@ class _Loader:
             else:
                 pending.setdefault(p.document, []).append((i, p))
         if pending:
-            exact = Counter(p.document for _, p in out)
+            exact = Counter(p["document"] if type(p) is dict else p.document for _, p in out)
             for doc_id, plist in pending.items():
                 out.extend(self.anchor_document(docs[doc_id], plist, exact[doc_id]))
             out.sort(key=lambda ip: ip[0])
@@ -1190,6 +1228,15 @@ class _Loader:
                 self.problem(name, "", f"{_plural(n, 'relationship')} skipped because an entity or expert "
                                        f"{'it links' if n == 1 else 'they link'} did not load")
 
+    def stage(self, corpus: Corpus, kind: str, items: list) -> None:
+        """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
+        ``load_corpus`` to put in once everything the load parsed is gone (``Table.stage``)."""
+        staged = corpus._store[kind].stage(items)
+        if staged is None:
+            setattr(corpus, _PLURALS[kind], items)
+        else:
+            self.staged[kind] = staged
+
     def load(self) -> Corpus:
         corpus = Corpus(root=self.root)
         info = self.load_info()
@@ -1199,18 +1246,19 @@ class _Loader:
         seen = self.seen
 
         def dedupe(name: str, items: list[tuple[int, _Item]]) -> list[tuple[int, _Item]]:
-            ids = [item.id for _, item in items]
+            # events and passages of a valid file are plain dicts of their fields (``validate_file_fast``)
+            ids = [item["id"] if type(item) is dict else item.id for _, item in items]
             if seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case: no duplicate
                 seen.update(dict.fromkeys(ids, name))
                 return items
             kept = []
-            for i, item in items:
-                if item.id in seen:
-                    self.problem(name, f"[{i}].id", f"duplicate id '{item.id}' (first used in {seen[item.id]}); "
+            for (i, item), item_id in zip(items, ids):
+                if item_id in seen:
+                    self.problem(name, f"[{i}].id", f"duplicate id '{item_id}' (first used in {seen[item_id]}); "
                                                     f"this one skipped")
-                    self.skipped[item.item_kind] += 1
+                    self.skipped[_KIND_OF_FILE[name]] += 1
                     continue
-                seen[item.id] = name
+                seen[item_id] = name
                 kept.append((i, item))
             return kept
 
@@ -1235,8 +1283,8 @@ class _Loader:
         corpus.documents = list(docs.values())
 
         passages = self.anchor_passages(parsed["passages.json"], docs)
-        corpus.passages = passages
-        known_passages = {p.id for p in passages}
+        self.stage(corpus, "passage", passages)
+        known_passages = {p["id"] if type(p) is dict else p.id for p in passages}
         passage_only = ("passage",)
 
         themes_ids = {t.id for _, t in parsed["themes.json"]}
@@ -1291,8 +1339,27 @@ class _Loader:
         actor_ids = entity_ids | expert_ids
         event_refs = (("themes", themes_ids, ("theme",), "theme"), ("actors", actor_ids, ("entity", "expert"), "actor"),
                       ("experts", expert_ids, ("expert",), "expert"))
+        in_order: dict[tuple[int, int], bool] = {}  # (id(start), id(end)) -> whether end is not before start
+        empty = ()
         for i, ev in parsed["events.json"]:
-            if (ev.passages and known_passages.issuperset(ev.passages) and themes_ids.issuperset(ev.themes)
+            if type(ev) is dict:  # from a valid file: its fields, as given
+                get = ev.get
+                end = get("end")
+                if end is not None:
+                    key = (id(ev["start"]), id(end))
+                    ok = in_order.get(key)
+                    if ok is None:
+                        ok = in_order[key] = end.end_seconds > ev["start"].start_seconds
+                else:
+                    ok = True
+                refs = get("passages", empty)
+                if (ok and refs and known_passages.issuperset(refs) and themes_ids.issuperset(get("themes", empty))
+                        and actor_ids.issuperset(get("actors", empty))
+                        and expert_ids.issuperset(get("experts", empty))):
+                    events.append(ev)  # the usual case: nothing to report or repair
+                    continue
+                ev = _as_models(Event, [ev])[0]
+            elif (ev.passages and known_passages.issuperset(ev.passages) and themes_ids.issuperset(ev.themes)
                     and actor_ids.issuperset(ev.actors) and expert_ids.issuperset(ev.experts)
                     and (ev.end is None or ev.end.end_seconds > ev.start.start_seconds)):
                 events.append(ev)  # the usual case: nothing to report or repair
@@ -1308,7 +1375,7 @@ class _Loader:
                 if good != refs:
                     update[fname] = good
             events.append(evidenced("events.json", i, ev, **update))
-        corpus.events = events
+        self.stage(corpus, "event", events)
 
         nodes = entity_ids | expert_ids
         rels = []
@@ -1364,6 +1431,12 @@ def load_corpus(path: str | Path) -> Corpus:
     if not _has_corpus_file(root):
         raise NotACorpusError(f"{root}: is not a corpus folder (it has neither documents.json nor corpus.json)")
     with _gc_paused():
-        corpus = _Loader(root).load()
+        loader = _Loader(root)
+        corpus = loader.load()
+        staged = loader.staged
+        del loader  # and with it what it parsed: the tables' strings are made after (``Table.stage``)
+        for kind, rows in staged.items():
+            corpus._fill_staged(kind, rows)
+        del staged
     corpus.notes = notes
     return corpus
