@@ -229,3 +229,17 @@ def test_the_reading_assistant_lists_bce_candidates_in_words():
                                         "431 to 404 BCE.", None) if c.kind == "event"]
     assert [c.date for c in found] == ["-0044-03-15", "-0431"]
     assert [_describe(c)[1] for c in found] == ["15 March 44 BCE · day", "431 BCE – 404 BCE · year"]
+
+
+@pytest.mark.parametrize("step", [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000])
+def test_year_ticks_fall_on_round_historical_years_and_1_ce(step):
+    from explorer.qt.views.date_axis import next_year_tick
+
+    def is_tick(astro: int) -> bool:
+        year = daycount.historical(astro)
+        return year % step == 0 or (astro == 1 and step >= 5) or step == 1
+
+    for astro in range(-10050, 10050, 1 if step <= 2 else step // 3 + 7):
+        nxt = next_year_tick(astro, step)
+        assert nxt > astro and is_tick(nxt)
+        assert not any(is_tick(a) for a in range(astro + 1, nxt))  # none skipped
