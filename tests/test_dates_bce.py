@@ -151,14 +151,16 @@ def test_the_index_places_bce_events_like_their_dates():
 
     from explorer.core.corpus import Corpus
     from explorer.core.index import CorpusIndex
-    from explorer.core.model.types import CorpusInfo, Event
+    from explorer.core.model.types import CorpusInfo, Event, Theme
 
     spans = [(PartialDate(-500), PartialDate(-258)), (PartialDate(-44, 3, 15), None), (PartialDate(-1), PartialDate(1)),
              (PartialDate(30), None)]
     events = [Event.model_construct(id=f"ev-{i}", title=f"e{i}", summary="", start=s, end=e, inferred=False,
-                                    date_text=None, themes=[], actors=[], experts=[], passages=[], conflict=None)
+                                    date_text=None, themes=["th"], actors=[], experts=[], passages=[],
+                                    conflict=None)
               for i, (s, e) in enumerate(spans)]
-    corpus = Corpus(root=Path("."), info=CorpusInfo(title="t"), events=events)
+    corpus = Corpus(root=Path("."), info=CorpusInfo(title="t"), themes=[Theme(id="th", name="Antiquity")],
+                    events=events)
     index = CorpusIndex(corpus)
     assert [e.id for e in index.events] == ["ev-0", "ev-1", "ev-2", "ev-3"]
     for i, (s, e) in enumerate(spans):
