@@ -162,3 +162,15 @@ def test_export_data_takes_bce_bounds(tmp_path, source, capsys):
     assert starts == [{"year": -500}, {"year": -490, "month": 9}, {"year": -431}, {"year": -258}]
     assert main(["export-data", "timelinejs", str(out), "--corpus", str(root), "--from", "0 BC"]) == 2
     assert "there is no year 0" in capsys.readouterr().err
+
+
+def test_the_export_dialog_and_the_caption_read_bce_windows():
+    from explorer.qt.export.render import range_text
+    from explorer.qt.window.interop_dialog import _date_of_seconds
+
+    ides = PartialDate(-44, 3, 15)
+    assert _date_of_seconds(ides.start_seconds + 3600) == ides
+    assert _date_of_seconds(-1e13) == PartialDate(-9999, 1, 1) and _date_of_seconds(1e13) == PartialDate(9999, 12, 31)
+    assert range_text(ides.start_seconds, PartialDate(30).end_seconds) == "15 Mar 44 BCE – 31 Dec 30 CE"
+    assert range_text(PartialDate(2019, 12, 2).start_seconds, PartialDate(2020, 1, 5).end_seconds) == \
+        "2 Dec 2019 – 5 Jan 2020"
