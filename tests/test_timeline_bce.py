@@ -243,3 +243,17 @@ def test_year_ticks_fall_on_round_historical_years_and_1_ce(step):
         nxt = next_year_tick(astro, step)
         assert nxt > astro and is_tick(nxt)
         assert not any(is_tick(a) for a in range(astro + 1, nxt))  # none skipped
+
+
+def test_the_graph_names_a_window_across_the_era(make_view, state):
+    import re
+
+    from explorer.qt.views.graph import GraphView
+
+    view = make_view(GraphView, 700, 500)
+    state.set_time_window(PartialDate(-500).start_seconds, PartialDate(30).end_seconds)
+    QApplication.processEvents()
+    assert view.time_check.text() == "Filter by timeline window (500 BCE – 30 CE)"
+    state.set_time_window(PartialDate(-500).start_seconds, PartialDate(-258).end_seconds)
+    QApplication.processEvents()
+    assert re.fullmatch(r"Filter by timeline window \(500 BCE – 258 BCE\)", view.time_check.text())

@@ -1661,11 +1661,12 @@ class _Legend(QWidget):
         p.end()
 
 
-def _year_text(seconds: float, span: float) -> str:
+def _year_text(seconds: float, span: float, start: float | None = None) -> str:
+    """'2019', 'Mar 2019', '500 BCE'; the end of a range that ``start``s before 1 CE says 'CE' ('41 CE')."""
     from ...core.model import daycount  # any year: '500 BCE', 'Mar 44 BCE', '2019'
 
     y, m, _d = daycount.from_seconds(seconds)
-    year = daycount.year_text(y)
+    year = daycount.year_text(y, era=start is not None and daycount.year_of(start) < 0)
     return year if span > 3 * 365 * 86400 else f"{daycount.MONTH_ABBR[m - 1]} {year}"
 
 
@@ -1937,7 +1938,7 @@ class GraphView(View):
         t0, t1 = self.state.time_window
         span = t1 - t0
         self.time_check.setText(f"Filter by timeline window ({_year_text(t0, span)} – "
-                                f"{_year_text(t1 - 1, span)})")
+                                f"{_year_text(t1 - 1, span, start=t0)})")
 
     def _update_status(self) -> None:
         n_nodes = len(self._visible_nodes)
@@ -2433,7 +2434,7 @@ class GraphView(View):
             parts.append(f"selected: {label}")
         if self.time_check.isChecked():
             t0, t1 = self.state.time_window
-            parts.append(f"relationships active {_year_text(t0, t1 - t0)} – {_year_text(t1 - 1, t1 - t0)}")
+            parts.append(f"relationships active {_year_text(t0, t1 - t0)} – {_year_text(t1 - 1, t1 - t0, start=t0)}")
         if self.state.filters.active:
             parts.append("filtered")
         return " — ".join(parts)
