@@ -174,3 +174,19 @@ def test_the_export_dialog_and_the_caption_read_bce_windows():
     assert range_text(ides.start_seconds, PartialDate(30).end_seconds) == "15 Mar 44 BCE – 31 Dec 30 CE"
     assert range_text(PartialDate(2019, 12, 2).start_seconds, PartialDate(2020, 1, 5).end_seconds) == \
         "2 Dec 2019 – 5 Jan 2020"
+
+
+def test_new_and_export_take_bce_ranges(tmp_path, capsys):
+    from explorer.cli import main
+
+    folder = tmp_path / "antique"
+    assert main(["new", str(folder), "--from", "500 BCE", "--to", "30 CE"]) == 0
+    info = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))
+    assert info["time_range"] == ["-0500", "0030"]
+    assert load_corpus(folder).info.time_range == [PartialDate(-500), PartialDate(30)]
+    root = write_antiquity(tmp_path / "ant")
+    out = tmp_path / "timeline.png"
+    assert main(["export", "timeline", str(out), "--corpus", str(root), "--from", "500 BC", "--to=-0258"]) == 0
+    assert out.stat().st_size > 1000
+    assert main(["export", "timeline", str(out), "--corpus", str(root), "--from", "0 BC"]) != 0
+    assert "there is no year 0" in capsys.readouterr().err

@@ -214,7 +214,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     from .core.corpus import Corpus
     from .core.io.save import SaveError, save_corpus
-    from .core.model.dates import PartialDate
+    from .core.model.dates import parse_any_date
     from .core.model.types import CorpusInfo
 
     path = Path(args.path)
@@ -232,7 +232,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         fields["description"] = args.description
     if args.date_from is not None:
         try:
-            start, end = PartialDate.parse(args.date_from), PartialDate.parse(args.date_to)
+            start, end = parse_any_date(args.date_from), parse_any_date(args.date_to)  # "500 BCE" too
         except ValueError as exc:
             _err(f"explorer: {exc}")
             return 2

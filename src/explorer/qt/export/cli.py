@@ -27,7 +27,7 @@ def run_export_cli(args: argparse.Namespace) -> int:
 def _run_export(args: argparse.Namespace) -> int:
     from ... import default_corpus_path
     from ...core.io.load import NotACorpusError, load_corpus
-    from ...core.model import PartialDate
+    from ...core.model.dates import parse_any_date
 
     if args.view not in VIEW_NAMES:
         raise ExportError(f"unknown view '{args.view}'; choose one of {', '.join(VIEW_NAMES)}")
@@ -47,7 +47,7 @@ def _run_export(args: argparse.Namespace) -> int:
             window_range.append(None)
             continue
         try:
-            d = PartialDate.parse(value)
+            d = parse_any_date(value)  # -0500 or "500 BCE" too
         except ValueError as exc:
             raise ExportError(f"{flag} {value!r}: {exc}") from None
         window_range.append(d.start_seconds if edge == "start" else d.end_seconds)
