@@ -85,3 +85,16 @@ def test_search_offsets_count_characters_after_wide_and_accented_ones(tmp_path):
     assert docs == found
     assert index.folded_text("doc-w") == "u ecole, zurich 李伟 zurich; then zurich and ecole.\n"
     assert [h.item_id for h in index.search("l'ecole")] == ["ent-e"]
+
+
+def test_events_that_name_nothing_and_cite_no_passage_index(corpus):
+    """An event's links are read from its row (they are not stored): events that name nothing and have no
+    evidence give an index with no links for them (the grouping of back-links once failed on no pairs)."""
+    from explorer.core.corpus import Corpus
+
+    bare = [e.model_copy(update={"themes": [], "actors": [], "experts": [], "passages": []})
+            for e in list(corpus.events)[:3]]
+    small = Corpus(documents=list(corpus.documents), events=bare)
+    index = CorpusIndex(small)
+    assert [index.linked(e.id) for e in bare] == [[], [], []]
+    assert sorted(index.ev_start) == list(index.ev_start) and len(index.ev_start) == 3

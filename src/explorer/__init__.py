@@ -102,6 +102,7 @@ SHIPPED: tuple[tuple[str, str | None, str | None, str], ...] = (
     ("numpy", "numpy", "numpy", "BSD-3-Clause (with OpenBLAS: BSD-3-Clause, GCC runtime: GPL-3.0+ with "
                                 "its runtime exception)"),
     ("networkx", "networkx", "networkx", "BSD-3-Clause"),
+    ("msgspec", "msgspec", "msgspec", "BSD-3-Clause"),
     # reading documents (File > Add Documents, explorer add), spreadsheets (import/export), SVG fonts
     ("pypdfium2", "pypdfium2", "pypdfium2", "BSD-3-Clause or Apache-2.0 (PDFium: BSD-3-Clause, with the "
                                             "licences of the libraries it bundles)"),

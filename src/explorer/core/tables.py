@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 from array import array
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -126,6 +126,18 @@ def _fill_refs(staged: tuple) -> list[tuple]:
     ids = iter(map(_intern, _split(joined, total)))  # the first of each id is the one every row shares
     empty = ()
     return [tuple(islice(ids, k)) if k else empty for k in lens]
+
+
+def _columns_of(items: list) -> Callable[[str, object], list]:
+    """``column(name, default)``: that field of every item. Items are models, dicts of fields (a field left
+    out takes the default) or the loader's rows (msgspec Structs, every field set: read a column at a time
+    in C)."""
+    if items and all(hasattr(type(item), "__struct_fields__") for item in items):
+        return lambda name, default: list(map(attrgetter(name), items))
+    values = [item if type(item) is dict else
+              {f: getattr(item, f) for f in item.__struct_fields__} if hasattr(type(item), "__struct_fields__")
+              else item.__dict__ for item in items]
+    return lambda name, default: [v.get(name, default) for v in values]
 
 
 class Table:
@@ -242,6 +254,8 @@ class Table:
                 self.fill(staged)
                 return
         for item in items:
+            if hasattr(type(item), "__struct_fields__"):  # a loader's row
+                item = {f: getattr(item, f) for f in item.__struct_fields__}
             self.put(self._model_of(item) if type(item) is dict else item)
 
     def stage(self, items) -> "Staged | None":
@@ -251,12 +265,12 @@ class Table:
         strings and tuples the tables keep are then made one after the other in fresh memory, instead of
         among a million temporary objects (whose memory could then not go back to the system: 60 MB at
         100k events)."""
-        values = [item if type(item) is dict else item.__dict__ for item in items]
-        ids = [v["id"] for v in values]
+        column = _columns_of(list(items))
+        ids = column("id", None)
         if len(set(ids)) != len(ids):
             return None
-        staged = Staged(len(values), _join(ids))
-        return staged if staged and self._stage(values, staged) else None
+        staged = Staged(len(ids), _join(ids))
+        return staged if staged and self._stage(column, staged) else None
 
     def fill(self, staged: "Staged") -> None:
         """Fill the empty table from ``stage``'s result."""
@@ -272,8 +286,9 @@ class Table:
             values = {**values, **(self._derived(text, values["start"], values["end"]) or {})}  # type: ignore[attr-defined]
         return self.model.model_validate(values)
 
-    def _stage(self, values: list[dict], staged: "Staged") -> bool:
-        """Put what the columns need of these field values into ``staged`` (False: not supported)."""
+    def _stage(self, column: "Callable[[str, object], list]", staged: "Staged") -> bool:
+        """Put what the columns need of the items' fields (``column(name, default)``: one field of every
+        item) into ``staged`` (False: not supported)."""
         return False
 
     def _fill(self, staged: "Staged") -> None:
@@ -362,26 +377,25 @@ class EventTable(Table):
         for col in self.refs.values():
             col[row] = ()
 
-    def _stage(self, values: list[dict], staged: Staged) -> bool:
+    def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
         cols = staged.columns
-        starts = [v["start"] for v in values]
-        ends = [v.get("end") for v in values]
+        starts = column("start", None)
+        ends = column("end", None)
         cols["sy"] = array("h", [d.year for d in starts])
         cols["sm"] = array("b", [d.month or 0 for d in starts])
         cols["sd"] = array("b", [d.day or 0 for d in starts])
         cols["ey"] = array("h", [d.year if d is not None else 0 for d in ends])
         cols["em"] = array("b", [(d.month or 0) if d is not None else 0 for d in ends])
         cols["ed"] = array("b", [(d.day or 0) if d is not None else 0 for d in ends])
-        cols["inferred"] = array("b", [1 if v.get("inferred") else 0 for v in values])
+        cols["inferred"] = array("b", [1 if f else 0 for f in column("inferred", False)])
         for name in self._TEXTS:
-            default = "" if name == "summary" else None
-            texts = _stage_texts([v.get(name, default) for v in values])
+            texts = _stage_texts(column(name, "" if name == "summary" else None))
             if texts is None:
                 return False
             cols["text:" + name] = texts
         empty = ()
         for name in self._REFS:
-            refs = _stage_refs([v.get(name) or empty for v in values])
+            refs = _stage_refs([r or empty for r in column(name, empty)])
             if refs is None:
                 return False
             cols["refs:" + name] = refs
@@ -495,25 +509,27 @@ class PassageTable(Table):
         self.document[row] = None
         self.pinned.pop(row, None)
 
-    def _stage(self, values: list[dict], staged: Staged) -> bool:
-        docs = [v["document"] for v in values]
+    def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
+        docs = column("document", None)
         documents = _stage_refs([(d,) for d in docs])
         if documents is None:
             return False
-        starts, ends = [v.get("start") for v in values], [v.get("end") for v in values]
+        starts, ends = column("start", None), column("end", None)
         start = array("q", [-1 if s is None else s for s in starts])
         end = array("q", [-1 if e is None else e for e in ends])
         pinned: dict[int, dict[str, str]] = {}
         staged.columns.update(document=documents, start=start, end=end, pinned=pinned)
         text_of, texts = self.text_of, {}
-        for row, (v, doc) in enumerate(zip(values, docs)):
-            if "quote" not in v:
-                continue  # given as what the text says (see ``extend``)
+        quotes = column("quote", None)  # None: given as what the text says (see ``extend``)
+        prefixes, suffixes = column("prefix", ""), column("suffix", "")
+        for row, (quote, doc) in enumerate(zip(quotes, docs)):
+            if quote is None:
+                continue
             text = texts.get(doc, False)
             if text is False:
                 text = texts[doc] = text_of(doc)
             s, e = start[row], end[row]
-            given = {"quote": v["quote"], "prefix": v.get("prefix", ""), "suffix": v.get("suffix", "")}
+            given = {"quote": quote, "prefix": prefixes[row], "suffix": suffixes[row]}
             if text is not None and s >= 0 and e >= 0 and text[s:e] == given["quote"] \
                     and text[max(0, s - CONTEXT_CHARS):s] == given["prefix"] \
                     and text[e:e + CONTEXT_CHARS] == given["suffix"]:

@@ -218,6 +218,8 @@ def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
     code_of = {t: k for k, t in enumerate(dict.fromkeys(targets))}
     code = np.fromiter(map(code_of.__getitem__, targets), dtype=np.int64, count=len(targets))
     pairs = np.sort(code * n + owner)  # by target, then event
+    if not len(pairs):  # no event names anything
+        return {}
     if len(pairs) > 1:  # each (target, event) once (``np.unique`` hashes, 20 times slower here)
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     t_code, e_at = pairs // n, pairs % n
