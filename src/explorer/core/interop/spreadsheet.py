@@ -494,13 +494,15 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
             text = f"{summary}\n\n{notes}"
         else:
             text = summary or notes
-        ev = PEvent(title, start, end, text, date_text, span=pspan, provenance=provenance)
+        theme_keys: list[str] = []
+        actor_keys: list[str] = []
+        expert_keys: list[str] = []
+        ev = PEvent(title, start, end, text, date_text, False, theme_keys, actor_keys, expert_keys, pspan, provenance)
         if explorer:
             if i_inferred < given:
                 ev.inferred = _cell_text(row[i_inferred]).casefold() in ("true", "yes", "1")
             if i_conflict < given:
                 ev.conflict = _cell_text(row[i_conflict]) or None
-        keys = ev.actors
         for name in actors:
             found_actor = actor_of.get(name)
             if found_actor is None:
@@ -511,7 +513,7 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
                     e = entities[k]
                 found_actor = actor_of[name] = (k, e)
             k, e = found_actor
-            keys.append(k)
+            actor_keys.append(k)
             if len(e.spans) < 20:
                 e.spans.append(pspan)
         for name in experts:  # voices: few, and a name first seen as an actor becomes one
@@ -520,10 +522,9 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
             if e is None or not e.expert:
                 plan.entity(name, kind=entity_kind, expert=True, provenance=provenance)
                 e = entities[k]
-            ev.experts.append(k)
+            expert_keys.append(k)
             if len(e.spans) < 20:
                 e.spans.append(pspan)
-        keys = ev.themes
         for name in themes:
             found_theme = theme_of.get(name)
             if found_theme is None:
@@ -534,7 +535,7 @@ def read_table(path: Path, fmt: str, rows: list[list[Any]] | None = None,
                     t = theme_map[k]
                 found_theme = theme_of[name] = (k, t)
             k, t = found_theme
-            keys.append(k)
+            theme_keys.append(k)
             if len(t.spans) < 20:
                 t.spans.append(pspan)
         events.append(ev)
