@@ -112,7 +112,8 @@ def synth_corpora(tmp_path_factory):
     # a few lanes with room for four sub-rows each; many lanes of crowded events (one sub-row each); lanes
     # whose rows are at the budget (18 in all at four sub-rows a lane, or at three), so that edits change the cap
     corpora = {"roomy": dict(events=400, themes=3), "crowded": dict(events=3000, themes=12),
-               "at-budget": dict(events=60, themes=6), "at-budget-3": dict(events=80, themes=6)}
+               "at-budget": dict(events=60, themes=6), "at-budget-3": dict(events=80, themes=6),
+               "wide": dict(events=2200, themes=2)}
     for name, opts in corpora.items():
         generate(root / name, events=opts["events"], documents=5, seed=7, entities=60, relationships=100,
                  experts=10, themes=opts["themes"], doc_chars=4000)
@@ -165,3 +166,53 @@ def test_restack_lane_matches_a_full_greedy_pass():
         want, want_n = stack_lane(nx0, nreach, cap)
         got, got_n = timeline_patch.restack_lane(nx0, nreach, rows_old.astype(np.int8), reach, old_of, cap)
         assert got.tolist() == want.tolist() and got_n == want_n, trial
+
+
+def test_the_view_after_re_dates_shows_what_a_fresh_view_shows(qtbot, tmp_path, synth_corpora):
+    """Through the window's state: re-date events (and undo one) in a timeline of more instances than are
+    restacked per zoom (its sub-rows are the stacking's own); the view follows in place (the same data,
+    patched) and shows every mark in the row, and every label where, a view built afresh shows them."""
+    import os
+    import shutil
+
+    from conftest import view_factory
+    from explorer.qt.bridge import AppState
+    from explorer.qt.views.timeline import TimelineView
+    from explorer.core.layout.timeline import LABEL_STACK_MAX
+
+    shutil.copytree(synth_corpora["wide"], tmp_path / "c")
+    st = AppState()
+    st.set_corpus(load_corpus(tmp_path / "c"))
+    factory = view_factory(qtbot, st, (1400, 600))
+    show = next(factory)
+    view = show(TimelineView)
+    data = view._data
+    assert len(data.inst_ev) > LABEL_STACK_MAX and data.row_cap > 1
+    ids = st.index.events.ids()
+    moved = [ids[10], ids[len(ids) // 2], ids[-20]]
+    st.do(EditItem(moved[0], start="2019-05-14", end=None))
+    st.do(EditItem(moved[1], start="1996-02", end=None))
+    st.undo()
+    st.do(EditItem(moved[2], start="2001-07-02", end="2003-01"))
+    assert view._data is data  # followed in place, not built again
+    fresh = show(TimelineView)
+    assert_same(view._data, fresh._data)
+    x0, x1, _kind = view.event_extent(moved[0])
+    for v in (view, fresh):
+        v.set_visible_range(x0 - 200 * 86400, x1 + 200 * 86400)
+    qtbot.waitUntil(lambda: bool(view.label_rects() and fresh.label_rects()))
+    assert view.drawn_event_ids() == fresh.drawn_event_ids()
+    assert [(e, t, r.getRect()) for e, t, r in view.label_rects()] == \
+        [(e, t, r.getRect()) for e, t, r in fresh.label_rects()]
+    x0, x1, _kind = view.event_extent(moved[2])
+    view.set_visible_range(x0 - 400 * 86400, x1 + 400 * 86400)
+    st.select(moved[2])
+    qtbot.waitUntil(lambda: moved[2] in view.drawn_event_ids())
+    shots = os.environ.get("EXPLORER_TEST_SHOTS")
+    img = view.grab()
+    assert not img.isNull()
+    img.save(str(tmp_path / "timeline-after-redate.png"))
+    if shots:
+        img.save(os.path.join(shots, "timeline-after-redate.png"))
+    for _ in factory:
+        pass

@@ -212,10 +212,9 @@ class EventPositions(Mapping):
         ok = (rows >= 0) & (rows < len(self.row_pos))
         out = np.full(len(ids), -1, dtype=np.int64)
         out[ok] = self.row_pos[rows[ok]]
-        d_ids = self._data.ids
-        for k in np.flatnonzero(out >= 0).tolist():  # a row freed and taken by another id: not this one
-            if d_ids[out[k]] != ids[k]:
-                out[k] = -1
+        found = out >= 0  # and the index holds that row (the table may have given it to another event)
+        found[found] = self._data.ev_row[out[found]] == rows[found]
+        out[~found] = -1
         return out
 
 
@@ -227,7 +226,12 @@ class EventInstances:
         self._data = data
 
     def get(self, i: int, default=None):
-        found = np.flatnonzero(self._data.inst_ev == i).tolist()
+        d = self._data
+        found = []
+        for lo, hi in d.lane_slices:  # sorted by event within a lane: a binary search in each
+            j = lo + int(np.searchsorted(d.inst_ev[lo:hi], i))
+            if j < hi and d.inst_ev[j] == i:
+                found.append(j)
         return found if found else default
 
     def __getitem__(self, i: int) -> list[int]:
@@ -601,11 +605,19 @@ def emphasis_for(data: TimelineData, index, selection: str | None) -> tuple[np.n
         elif kind is not None:
             active = True
             ev_state[:] = DIMMED
-            for eid in index.linked_events(selection):
-                i = data.pos.get(eid)
-                if i is not None:
-                    ev_state[i] = EMPHASISED
+            at = _positions(data, index.linked_events(selection))
+            ev_state[at[at >= 0]] = EMPHASISED
     return ev_state, selected, active
+
+
+def _positions(data: TimelineData, ids) -> np.ndarray:
+    """The indices of these event ids in ``data`` (-1 for one it does not have), in one pass."""
+    ids = ids if isinstance(ids, (list, tuple)) else list(ids)
+    many = getattr(data.pos, "many", None)
+    if many is not None:
+        return many(ids)
+    get = data.pos.get
+    return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
 
 
 def neighbours_for(data: TimelineData, index, selection: str | None) -> np.ndarray:
@@ -618,10 +630,8 @@ def neighbours_for(data: TimelineData, index, selection: str | None) -> np.ndarr
     if ev is None:
         return out
     for other in dict.fromkeys([*ev.actors, *getattr(ev, "experts", ())]):
-        for eid in index.linked_events(other):
-            i = data.pos.get(eid)
-            if i is not None:
-                out[i] = True
+        at = _positions(data, index.linked_events(other))
+        out[at[at >= 0]] = True
     i = data.pos.get(selection)
     if i is not None:
         out[i] = False
@@ -815,6 +825,8 @@ class EventsLayout:
         self._label_w: np.ndarray | None = None  # label width of each event (pixels), for label_rows
         self._rows_cache: dict = {}
         self._layout: FrameLayout | None = None
+        self.cull_version = 0
+        self._cull = None  # (key, pieces, density, dense bins) of the last frame culled
         self.ls_idx: list[np.ndarray] = []  # per lane: visible instances, by start
         self.ls_x0: list[np.ndarray] = []
         self.ls_maxdur: list[float] = []
@@ -839,12 +851,17 @@ class EventsLayout:
         d = self.data
         self.ev_visible = visible.astype(bool)
         self.ls_idx, self.ls_x0, self.ls_maxdur = [], [], []
+        every = bool(self.ev_visible.all())  # no filter: a lane's instances are all of its slice
         for lo, hi in d.lane_slices:
             idx = np.arange(lo, hi)
-            idx = idx[self.ev_visible[d.inst_ev[idx]]] if len(idx) else idx
+            if every:
+                x0, x1 = d.inst_x0[lo:hi], d.inst_x1[lo:hi]
+            else:
+                idx = idx[self.ev_visible[d.inst_ev[idx]]] if len(idx) else idx
+                x0, x1 = d.inst_x0[idx], d.inst_x1[idx]
             self.ls_idx.append(idx)
-            self.ls_x0.append(d.inst_x0[idx])
-            self.ls_maxdur.append(float((d.inst_x1[idx] - d.inst_x0[idx]).max()) if len(idx) else 0.0)
+            self.ls_x0.append(x0)
+            self.ls_maxdur.append(float((x1 - x0).max()) if len(idx) else 0.0)
         self._update_emphasis_index()
         self.invalidate()
 
@@ -855,26 +872,41 @@ class EventsLayout:
         self.selected = selected
         self.emphasis_active = active
         self._update_emphasis_index()
-        self.invalidate()
+        self.invalidate(emphasis_only=True)
 
     def _update_emphasis_index(self) -> None:
+        """Per lane, the visible instances of the emphasised (or selected) events, by start: found from those
+        events (a binary search per lane), not by reading every instance."""
         d = self.data
         self.le_idx, self.le_x0, self.le_maxdur = [], [], []
-        for idx in self.ls_idx:
-            if len(idx) and len(self.ev_state) == len(d):
-                ev = d.inst_ev[idx]
-                sel = (self.ev_state[ev] == EMPHASISED) | (ev == self.selected)
-                e = idx[sel]
-            else:
-                e = idx[:0]
+        empty = np.zeros(0, dtype=np.int64)
+        events = empty
+        if len(self.ev_state) == len(d) and len(d):
+            events = np.flatnonzero(self.ev_state == EMPHASISED)
+            if self.selected >= 0 and self.ev_state[self.selected] != EMPHASISED:
+                events = np.sort(np.r_[events, self.selected])
+            if len(self.ev_visible) == len(d):
+                events = events[self.ev_visible[events]]
+        for lo, hi in d.lane_slices:
+            e = empty
+            if len(events) and hi > lo:
+                lane_ev = d.inst_ev[lo:hi]
+                at = np.searchsorted(lane_ev, events)
+                ok = at < hi - lo
+                ok[ok] = lane_ev[at[ok]] == events[ok]
+                e = (at[ok] + lo).astype(np.int64)
             self.le_idx.append(e)
             self.le_x0.append(d.inst_x0[e])
             self.le_maxdur.append(float((d.inst_x1[e] - d.inst_x0[e]).max()) if len(e) else 0.0)
 
-    def invalidate(self) -> None:
-        """Forget the cached layout (the next ``layout`` computes a new one)."""
+    def invalidate(self, emphasis_only: bool = False) -> None:
+        """Forget the cached layout (the next ``layout`` computes a new one); ``emphasis_only``: only the
+        emphasis changed (what is culled and aggregated per frame is kept)."""
         self.version += 1
         self._layout = None
+        if not emphasis_only:
+            self.cull_version += 1
+            self._cull = None
 
     def fit_rows(self, sx: float, avail_rows: float, bounds: tuple[float, float] = (-math.inf, math.inf)) -> bool:
         """Restack the sub-rows for labels at ``sx`` pixels per second (see ``TimelineData.label_rows``) in a
@@ -938,8 +970,64 @@ class EventsLayout:
         lay.nbins = nb
         bin_dt = BIN_PX / sx
         edges = np.minimum(t0 + np.arange(nb + 1, dtype=np.float64) * bin_dt, t1)
-        kernel = np.ones(DENSE_WINDOW)
+        # what is culled and aggregated does not depend on the selection: a selection only emphasises
+        cull_key = key[:-1] + (self.cull_version,)
+        if self._cull is not None and self._cull[0] == cull_key:
+            _, pieces, density_base, dense_bins = self._cull
+        else:
+            pieces, density_base, dense_bins = self._cull_frame(t0, edges, nb)
+            self._cull = (cull_key, pieces, density_base, dense_bins)
+        pieces = list(pieces)
+        density = []
+        for k, shown in density_base:
+            emph = None
+            if self.emphasis_active and len(self.le_x0[k]):
+                emph = np.diff(np.searchsorted(self.le_x0[k], edges)) * (shown > 0)
+            density.append((k, shown, emph))
+        # emphasised and selected events are always shown as marks, even inside density bands
+        if self.emphasis_active or self.selected >= 0:
+            extra = []
+            for k in range(len(d.lanes)):
+                x0s, idx = self.le_x0[k], self.le_idx[k]
+                if not len(idx):
+                    continue
+                lo = int(np.searchsorted(x0s, t0 - self.le_maxdur[k], side="left"))
+                hi = int(np.searchsorted(x0s, t1, side="left"))
+                sub = idx[lo:hi]
+                extra.append(sub[d.inst_x1[sub] > t0])
+            extra_all = np.concatenate(extra) if extra else np.zeros(0, dtype=np.int64)
+            if len(extra_all) > MAX_EMPHASISED:
+                keep = d.inst_ev[extra_all] == self.selected
+                extra_all = np.concatenate([extra_all[keep], extra_all[~keep][:MAX_EMPHASISED]])
+            pieces.append(extra_all)
+        inst = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
+        lay.density = density
+        lay.dense_bins = dense_bins
+        lay.inst = inst.astype(np.int64)
 
+        # geometry in local pixels
+        ev = d.inst_ev[inst]
+        x0p = (d.inst_x0[inst] - t0) * sx
+        x1p = (d.inst_x1[inst] - t0) * sx
+        kind = d.ev_kind[ev]
+        xc = (x0p + x1p) * 0.5
+        is_day = kind == DAY
+        r = lay.radius
+        lay.left = np.where(is_day, xc - r, x0p)
+        lay.right = np.where(is_day, xc + r, np.maximum(x1p, x0p + 3.0))
+        lay.yc = (d.inst_yc[inst] - ytop) * sy
+        lay.bin_edges = edges
+        lay.labels = self._layout_labels(lay, ev, kind)
+        lay.clusters = self.clusters(lay)
+        self._layout = lay
+        return lay
+
+    def _cull_frame(self, t0: float, edges: np.ndarray, nb: int) -> tuple[list, list, int]:
+        """The instances a frame draws one by one (a list of index arrays), the density bands of its dense
+        lanes ((lane, count per bin)), and how many bins they fill: as few lanes aggregated as keep the
+        marks within ``MAX_INDIVIDUAL``."""
+        d = self.data
+        kernel = np.ones(DENSE_WINDOW)
         scale = 1.0
         for _attempt in range(6):
             pieces: list[np.ndarray] = []
@@ -984,53 +1072,14 @@ class EventsLayout:
                 if starts_in_view.any():  # count them where they start
                     shown = shown + np.bincount(b0[starts_in_view], minlength=nb)[:nb]
                 dense_bins += int((shown > 0).sum())
-                emph = None
-                if self.emphasis_active and len(self.le_x0[k]):
-                    emph = np.diff(np.searchsorted(self.le_x0[k], edges)) * (shown > 0)
-                density.append((k, shown, emph))
+                density.append((k, shown))
             total = sum(len(p) for p in pieces)
             if total <= MAX_INDIVIDUAL:
                 break
             scale *= 0.5
         else:
             pieces = []
-        # emphasised and selected events are always shown as marks, even inside density bands
-        if self.emphasis_active or self.selected >= 0:
-            extra = []
-            for k in range(len(d.lanes)):
-                x0s, idx = self.le_x0[k], self.le_idx[k]
-                if not len(idx):
-                    continue
-                lo = int(np.searchsorted(x0s, t0 - self.le_maxdur[k], side="left"))
-                hi = int(np.searchsorted(x0s, t1, side="left"))
-                sub = idx[lo:hi]
-                extra.append(sub[d.inst_x1[sub] > t0])
-            extra_all = np.concatenate(extra) if extra else np.zeros(0, dtype=np.int64)
-            if len(extra_all) > MAX_EMPHASISED:
-                keep = d.inst_ev[extra_all] == self.selected
-                extra_all = np.concatenate([extra_all[keep], extra_all[~keep][:MAX_EMPHASISED]])
-            pieces.append(extra_all)
-        inst = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
-        lay.density = density
-        lay.dense_bins = dense_bins
-        lay.inst = inst.astype(np.int64)
-
-        # geometry in local pixels
-        ev = d.inst_ev[inst]
-        x0p = (d.inst_x0[inst] - t0) * sx
-        x1p = (d.inst_x1[inst] - t0) * sx
-        kind = d.ev_kind[ev]
-        xc = (x0p + x1p) * 0.5
-        is_day = kind == DAY
-        r = lay.radius
-        lay.left = np.where(is_day, xc - r, x0p)
-        lay.right = np.where(is_day, xc + r, np.maximum(x1p, x0p + 3.0))
-        lay.yc = (d.inst_yc[inst] - ytop) * sy
-        lay.bin_edges = edges
-        lay.labels = self._layout_labels(lay, ev, kind)
-        lay.clusters = self.clusters(lay)
-        self._layout = lay
-        return lay
+        return pieces, density, dense_bins
 
     def _layout_labels(self, lay: FrameLayout, ev: np.ndarray, kind: np.ndarray) -> list[Label]:
         """Labels by importance, never by drawing order: the selected event first, then its neighbours (the

@@ -98,6 +98,7 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         return False
     if not (added or removed or changed):
         return True
+    data.version = getattr(data, "version", 0) + 1  # what is derived from the events is counted anew
     table = getattr(index.events, "table", None)
     if (table is None) != (data.ev_row is None):
         return False
@@ -129,23 +130,27 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
     ins_pos = np.array(at_new, dtype=np.int64)[order]  # indices in the new order, sorted
     gone_sorted = np.sort(gone)
 
+    # the instances of the events that go, lane by lane (sorted by event within a lane: binary searches)
+    old_inst: dict[int, list[tuple[int, bool]]] = {}  # old event index -> its instances' (lane, primary)
+    gone_per_lane = np.zeros(len(data.lanes), dtype=np.int64)
+    for k, (lo, hi) in enumerate(data.lane_slices):
+        lane_ev = data.inst_ev[lo:hi]
+        at = np.searchsorted(lane_ev, gone_sorted)
+        ok = at < hi - lo
+        ok[ok] = lane_ev[at[ok]] == gone_sorted[ok]
+        gone_per_lane[k] = int(ok.sum())
+        for e, j in zip(gone_sorted[ok].tolist(), (at[ok] + lo).tolist()):
+            old_inst.setdefault(e, []).append((k, bool(data.inst_primary[j])))
     # instances of the incoming events: (lane, primary) each
-    old_lanes = {}  # old index of a changed event whose lanes stay -> its instances' (lane, primary)
     same_lanes = {}
     for old, new in changed:
         if data.mode == "actor" or list(dict.fromkeys(old.themes)) == list(dict.fromkeys(new.themes)):
             same_lanes[new.id] = data.pos[old.id]
-    if same_lanes:
-        mark = np.zeros(n_old, dtype=bool)
-        mark[np.fromiter(same_lanes.values(), dtype=np.int64)] = True
-        gone_inst = np.flatnonzero(mark[data.inst_ev])
-        for j in gone_inst.tolist():
-            old_lanes.setdefault(int(data.inst_ev[j]), []).append((int(data.inst_lane[j]), bool(data.inst_primary[j])))
     lane_of = {lane.key: k for k, lane in enumerate(data.lanes)} if data.mode == "theme" else {}
     new_inst: list[tuple[int, int, bool]] = []  # (lane, new event index, primary)
     for ev, e in zip(incoming, ins_pos.tolist()):
         if ev.id in same_lanes:
-            pairs = old_lanes.get(same_lanes[ev.id], [])
+            pairs = old_inst.get(same_lanes[ev.id], [])
         else:
             pairs = _lanes_of(data, ev, lane_of)
             if pairs is None:
@@ -153,19 +158,19 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         new_inst.extend((lane, e, prim) for lane, prim in pairs)
 
     # lane counts after the edit: a lane that empties goes (the data is built anew)
-    ev_gone = np.zeros(n_old, dtype=bool)
-    ev_gone[gone] = True
-    inst_gone = ev_gone[data.inst_ev]
-    counts = np.bincount(data.inst_lane[~inst_gone], minlength=len(data.lanes))
+    old_counts = np.array([lane.count for lane in data.lanes], dtype=np.int64)
+    counts = old_counts - gone_per_lane
     if new_inst:
         counts = counts + np.bincount(np.array([p[0] for p in new_inst]), minlength=len(data.lanes))
     if (counts == 0).any():
         return False
-
-    old_counts = np.array([lane.count for lane in data.lanes])
     if n_new == n_old and np.array_equal(counts, old_counts):
-        _follow_in_place(data, index, table, gone_sorted, ins_pos, incoming, new_inst)
+        _follow_in_place(data, index, table, gone_sorted, ins_pos, incoming, new_inst,
+                         set(np.flatnonzero(gone_per_lane).tolist()))
         return True
+    ev_gone = np.zeros(n_old, dtype=bool)
+    ev_gone[gone] = True
+    inst_gone = ev_gone[data.inst_ev]
 
     # -- per-event arrays ---------------------------------------------------------------------------------
     if table is not None:
@@ -266,7 +271,7 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
 
 
 def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, ins_pos: np.ndarray,
-                     incoming: list, new_inst: list[tuple[int, int, bool]]) -> None:
+                     incoming: list, new_inst: list[tuple[int, int, bool]], gone_lane_set: set[int]) -> None:
     """``follow_change`` when every lane keeps its number of instances (events re-dated, retitled...): only
     the stretch of events between the first and the last change moves, in place, and in each lane only
     the instances of those events; the lanes the edit touched are restacked."""
@@ -286,6 +291,12 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
         arr[lo:hi] = np.insert(np.delete(arr[lo:hi], gone_w), at_w, np.asarray(new_values, dtype=arr.dtype))
 
     def splice_list(values: list, new_values: list) -> None:
+        if len(gone_w) <= 16:  # a few: in place (each a memmove), no copy of the stretch
+            for i in reversed(gone_sorted.tolist()):
+                del values[i]
+            for j, a in enumerate(ins_pos.tolist()):
+                values.insert(a, new_values[j])
+            return
         seg = values[lo:hi]
         for i in reversed(gone_w.tolist()):
             del seg[i]
@@ -299,7 +310,7 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
                         (data.ev_color, color_in), (data.ev_x0, index.ev_start[ins_pos]),
                         (data.ev_x1, index.ev_end[ins_pos])):
         splice(arr, values)
-    data.ids[lo:hi] = index.events.ids()[lo:hi]
+    splice_list(data.ids, [ev.id for ev in incoming])
     splice_list(data.titles, cols.titles)
     if table is not None:
         splice(data.ev_row, rows_in)
@@ -325,15 +336,25 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
     hits = list(data.lane_hit)
     cap = data.row_cap
     touched = []
+    # one event moved from g to i: the events between move by one toward g
+    g, i = int(gone_sorted[0]), int(ins_pos[0])
+    shift = (-1 if g < i else 1) if len(gone_sorted) == 1 and g != i else 0
+    gone_lanes = gone_lane_set
     for k, (olo, ohi) in enumerate(data.lane_slices):
         ev_k = data.inst_ev[olo:ohi]
         a = olo + int(np.searchsorted(ev_k, lo))
         b = olo + int(np.searchsorted(ev_k, hi))
+        incoming_k = sorted(by_lane.get(k, ()))
+        if shift and k not in gone_lanes and not incoming_k:
+            data.inst_ev[a:b] += shift
+            continue
         new_ev = remap_w[data.inst_ev[a:b] - lo]
         gone_rel = np.flatnonzero(new_ev < 0)
-        incoming_k = sorted(by_lane.get(k, ()))
         if not len(gone_rel) and not incoming_k:
-            data.inst_ev[a:b] = new_ev
+            if shift:  # one event moved: the others of the stretch move by one, the other way
+                data.inst_ev[a:b] += shift
+            else:
+                data.inst_ev[a:b] = new_ev
             continue
         kept_ev = np.delete(new_ev, gone_rel)
         in_ev = np.array([e for e, _ in incoming_k], dtype=np.int64)
@@ -404,6 +425,23 @@ def _state(rows: np.ndarray, reach: np.ndarray, j: int) -> list[float]:
     return out
 
 
+class _Chunks:
+    """Elements of a few arrays read by index as Python values, converted a chunk at a time."""
+
+    SIZE = 256
+
+    def __init__(self, *arrays: np.ndarray):
+        self.arrays = arrays
+        self.lo = self.hi = 0
+        self.rows: list = []
+
+    def get(self, i: int) -> tuple:
+        if not self.lo <= i < self.hi:
+            self.lo, self.hi = i, i + self.SIZE
+            self.rows = list(zip(*(a[i:i + self.SIZE].tolist() for a in self.arrays)))
+        return self.rows[i - self.lo]
+
+
 def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_old: np.ndarray,
                  old_of: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
     """The rows of one lane (instances by start: ``x0``, ``reach``) stacked as ``TimelineData._stack``
@@ -425,28 +463,28 @@ def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_
     follows = np.zeros(n, dtype=bool)
     follows[1:] = (old_of[1:] == old_of[:-1] + 1) & (old_of[:-1] >= 0)
     bounds = np.r_[np.flatnonzero(~follows), n]
-    run_end = np.repeat(bounds[1:], np.diff(bounds))[p:].tolist()
-    # from p on, as lists (old instances from p on too: those before p are the same as now)
-    old_l, x0l, rl = old_of[p:].tolist(), x0[p:].tolist(), reach[p:].tolist()
-    ro, rol = rows_old[p:].tolist(), reach_old[p:].tolist()
-    out = [0] * (n - p)
+    run_end = np.repeat(bounds[1:], np.diff(bounds))[p:]
+    # read as lists a chunk at a time, from p on (the stacking is usually as before a few instances past
+    # each change, and the rest of a lane of 100,000 is never read)
+    new_at = _Chunks(old_of, x0, reach)
+    old_at = _Chunks(rows_old, reach_old)
+    out = rows[p:]
     oends, oj = list(ends), p  # the old stacking, replayed up to old instance oj
     q = p
     while q < n:
-        x = x0l[q - p]
-        j = old_l[q - p]
+        j, x, rch = new_at.get(q)
         if j >= 0:
             while oj < j:
-                r = ro[oj - p]
+                r, ro_reach = old_at.get(oj)
                 if r == len(oends):
                     oends.append(0.0)
-                if rol[oj - p] > oends[r]:
-                    oends[r] = rol[oj - p]
+                if ro_reach > oends[r]:
+                    oends[r] = ro_reach
                 oj += 1
             if len(oends) == len(ends) and all(a == b or (a <= x and b <= x) for a, b in zip(ends, oends)):
-                e = run_end[q - p]
+                e = int(run_end[q - p])
                 k = e - q
-                out[q - p:e - p] = ro[j - p:j - p + k]
+                out[q - p:e - p] = rows_old[j:j + k]
                 oj = j + k
                 oends = _state(rows_old, reach_old, oj)
                 ends = list(oends)
@@ -462,9 +500,8 @@ def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_
             else:
                 r = min(range(len(ends)), key=ends.__getitem__)
         out[q - p] = r
-        ends[r] = max(ends[r], rl[q - p])
+        ends[r] = max(ends[r], rch)
         q += 1
-    rows[p:] = out
     return rows, len(ends)
     # runs of instances that follow one another as they did: where each run ends
     follows = np.zeros(n, dtype=bool)

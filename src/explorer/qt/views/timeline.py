@@ -95,6 +95,7 @@ class TimelineView(View):
         self._closed = False
         self._data = TimelineData()
         self._visible = np.zeros(0, dtype=bool)
+        self._overview_key = None  # what the overview's histogram was counted for
         self._full = state.full_range()
         self._x_limits = self._full
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -452,13 +453,22 @@ class TimelineView(View):
 
     def _update_overview(self) -> None:
         d = self._data
-        x0 = d.ev_x0[self._visible] if len(d) else np.zeros(0)
         ev_state = self.events_item.ev_state
         emph_x0 = None
         if self.events_item.emphasis_active and len(d):
             emph_x0 = d.ev_x0[(ev_state == 1) & self._visible]
         sel = self.events_item.selected
         sel_x = float((d.ev_x0[sel] + d.ev_x1[sel]) / 2) if sel >= 0 else None
+        # the histogram of every visible event changes with the events, the filters and the range, not
+        # with the selection (a second of numpy at a million events): only the emphasised part is new then
+        key = (d, getattr(d, "version", 0), self._visible, self._x_limits)
+        last = self._overview_key
+        if last is not None and all(a is b for a, b in zip(key[:3:2], last[:3:2])) and key[1] == last[1] \
+                and key[3] == last[3]:
+            self.overview_item.set_emphasis(emph_x0, sel_x)
+            return
+        self._overview_key = key
+        x0 = d.ev_x0[self._visible] if len(d) else np.zeros(0)
         self.overview_item.set_data(x0, self._x_limits, emph_x0, sel_x)
 
     # =====================================================================================================

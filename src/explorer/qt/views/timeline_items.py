@@ -847,6 +847,12 @@ class OverviewItem(pg.GraphicsObject):
         self.selected_x = selected_x
         self.update()
 
+    def set_emphasis(self, emph_x0: np.ndarray | None, selected_x: float | None) -> None:
+        """Only the emphasised events and the selected one changed (the histogram of all stays)."""
+        self.emph = overview_counts(np.zeros(0), self.x_limits, self.BINS, emph_x0)[2]
+        self.selected_x = selected_x
+        self.update()
+
     def boundingRect(self) -> QRectF:
         x0, x1 = self.x_limits
         return QRectF(x0, 0.0, x1 - x0, 1.0)
