@@ -7,11 +7,8 @@ the app into it with its test extras, then re-runs itself there. Needs only Pyth
 
 from __future__ import annotations
 
-import hashlib
 import os
-import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -24,11 +21,16 @@ def _venv_python() -> Path:
 
 
 def _wanted_stamp() -> str:
+    import hashlib
+
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
 def ensure_venv() -> Path:
     """Create .venv and install the project (editable, with test extras) if it is missing or stale."""
+    import subprocess
+    import venv  # (here, not at the top: a start from inside .venv needs neither)
+
     if sys.version_info < (3, 11):
         sys.exit(f"explorer needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     python = _venv_python()
@@ -54,6 +56,8 @@ def in_venv() -> bool:
 def main() -> int:
     if not in_venv():
         python = ensure_venv()
+        import subprocess
+
         return subprocess.call([str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
     sys.path.insert(0, str(ROOT / "src"))
     from explorer.cli import main as cli_main

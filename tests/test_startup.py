@@ -135,3 +135,32 @@ def test_the_corpus_loads_once_the_window_has_painted(app, qtbot):
     with qtbot.waitSignal(hidden.corpusLoaded, timeout=20000):
         pass
     hidden.close()
+
+
+def test_the_explorer_command_opens_the_window_without_the_formats(tmp_path):
+    """`explorer [FOLDER]` (the app) builds its command line without the parsers of `import`,
+    `export-data` and `suggest`, which import the formats and the assistant; `explorer --help` still
+    lists them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
+    env.update(QT_QPA_PLATFORM="offscreen", EXPLORER_AUTOQUIT_MS="300", PYTHONPATH=str(ROOT / "src"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    code = ("import json, sys\nfrom explorer.cli import main\ncode = main([sys.argv[1]])\n"
+            "print(json.dumps([code, sorted(sys.modules)]))")
+    result = subprocess.run([sys.executable, "-c", code, str(DATA)], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    code, modules = json.loads(result.stdout.strip().splitlines()[-1])
+    assert code == 0 and "explorer.qt.window.main_window" in modules
+    assert not [m for m in modules if m.startswith(("explorer.core.interop", "explorer.interop_cli",
+                                                     "explorer.core.assist"))]
+    helped = subprocess.run([sys.executable, "-m", "explorer", "--help"], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert helped.returncode == 0
+    assert all(c in helped.stdout for c in ("import", "export-data", "suggest", "open", "validate"))

@@ -312,7 +312,9 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(app_only: bool = False) -> argparse.ArgumentParser:
+    """The `explorer` command line. ``app_only``: without the sub-commands whose parsers import what
+    opening the window does not need (`import`/`export-data` list the formats, `suggest`)."""
     parser = argparse.ArgumentParser(prog="explorer", description="Timeline and relationship explorer.")
     parser.add_argument("--version", action=_VersionAction,
                         help="show the versions of explorer, Python and Qt, and the licences of what it ships")
@@ -359,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-caption", action="store_true", help="leave out the caption")
     p.add_argument("--transparent", action="store_true", help="transparent background (PNG)")
     p.set_defaults(func=cmd_export)
+    if app_only:
+        return parser
 
     from .interop_cli import add_parsers as add_interop_parsers  # `import` and `export-data`
 
@@ -374,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     _tolerant_streams()
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         argv.insert(0, "open")
-    parser = build_parser()
+    # opening the window (the default) builds no parser that imports the formats (start-up, issue 15)
+    parser = build_parser(app_only=argv[0] == "open")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's own usage errors exit 2 with a message
