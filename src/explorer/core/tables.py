@@ -124,6 +124,9 @@ def _fill_refs(staged: tuple) -> list[tuple]:
     joined, lens = staged
     total = sum(lens)
     ids = iter(map(_intern, _split(joined, total)))  # the first of each id is the one every row shares
+    if lens and min(lens) == max(lens):  # as many in every row (one passage an event, say): zip cuts them
+        k = lens[0]
+        return list(zip(*[ids] * k)) if k else [()] * len(lens)
     empty = ()
     return [tuple(islice(ids, k)) if k else empty for k in lens]
 
@@ -246,8 +249,9 @@ class Table:
 
     def extend(self, items) -> None:
         """Add these items at the end. An item may also be given as the plain dict of its validated fields
-        (the loader's, which makes no model for a valid item): fields left out take their defaults, and a
-        passage without ``quote`` is one whose quote, prefix and suffix are what its document says."""
+        (the loader's, which makes no model for a valid item) or a loader's row: fields left out take their
+        defaults, and a passage without a ``quote`` (or with None) is one whose quote, prefix and suffix are
+        what its document says."""
         if not self._rows:  # a load: fill the columns a column at a time (3x quicker than row by row)
             staged = self.stage(items)
             if staged is not None:
@@ -281,7 +285,7 @@ class Table:
         self._free, self._cache, self._order = [], {}, None
 
     def _model_of(self, values: dict) -> _Item:
-        if self.model is Passage and "quote" not in values:
+        if self.model is Passage and values.get("quote") is None:
             text = self.text_of(values["document"])  # type: ignore[attr-defined]
             values = {**values, **(self._derived(text, values["start"], values["end"]) or {})}  # type: ignore[attr-defined]
         return self.model.model_validate(values)

@@ -204,7 +204,11 @@ def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
     refs = [col[r] for r in rows]
     owners.append(np.repeat(at, np.fromiter(map(len, refs), dtype=np.int64, count=n)))
     p_rows, p_doc = ptable._rows, ptable.document
-    targets.extend(None if r is None else p_doc[r] for r in map(p_rows.get, chain.from_iterable(refs)))
+    found = list(map(p_rows.get, chain.from_iterable(refs)))
+    if None in found:  # a passage that is not there (an edit removed it): no document
+        targets.extend(None if r is None else p_doc[r] for r in found)
+    else:
+        targets.extend(map(p_doc.__getitem__, found))
     owner = np.concatenate(owners)
     small = known._small
     ok = list(map(small.__contains__, targets))  # the usual case: a theme, an actor, a document

@@ -986,7 +986,8 @@ class _Loader:
                 if doc is not None and s is not None and e is not None and doc.text[s:e] == p.quote:
                     # the usual case: the quote is at its offsets, so it, the prefix and the suffix are what
                     # the text says there (the corpus's table derives them)
-                    out.append((i, {"id": p.id, "document": p.document, "start": s, "end": e}))
+                    p.quote = None  # (the table reads it as: what the text says)
+                    out.append((i, p))
                     continue
                 p = _as_models(Passage, [_row_values(p, Passage)])[0]
             doc = docs.get(p.document)
