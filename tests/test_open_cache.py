@@ -191,3 +191,20 @@ def test_the_graphs_component_shapes_come_back_with_the_corpus(cached, tmp_path,
     monkeypatch.setattr(graph, "_make_component_shape", lambda *a: pytest.fail("a shape was computed"))
     corpus, _index = open_corpus_and_index(folder)
     assert graph.prepare_layout(corpus) == first
+
+
+def test_a_kept_document_text_comes_back_whole_and_costs_no_utf8_copy(tmp_path):
+    """A document is pickled with its text as UTF-8 bytes (pickling the str would cache its UTF-8 form on
+    it for the document's life): the text comes back equal, Chinese, an emoji and a lone surrogate included."""
+    import pickle
+
+    from explorer.core.model.types import Document
+
+    text = "Lu Nanquan 陆南泉 😀 and a lone \udcff surrogate"
+    doc = Document(id="doc-x", title="X", file="x.txt", text=text)
+    state = doc.__getstate__()
+    assert type(state["__dict__"]["text"]) is bytes and doc.text is text
+    back = pickle.loads(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == doc and back.text == text
+    plain = Document(id="doc-y", title="Y", file="y.txt", text="only ASCII")
+    assert pickle.loads(pickle.dumps(plain)).text == "only ASCII"
