@@ -197,6 +197,9 @@ def test_the_view_after_re_dates_shows_what_a_fresh_view_shows(qtbot, tmp_path, 
     assert view._data is data  # followed in place, not built again
     fresh = show(TimelineView)
     assert_same(view._data, fresh._data)
+    # the overview's histogram moved the edited events' counts: the same as counting every event again
+    np.testing.assert_array_equal(view.overview_item.counts, fresh.overview_item.counts)
+    assert view.overview_item.counts.sum() == len(ids)
     x0, x1, _kind = view.event_extent(moved[0])
     for v in (view, fresh):
         v.set_visible_range(x0 - 200 * 86400, x1 + 200 * 86400)

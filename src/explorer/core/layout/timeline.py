@@ -206,9 +206,12 @@ class EventPositions(Mapping):
         if self._dict is not None:
             get = self._dict.get
             return np.fromiter((get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
-        row_of = self._table.row_of
-        rows = np.fromiter(((r if (r := row_of(i)) is not None else -1) for i in ids), dtype=np.int64,
-                           count=len(ids))
+        try:  # the usual case: every id is an event of the table (one lookup each, in C)
+            rows = self._table.rows(ids)
+        except KeyError:
+            row_of = self._table.row_of
+            rows = np.fromiter(((r if (r := row_of(i)) is not None else -1) for i in ids), dtype=np.int64,
+                               count=len(ids))
         ok = (rows >= 0) & (rows < len(self.row_pos))
         out = np.full(len(ids), -1, dtype=np.int64)
         out[ok] = self.row_pos[rows[ok]]
@@ -426,6 +429,7 @@ class TimelineData:
         #: the lanes it touches, at each (see ``timeline_patch``)
         self.cap_rows: dict[int, tuple[np.ndarray, list[int]]] = {}
         self.row_cap = self.choose_cap()
+        self.cap_rows = {self.row_cap: self.cap_rows[self.row_cap]}  # the others are not shown
         rows, natural = self.cap_rows[self.row_cap]
         #: per lane: whether its stacking at ``row_cap`` ever put a mark in a busy sub-row (a higher cap would
         #: then give it more rows; without, the same rows)

@@ -164,6 +164,10 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
         counts = counts + np.bincount(np.array([p[0] for p in new_inst]), minlength=len(data.lanes))
     if (counts == 0).any():
         return False
+    #: the starts of the events that left and came with this version (a histogram of starts follows by
+    #: subtracting and adding them)
+    data.moves = (data.ev_x0[gone_sorted].copy(), np.array(index.ev_start[ins_pos], dtype=np.float64),
+                  data.version)
     if n_new == n_old and np.array_equal(counts, old_counts):
         _follow_in_place(data, index, table, gone_sorted, ins_pos, incoming, new_inst,
                          set(np.flatnonzero(gone_per_lane).tolist()))

@@ -461,12 +461,19 @@ class TimelineView(View):
         sel_x = float((d.ev_x0[sel] + d.ev_x1[sel]) / 2) if sel >= 0 else None
         # the histogram of every visible event changes with the events, the filters and the range, not
         # with the selection (a second of numpy at a million events): only the emphasised part is new then
-        key = (d, getattr(d, "version", 0), self._visible, self._x_limits)
+        version = getattr(d, "version", 0)
+        shown = None if not self.state.filters.active else self._visible  # None: every event
+        key = (d, version, shown, self._x_limits)
         last = self._overview_key
-        if last is not None and all(a is b for a, b in zip(key[:3:2], last[:3:2])) and key[1] == last[1] \
-                and key[3] == last[3]:
-            self.overview_item.set_emphasis(emph_x0, sel_x)
-            return
+        if last is not None and last[0] is d and last[2] is shown and last[3] == key[3]:
+            if last[1] == version:
+                self.overview_item.set_emphasis(emph_x0, sel_x)
+                return
+            moves = getattr(d, "moves", None)
+            if shown is None and last[1] == version - 1 and moves is not None and moves[2] == version:
+                self._overview_key = key  # an edit moved a few events: move their counts
+                self.overview_item.move_counts(moves[0], moves[1], emph_x0, sel_x)
+                return
         self._overview_key = key
         x0 = d.ev_x0[self._visible] if len(d) else np.zeros(0)
         self.overview_item.set_data(x0, self._x_limits, emph_x0, sel_x)

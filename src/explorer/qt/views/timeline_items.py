@@ -847,6 +847,14 @@ class OverviewItem(pg.GraphicsObject):
         self.selected_x = selected_x
         self.update()
 
+    def move_counts(self, gone_x0: np.ndarray, new_x0: np.ndarray, emph_x0: np.ndarray | None,
+                    selected_x: float | None) -> None:
+        """Events left (starting at ``gone_x0``) and came (``new_x0``): their counts move (the same
+        histogram as counting every event again)."""
+        _e, gone, came = overview_counts(gone_x0, self.x_limits, self.BINS, new_x0)
+        self.counts = self.counts - gone + came
+        self.set_emphasis(emph_x0, selected_x)
+
     def set_emphasis(self, emph_x0: np.ndarray | None, selected_x: float | None) -> None:
         """Only the emphasised events and the selected one changed (the histogram of all stays)."""
         self.emph = overview_counts(np.zeros(0), self.x_limits, self.BINS, emph_x0)[2]
