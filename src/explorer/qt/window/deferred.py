@@ -6,6 +6,10 @@ dock is made at once (its title, its tab, its place in the View menu and in the 
 empty placeholder; the view itself is made, and put in the dock, the first time the dock is shown (its tab
 raised, the View menu, a restored layout that shows it), or the first time code asks for it
 (``window.views["graph"]``, ``window.graph``: tests and exports get the real view, made on the spot).
+
+Also here: ``Warmup``, the background thread that prepares the graph's layout once the corpus is shown,
+and ``FirstPaint``, which holds the loading thread back until the window has painted its first frame
+(docs/performance.md, "Start-up (issue 15)").
 """
 
 from __future__ import annotations
