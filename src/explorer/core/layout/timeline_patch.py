@@ -291,7 +291,17 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
     gone_w = gone_sorted - lo
     at_w = ins_pos - np.arange(len(ins_pos)) - lo  # where each goes among the stretch's events that stay
 
+    one = len(gone_w) == 1  # one event moved from g to i: the others between shift by one (a memmove)
+    g, i = int(gone_sorted[0]), int(ins_pos[0])
+
     def splice(arr: np.ndarray, new_values) -> None:
+        if one:
+            if g < i:
+                arr[g:i] = arr[g + 1:i + 1]
+            elif g > i:
+                arr[i + 1:g + 1] = arr[i:g]
+            arr[i] = np.asarray(new_values, dtype=arr.dtype)[0]
+            return
         arr[lo:hi] = np.insert(np.delete(arr[lo:hi], gone_w), at_w, np.asarray(new_values, dtype=arr.dtype))
 
     def splice_list(values: list, new_values: list) -> None:
@@ -340,9 +350,7 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
     hits = list(data.lane_hit)
     cap = data.row_cap
     touched = []
-    # one event moved from g to i: the events between move by one toward g
-    g, i = int(gone_sorted[0]), int(ins_pos[0])
-    shift = (-1 if g < i else 1) if len(gone_sorted) == 1 and g != i else 0
+    shift = (-1 if g < i else 1) if one and g != i else 0  # the events between move by one toward g
     gone_lanes = gone_lane_set
     for k, (olo, ohi) in enumerate(data.lane_slices):
         ev_k = data.inst_ev[olo:ohi]
