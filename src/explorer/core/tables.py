@@ -123,12 +123,31 @@ def _stage_refs(refs: list) -> tuple | None:
 def _fill_refs(staged: tuple) -> list[tuple]:
     joined, lens = staged
     total = sum(lens)
-    ids = iter(map(_intern, _split(joined, total)))  # the first of each id is the one every row shares
+    parts = _split(joined, total)
     if lens and min(lens) == max(lens):  # as many in every row (one passage an event, say): zip cuts them
         k = lens[0]
-        return list(zip(*[ids] * k)) if k else [()] * len(lens)
+        if not k:
+            return [()] * len(lens)
+        out: list[tuple] = []
+        step = _PIECE * k  # a piece at a time: one C call over 100k rows holds Python's lock for 0.1 s
+        for at in range(0, total, step):
+            ids = map(_intern, parts[at:at + step])
+            out.extend(zip(*[ids] * k))
+        return out
+    ids = iter(map(_intern, parts))  # the first of each id is the one every row shares
     empty = ()
     return [tuple(islice(ids, k)) if k else empty for k in lens]
+
+
+def _interned(texts: list[str]) -> list[str]:
+    out: list[str] = []
+    for at in range(0, len(texts), _PIECE):
+        out.extend(map(_intern, texts[at:at + _PIECE]))
+    return out
+
+
+#: rows a C call makes at once while a table fills (the loading thread lets the window's thread in between)
+_PIECE = 8192
 
 
 def _columns_of(items: list) -> Callable[[str, object], list]:
@@ -278,7 +297,7 @@ class Table:
 
     def fill(self, staged: "Staged") -> None:
         """Fill the empty table from ``stage``'s result."""
-        ids = list(map(_intern, _split(staged.ids, staged.n)))
+        ids = _interned(_split(staged.ids, staged.n))
         self._fill(staged)
         self._ids = ids
         self._rows = dict(zip(ids, range(len(ids))))

@@ -153,6 +153,38 @@ def _rows_decoder(model: type[BaseModel]) -> Any:
     return decoder
 
 
+#: the bytes a piece of a large JSON list is decoded in (``_decode_in_pieces``)
+PIECE_BYTES = 1 << 20
+
+
+def _decode_in_pieces(decoder: Any, raw: bytes) -> list:
+    """``decoder.decode(raw)`` of a JSON list, a megabyte at a time where the list has one item a line (as
+    explorer writes it: ``},\n{`` between items, which cannot occur inside a string): each call into the
+    decoder holds Python's lock, and the window's event loop waits while a load decodes 35 MB in one. A
+    list written otherwise is decoded whole; a cut in the wrong place cannot make valid JSON, so it fails
+    and the whole is decoded again (the same result, or the same error)."""
+    start = len(raw) - len(raw.lstrip())
+    if len(raw) <= 2 * PIECE_BYTES or raw[start:start + 1] != b"[":
+        return decoder.decode(raw)
+    out: list = []
+    at = start + 1
+    view = memoryview(raw)
+    try:
+        while True:
+            cut = raw.find(b"},\n{", at + PIECE_BYTES)
+            piece = bytearray(b"[")
+            if cut < 0:
+                piece += view[at:]
+                out.extend(decoder.decode(piece))
+                return out
+            piece += view[at:cut + 1]
+            piece += b"]"
+            out.extend(decoder.decode(piece))
+            at = cut + 3
+    except Exception:
+        return decoder.decode(raw)
+
+
 def _row_values(row: Any, model: type[BaseModel]) -> dict:
     """A row's fields as a model's values (its tuples of ids as lists)."""
     return {name: list(value) if type(value) is tuple else value
@@ -170,6 +202,7 @@ _ROW_IDS = {Event: ("id",), Passage: ("id", "document")}
 _ROW_REFS = {Event: ("themes", "actors", "experts", "passages"), Passage: ()}
 _ROW_TEXTS = {Event: ("title", "summary", "date_text", "provenance", "conflict"), Passage: ()}
 _ROW_NONEMPTY = {Event: "title", Passage: "quote"}
+_CHECK_ROWS = 10_000
 
 
 def _as_models(model: type[BaseModel], dicts: list[dict]) -> list[Any]:
@@ -747,8 +780,8 @@ class _Loader:
         try:
             if rows is not None:
                 row_type, decoder, errors = rows
-                try:
-                    models = decoder.decode(raw)  # rows: the loader makes a model only where one is needed
+                try:  # rows: the loader makes a model only where one is needed
+                    models = _decode_in_pieces(decoder, raw)
                 except errors:
                     models = None
                 if models is None or not self.check_rows(model, models):
@@ -772,17 +805,19 @@ class _Loader:
         from itertools import chain
         from operator import attrgetter
 
-        ids = chain(*(map(attrgetter(f), rows) for f in _ROW_IDS[model]),
-                    *(chain.from_iterable(map(attrgetter(f), rows)) for f in _ROW_REFS[model]))
-        if _IDS.fullmatch("\0".join(ids)) is None:
-            return False
-        for f in _ROW_TEXTS[model]:  # stripped as pydantic strips them
-            texts = [t for t in map(attrgetter(f), rows) if t is not None]
-            if texts and _EDGE_SPACE.search("\0".join(texts)) is not None:
-                for row in rows:
-                    t = getattr(row, f)
-                    if t is not None:
-                        setattr(row, f, t.strip(_WHITE_SPACE))
+        for at in range(0, len(rows), _CHECK_ROWS):  # a piece at a time (see ``_decode_in_pieces``)
+            part = rows[at:at + _CHECK_ROWS]
+            ids = chain(*(map(attrgetter(f), part) for f in _ROW_IDS[model]),
+                        *(chain.from_iterable(map(attrgetter(f), part)) for f in _ROW_REFS[model]))
+            if _IDS.fullmatch("\0".join(ids)) is None:
+                return False
+            for f in _ROW_TEXTS[model]:  # stripped as pydantic strips them
+                texts = [t for t in map(attrgetter(f), part) if t is not None]
+                if texts and _EDGE_SPACE.search("\0".join(texts)) is not None:
+                    for row in part:
+                        t = getattr(row, f)
+                        if t is not None:
+                            setattr(row, f, t.strip(_WHITE_SPACE))
         if not all(map(attrgetter(_ROW_NONEMPTY[model]), rows)):
             return False
         return self._parse_dates(model, rows)
