@@ -24,7 +24,6 @@ from ...core.index import fold
 from ...core.index.queries import MAX_ENTRIES
 from ..bridge import AppState
 from .base import View
-from .html_swap import replace_html
 from .widgets import CORPUS_FORMAT_HINT, EmptyState
 from .style import (INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc, item_link,
                     kind_color, ui_font)
@@ -488,7 +487,7 @@ class ExpertsView(View):
 
     # -- the card -----------------------------------------------------------------------------------
     def _update_card(self) -> None:
-        replace_html(self.card, self._card_html())
+        self.card.setHtml(self._card_html())
 
     def _card_html(self) -> str:
         index = self.state.index

@@ -18,7 +18,6 @@ from ...core.layout.graph import relationship_caption
 from ...core.layout.text import excerpt, quote_context
 from ..bridge import AppState
 from .base import View
-from .html_swap import replace_html
 from .widgets import CORPUS_FORMAT_HINT
 from .style import (CONFLICT_COLOR, INFERRED_COLOR, KIND_COLORS, KIND_LABELS, MUTED_TEXT, TEXT_COLOR, esc,
                     item_link, ui_font)
@@ -110,7 +109,7 @@ class InspectorView(View):
 
     def _render(self, *_args) -> None:
         self._links = {}
-        replace_html(self.browser, self._html())
+        self.browser.setHtml(self._html())
 
     def _html(self) -> str:
         index = self.state.index
