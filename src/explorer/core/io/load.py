@@ -185,8 +185,8 @@ def _decode_in_pieces(decoder: Any, raw: bytes) -> list:
         return decoder.decode(raw)
 
 
-def _row_values(row: Any, model: type[BaseModel]) -> dict:
-    """A row's fields as a model's values (its tuples of ids as lists)."""
+def _row_values(row: Any) -> dict:
+    """A row's fields as its model's values (its tuples of ids as lists)."""
     return {name: list(value) if type(value) is tuple else value
             for name, value in zip(row.__struct_fields__, (getattr(row, n) for n in row.__struct_fields__))}
 
@@ -779,7 +779,7 @@ class _Loader:
         rows = _rows_decoder(model) if model in (Event, Passage) else None  # the two large kinds
         try:
             if rows is not None:
-                row_type, decoder, errors = rows
+                _row, decoder, errors = rows
                 try:  # rows: the loader makes a model only where one is needed
                     models = _decode_in_pieces(decoder, raw)
                 except errors:
@@ -1024,7 +1024,7 @@ class _Loader:
                     p.quote = None  # (the table reads it as: what the text says)
                     out.append((i, p))
                     continue
-                p = _as_models(Passage, [_row_values(p, Passage)])[0]
+                p = _as_models(Passage, [_row_values(p)])[0]
             doc = docs.get(p.document)
             if doc is None:
                 self.passage_without_document(i, p)
@@ -1040,7 +1040,7 @@ class _Loader:
             else:
                 pending.setdefault(p.document, []).append((i, p))
         if pending:
-            exact = Counter(p["document"] if type(p) is dict else p.document for _, p in out)
+            exact = Counter(p.document for _, p in out)
             for doc_id, plist in pending.items():
                 out.extend(self.anchor_document(docs[doc_id], plist, exact[doc_id]))
             out.sort(key=lambda ip: ip[0])
@@ -1332,7 +1332,7 @@ class _Loader:
         seen = self.seen
 
         def dedupe(name: str, items: list[tuple[int, _Item]]) -> list[tuple[int, _Item]]:
-            # events and passages of a valid file are plain dicts of their fields (``validate_file_fast``)
+            # (events and passages of a valid file are rows, with the model's attributes: ``validate_file_fast``)
             ids = [item.id for _, item in items]
             if seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case: no duplicate
                 seen.update(dict.fromkeys(ids, name))
@@ -1370,7 +1370,7 @@ class _Loader:
 
         passages = self.anchor_passages(parsed["passages.json"], docs)
         self.stage(corpus, "passage", passages)
-        known_passages = {p["id"] if type(p) is dict else p.id for p in passages}
+        known_passages = {p.id for p in passages}
         passage_only = ("passage",)
 
         themes_ids = {t.id for _, t in parsed["themes.json"]}
@@ -1441,7 +1441,7 @@ class _Loader:
                         and actor_ids.issuperset(ev.actors) and expert_ids.issuperset(ev.experts)):
                     events.append(ev)  # the usual case: nothing to report or repair
                     continue
-                ev = _as_models(Event, [_row_values(ev, Event)])[0]
+                ev = _as_models(Event, [_row_values(ev)])[0]
             elif (ev.passages and known_passages.issuperset(ev.passages) and themes_ids.issuperset(ev.themes)
                     and actor_ids.issuperset(ev.actors) and expert_ids.issuperset(ev.experts)
                     and (ev.end is None or ev.end.end_seconds > ev.start.start_seconds)):
