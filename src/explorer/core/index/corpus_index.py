@@ -15,6 +15,7 @@ from array import array
 import unicodedata
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -154,6 +155,15 @@ def _label(item: _Item) -> str:
     return values.get("name") or values.get("title") or item.id
 
 
+def _take(items: list, order: np.ndarray) -> list:
+    """``[items[i] for i in order]``, in C."""
+    if len(order) == 0:
+        return []
+    if len(order) == 1:
+        return [items[int(order[0])]]
+    return list(itemgetter(*order.tolist())(items))
+
+
 class _Links(dict):
     """Item id -> the ids it is linked to. An event's own links are not stored (100k tuples at 100k events)
     unless an edit set them: ``get``, ``[]`` and ``in`` read them from the event's row
@@ -283,10 +293,10 @@ class CorpusIndex:
             order = np.lexsort((p_end, p_start, codes))
             sorted_codes, sorted_starts = codes[order], p_start[order].astype(np.int64)
             bounds = [0, *(np.flatnonzero(np.diff(sorted_codes)) + 1).tolist(), len(order)]
-            order_ = order.tolist()
+            sorted_pids = _take(pids, order)
             for a, b in zip(bounds, bounds[1:]):  # a run of one document's passages
                 d = doc_of_code[int(sorted_codes[a])]
-                self._doc_passages[d] = [pids[i] for i in order_[a:b]]
+                self._doc_passages[d] = sorted_pids[a:b]
                 found = self._doc_starts[d] = array("q")  # 8 bytes a start, not an int object
                 found.frombytes(sorted_starts[a:b].tobytes())
         for d in self._doc_passages:
@@ -305,7 +315,7 @@ class CorpusIndex:
         else:
             ev_starts = ev_ends = np.zeros(0)
             order = np.array([], dtype=np.int64)
-        self._event_order = [eids[i] for i in order.tolist()]
+        self._event_order = _take(eids, order)
         #: the events in timeline order, built on access
         self.events = _EventsView(etable, self._event_order)
         self._event_pos: dict[str, int] | None = None  # id -> place in timeline order, made on first need
