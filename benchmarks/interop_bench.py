@@ -145,11 +145,24 @@ def _window(args, path: Path, tmp: Path) -> dict:
     pump(600, lambda: dialog.prepared is not None and not dialog.busy())
     t1 = time.perf_counter()
     preview = dialog.summary.text()
-    dialog.do_import()
+
+    def profiled(name: str, work) -> None:
+        if args.profile != name:
+            work()
+            return
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(work)
+        print(f"-- profile of {name} in the window (cumulative)")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+    profiled("apply", dialog.do_import)
     t2 = time.perf_counter()
     views = settle()
     t3 = time.perf_counter()
-    state.undo()
+    profiled("undo", state.undo)
     t4 = time.perf_counter()
     settle()
     t5 = time.perf_counter()
