@@ -22,7 +22,9 @@ if sys.dont_write_bytecode:
     # compiled from source on every start (~0.15 s that no user pays): keep the bytecode in a folder of the
     # benchmark's own instead, for both modes alike, so that from the second run on it is there.
     # (no tempfile import: whatever this adds to both modes alike would flatter the ratio)
-    sys.pycache_prefix = os.path.join(os.environ.get("TMPDIR") or "/tmp", f"explorer-bench-pycache-{os.getuid()}")
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    sys.pycache_prefix = os.path.join(os.environ.get("TMPDIR") or os.environ.get("TEMP") or "/tmp",
+                                      f"explorer-bench-pycache-{user}")
     sys.dont_write_bytecode = False
 
 
