@@ -566,8 +566,13 @@ class TimelineView(View):
         text = format_range(t0, t1)
         d = self._data
         if len(d) and len(self._visible) == len(d):
-            before = int(np.count_nonzero(self._visible & (d.ev_x1 <= t0)))
-            after = int(np.count_nonzero(self._visible & (d.ev_x0 >= t1)))
+            if self.state.filters.active:
+                before = int(np.count_nonzero(self._visible & (d.ev_x1 <= t0)))
+                after = int(np.count_nonzero(self._visible & (d.ev_x0 >= t1)))
+            else:  # every event: they are sorted by start, and none ends before it starts
+                head = int(np.searchsorted(d.ev_x0, t0, side="right"))
+                before = int(np.count_nonzero(d.ev_x1[:head] <= t0))
+                after = len(d) - int(np.searchsorted(d.ev_x0, t1, side="left"))
             if before:
                 text = f"‹ {before:,} earlier · {text}"
             if after:

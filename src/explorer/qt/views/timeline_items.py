@@ -113,6 +113,7 @@ class EventsItem(pg.GraphicsObject):
             elide=lambda t, w: self.fm.elidedText(t, Qt.TextElideMode.ElideRight, w),
             bold_elide=lambda t, w: self.fm_bold.elidedText(t, Qt.TextElideMode.ElideRight, w)))
         self._colors: list[QColor] = []  # the data's colours as QColor
+        self._density_imgs: tuple = (None, {})  # (frame layout, {(lane, kind, ...): QImage})
         self._pens: dict = {}
         self._brushes: dict = {}
         self.setAcceptHoverEvents(True)
@@ -421,10 +422,11 @@ class EventsItem(pg.GraphicsObject):
                 top = (lane.top - lay.ytop) * lay.sy + 3
                 h = lane.height * lay.sy - 6
                 peak = max(1.0, float(counts.max()))
-                self._draw_density(p, counts, lane_color, cmax, dim_factor, top, h, lay.nbins, peak)
+                self._draw_density(p, counts, lane_color, cmax, dim_factor, top, h, lay.nbins, peak,
+                                   self._density_cache(lay, (k, 0, h, dim_factor)))
                 if emph is not None and emph.any():
                     self._draw_density(p, emph, lane_color.darker(140), max(1.0, float(emph.max())), 1.0,
-                                       top, h, lay.nbins, peak)
+                                       top, h, lay.nbins, peak, self._density_cache(lay, (k, 1, h)))
                 if h >= self.fm_small.height() + 2:
                     self._draw_scale(p, f"peak {int(peak):,} {scale_text}", top)
 
@@ -561,18 +563,30 @@ class EventsItem(pg.GraphicsObject):
         if lay.clusters:
             self._draw_clusters(p, lay)
 
+    def _density_cache(self, lay: FrameLayout, key: tuple) -> tuple[dict, tuple]:
+        """Where a density band's image is kept: per frame layout (a frame is painted more than once: on
+        screen, in a grab or an export), by lane and kind."""
+        if self._density_imgs[0] is not lay:
+            self._density_imgs = (lay, {})
+        return self._density_imgs[1], key
+
     @staticmethod
     def _draw_density(p: QPainter, counts: np.ndarray, color: QColor, cmax: float, factor: float, top: float,
-                      h: float, nb: int, peak: float) -> None:
+                      h: float, nb: int, peak: float, cache: tuple[dict, tuple] | None = None) -> None:
         """One lane's histogram: a bar per bin, as tall as its count against the lane's ``peak`` (a bin
         with any event at least 2 px), as opaque as its count against the frame's fullest bin ``cmax``."""
         H = max(1, int(round(h)))
+        if cache is not None and cache[1] in cache[0]:
+            p.drawImage(QRectF(0, top, nb * BIN_PX, H), cache[0][cache[1]])
+            return
         a = density_alpha(counts, cmax, factor)
         argb = (a << 24) | (np.uint32(color.red()) << 16) | (np.uint32(color.green()) << 8) | np.uint32(color.blue())
         bar = np.where(counts > 0, np.maximum(np.ceil(counts / peak * H), 2), 0).astype(np.int64)
         mask = np.arange(H)[:, None] >= (H - bar)[None, :]
         img_a = np.ascontiguousarray(np.where(mask, argb[None, :], np.uint32(0)).astype(np.uint32))
         img = QImage(img_a.data, img_a.shape[1], H, img_a.shape[1] * 4, QImage.Format.Format_ARGB32).copy()
+        if cache is not None:
+            cache[0][cache[1]] = img
         p.drawImage(QRectF(0, top, nb * BIN_PX, H), img)
 
     def _draw_scale(self, p: QPainter, text: str, top: float) -> None:
