@@ -194,9 +194,14 @@ def test_the_view_after_re_dates_shows_what_a_fresh_view_shows(qtbot, tmp_path, 
     st.do(EditItem(moved[1], start="1996-02", end=None))
     st.undo()
     st.do(EditItem(moved[2], start="2001-07-02", end="2003-01"))
+    st.do(EditItem(ids[-5], start="1951-02", end="2023-11"))  # its lane's longest span now
     assert view._data is data  # followed in place, not built again
     fresh = show(TimelineView)
     assert_same(view._data, fresh._data)
+    a, b = view.events_item.model, fresh.events_item.model
+    assert a.ls_maxdur == b.ls_maxdur  # kept per lane, dropped for the lanes an edit touched
+    assert all(np.array_equal(x, y) for x, y in zip(a.ls_idx, b.ls_idx))
+    assert all(np.array_equal(x, y) for x, y in zip(a.ls_x0, b.ls_x0))
     # the overview's histogram moved the edited events' counts: the same as counting every event again
     np.testing.assert_array_equal(view.overview_item.counts, fresh.overview_item.counts)
     assert view.overview_item.counts.sum() == len(ids)

@@ -537,6 +537,15 @@ class TimelineData:
                 return cap
             cap -= 1
 
+    def lane_maxdur(self, k: int) -> float:
+        """The longest time an instance of lane ``k`` covers (kept until an edit touches the lane)."""
+        cache = self.__dict__.setdefault("_maxdur", {})
+        found = cache.get(k)
+        if found is None:
+            lo, hi = self.lane_slices[k]
+            found = cache[k] = float((self.inst_x1[lo:hi] - self.inst_x0[lo:hi]).max()) if hi > lo else 0.0
+        return found
+
     def reach(self, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """How far each instance of [lo, hi) keeps its sub-row busy when stacking (seconds)."""
         pad = self.stack_pad
@@ -830,6 +839,7 @@ class EventsLayout:
         self._rows_cache: dict = {}
         self._layout: FrameLayout | None = None
         self.cull_version = 0
+        self._ranges: tuple = (None, {})  # (lane slices, {lane: its indices}) when no filter hides any
         self._cull = None  # (key, pieces, density, dense bins) of the last frame culled
         self.ls_idx: list[np.ndarray] = []  # per lane: visible instances, by start
         self.ls_x0: list[np.ndarray] = []
@@ -856,16 +866,23 @@ class EventsLayout:
         self.ev_visible = visible.astype(bool)
         self.ls_idx, self.ls_x0, self.ls_maxdur = [], [], []
         every = bool(self.ev_visible.all())  # no filter: a lane's instances are all of its slice
-        for lo, hi in d.lane_slices:
-            idx = np.arange(lo, hi)
-            if every:
-                x0, x1 = d.inst_x0[lo:hi], d.inst_x1[lo:hi]
+        ranges = self._ranges if self._ranges[0] == d.lane_slices else (list(d.lane_slices), {})
+        self._ranges = ranges
+        for k, (lo, hi) in enumerate(d.lane_slices):
+            if every:  # the lane's slice, its indices kept while the lanes keep their slices
+                idx = ranges[1].get(k)
+                if idx is None:
+                    idx = ranges[1][k] = np.arange(lo, hi)
+                x0 = d.inst_x0[lo:hi]
+                maxdur = d.lane_maxdur(k)
             else:
+                idx = np.arange(lo, hi)
                 idx = idx[self.ev_visible[d.inst_ev[idx]]] if len(idx) else idx
-                x0, x1 = d.inst_x0[idx], d.inst_x1[idx]
+                x0 = d.inst_x0[idx]
+                maxdur = float((d.inst_x1[idx] - x0).max()) if len(idx) else 0.0
             self.ls_idx.append(idx)
             self.ls_x0.append(x0)
-            self.ls_maxdur.append(float((x1 - x0).max()) if len(idx) else 0.0)
+            self.ls_maxdur.append(maxdur)
         self._update_emphasis_index()
         self.invalidate()
 

@@ -392,6 +392,10 @@ def _choose_rows(data: TimelineData, rows: np.ndarray, natural: list[int], hits:
     showed these rows before): take the cap a fresh build would (the highest, from MAX_ROWS down, whose
     rows fit the budget) and show its rows."""
     cap = data.row_cap
+    maxdur = data.__dict__.get("_maxdur")
+    if maxdur is not None:  # the longest span of the lanes the edit touched (of every lane: not known)
+        for k in (touched if shown else list(maxdur)):
+            maxdur.pop(k, None)
     same_lanes = [max(1, n) for n in natural] == [lane.rows for lane in data.lanes]
     data.lane_hit = hits
     data.cap_rows = {cap: (rows, natural)}
