@@ -192,3 +192,21 @@ def test_clickable_passages_follow_the_visibility(default_index, corpus):
         assert [p.id for p in every] == [p.id for p in index.document_passages(doc.id) if index.items_of_passage(p.id)]
         events_only = clickable_passages(index, doc.id, lambda i: index.kind_of(i) == "event")
         assert {p.id for p in events_only} <= {p.id for p in every}
+
+
+def test_an_events_relationships_and_a_documents_passages_come_from_the_index(corpus):
+    """linked_groups finds an event's relationships from its ends' links and a document's passages by id
+    (no passage built): the same lists as reading every relationship and building every passage."""
+    from explorer.core.index import CorpusIndex
+    from explorer.core.index.queries import linked_groups
+
+    index = CorpusIndex(corpus)
+    some = 0
+    for ev in corpus.events:
+        ends = set(ev.actors) | set(ev.experts)
+        want = [r.id for r in corpus.relationships if {r.source, r.target} <= ends]
+        assert linked_groups(index, ev.id)["relationship"] == want
+        some += bool(want)
+    assert some  # the default corpus has events between related actors
+    for doc in corpus.documents:
+        assert linked_groups(index, doc.id)["passage"] == [p.id for p in index.document_passages(doc.id)]

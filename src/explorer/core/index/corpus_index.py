@@ -714,6 +714,21 @@ class CorpusIndex:
         passages = self.passages
         return [passages[pid] for pid in self._doc_passages.get(doc_id, [])]
 
+    def document_passage_ids(self, doc_id: str) -> list[str]:
+        """The ids of ``document_passages`` (in text order), no passage built."""
+        return list(self._doc_passages.get(doc_id, ()))
+
+    def relationships_between(self, ends: set[str]) -> list[str]:
+        """The relationships both of whose ends are among ``ends``, in corpus order: found from the ends'
+        links, not by reading every relationship."""
+        rel_ids = self._ids_of_kind.get("relationship", set())
+        found = {r for end in ends for r in self._links.get(end, ()) if r in rel_ids}
+        items = self.items
+        hits = {r for r in found if {items[r].source, items[r].target} <= ends}
+        if not hits:
+            return []
+        return [r for r in self.corpus._store["relationship"] if r in hits]
+
     def passages_at(self, doc_id: str, offset: int) -> list:
         """Passages of a document that contain the character offset."""
         plist = self._doc_passages.get(doc_id, [])

@@ -74,7 +74,8 @@ def linked_groups(index: CorpusIndex, item_id: str, corpus: Corpus | None = None
         groups[group_kind] = ids
     if kind == "event":
         ends = set(item.actors) | set(item.experts)
-        groups["relationship"] = [r.id for r in corpus.relationships if {r.source, r.target} <= ends]
+        groups["relationship"] = (index.relationships_between(ends) if corpus is index.corpus else
+                                  [r.id for r in corpus.relationships if {r.source, r.target} <= ends])
     elif kind in ("entity", "expert"):
         # the other ends of its relationships are actors too
         others: dict[str, None] = {}
@@ -89,7 +90,7 @@ def linked_groups(index: CorpusIndex, item_id: str, corpus: Corpus | None = None
             if end_kind in groups and end not in present:
                 groups[end_kind].append(end)
     if kind == "document":
-        groups["passage"] = [p.id for p in index.document_passages(item_id)]
+        groups["passage"] = index.document_passage_ids(item_id)
     else:
         groups["passage"] = [p for p in index.passages_of(item_id) if p in index.passages]
     return groups
