@@ -157,6 +157,7 @@ def _window(args, path: Path, tmp: Path) -> dict:
         profiler.runcall(work)
         print(f"-- profile of {name} in the window (cumulative)")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        sys.stdout.flush()
 
     profiled("apply", dialog.do_import)
     t2 = time.perf_counter()
@@ -173,6 +174,10 @@ def _window(args, path: Path, tmp: Path) -> dict:
            "undo_on_ui_thread": round(t4 - t3, 3), "views_after_undo": round(t5 - t4, 3),
            "import_to_views_shown": round(t1 - t0 + (t2 - t1) + views, 3), "preview": preview[:160]}
     out["events_added"] = len(dialog.prepared.result.ids.get("event", []))
+    for k, v in out.items():
+        print(f"{k:28s} {v}")
+    print("RESULT " + json.dumps(out), flush=True)  # before the window closes (which a busy machine once hung)
+    state.workspace.stack.set_clean()  # nothing to ask about when the window closes
     window.close()
     app.processEvents()
     return out
@@ -194,10 +199,7 @@ def main() -> None:
     path = tmp / "events.csv"
     write_csv(path, args.rows)
     if args.window:
-        result = _window(args, path, tmp)
-        for k, v in result.items():
-            print(f"{k:28s} {v}")
-        print("RESULT " + json.dumps(result))
+        _window(args, path, tmp)
         return
     runs = []
     calls: list[tuple[int, int]] = []
