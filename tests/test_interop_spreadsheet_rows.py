@@ -207,3 +207,51 @@ def test_short_rows_of_explorers_own_sheet(tmp_path):
         ("2001", "2003", None, False, None)
     assert (str(whole.start), str(whole.end), whole.date_text, whole.inferred, whole.conflict) == \
         ("2001-05", "2002", "spring 2001", True, "sources disagree")
+
+
+_DATES = ["2020-04", "2019", "2018-07-09", "1999", "2021-02-30", "15-03-2016", "sometime", "", "2001-09-11T10:30",
+          "500 BCE", "2020-04-05"]
+_PRECISIONS = ["", "year", "month", "day", "weird"]
+_NAMES = ["China", "china", "Russia; NATO", " Gazprom ", "A | B | a", "", ";"]
+_TEXTS = ["Bridge opens", "", "  ", "line one\nline two", "Ça va", "x" * 120]
+
+
+def test_random_sheets_every_row_is_an_event_or_a_line_and_the_import_undoes(tmp_path_factory):
+    """Random sheets of every shape: each data row is one event (with its row's block as its passage and its
+    row as provenance) or is named in a line that leaves it out (blank rows neither); the import applies as
+    one step, adds what its result says, and its undo gives the corpus back."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    header = ["Date", "Precision", "Title", "Actors", "Notes"]
+    cells = st.tuples(st.sampled_from(_DATES), st.sampled_from(_PRECISIONS), st.sampled_from(_TEXTS),
+                      st.sampled_from(_NAMES), st.sampled_from(_TEXTS))
+    # a row as written, cut short, with extra cells (empty or not), or blank
+    row = st.builds(lambda c, cut, extra: [*c[:cut], *extra], cells, st.sampled_from([5, 5, 5, 5, 4, 3, 2, 0]),
+                    st.lists(st.sampled_from(["", "extra"]), max_size=2))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(row, min_size=1, max_size=25))
+    def check(rows):
+        folder = tmp_path_factory.mktemp("sheet")
+        path = _csv(folder, [header, *rows])
+        plan = read_file(path)
+        text = plan.documents[0].text
+        by_row = {int(e.provenance.rsplit(" ", 1)[1]): e for e in plan.events}
+        left_out = {int(p.where.split(":")[0].split()[1]) for p in plan.problems if "left out" in p.what}
+        for n, cells in enumerate(rows, start=2):
+            blank = not any(c.strip() for c in cells)
+            assert (n in by_row) + (n in left_out) == (0 if blank else 1), (n, cells)
+            if n in by_row:
+                ev = by_row[n]
+                assert text[ev.span.start:ev.span.end].startswith(f"Row {n}: {ev.title}\n")
+        ws = Workspace(Corpus(root=folder / "c"))
+        before = ws.corpus.snapshot()
+        result = apply_plan(ws, plan)
+        assert len(ws.corpus.events) == result.count("event") == len(plan.events)
+        for ev in ws.corpus.events:
+            assert [ws.corpus.get(p).quote for p in ev.passages][0].startswith("Row ")
+        ws.undo()
+        assert ws.corpus.snapshot() == before
+
+    check()
