@@ -63,23 +63,47 @@ def read_csv_rows(path: Path, limit_bytes: int = 512 * 1024 * 1024) -> list[list
         raise InteropError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > limit_bytes:
         raise InteropError(f"{path.name}: the file is larger than {limit_bytes // 2**20} MiB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    if not text.strip():
+    text = _decode(raw)
+    if not text or text.isspace():
         return []
     first = text[:4096].split("\n", 1)[0]
     delim = max((",", ";", "\t"), key=first.count)
     if first.count(delim) == 0:
         delim = ","
-    # row by row in Python, not list(reader): one C call over 100,000 rows holds the interpreter's lock for
-    # 0.3 s, and the window (whose dialog reads in a thread) could not answer meanwhile
+    # row by row in Python, each line found as a StringIO(newline="") would find it, not list(reader) over a
+    # StringIO: a C call over all 100,000 rows (or the StringIO's copy of the text) holds the interpreter's
+    # lock for 0.1-0.3 s, and the window (whose import dialog reads in a thread) could not answer meanwhile
     rows: list[list[str]] = []
     add = rows.append
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+    for row in csv.reader((m.group() for m in _LINE.finditer(text)), delimiter=delim):
         add(row)
     return rows
+
+
+#: a line as StringIO(newline="") reads it: up to and with \n, \r\n or \r, or the last one without
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _decode(raw: bytes, piece: int = 1 << 20) -> str:
+    """UTF-8 with or without a byte-order mark, else cp1252; a megabyte at a time (one C call over 20 MB holds
+    the interpreter's lock for 40-100 ms)."""
+    if len(raw) <= piece:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    view = memoryview(raw)
+    try:
+        parts = [decoder.decode(view[i:i + piece]) for i in range(0, len(raw), piece)]
+        parts.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        decoder = codecs.getincrementaldecoder("cp1252")(errors="replace")
+        parts = [decoder.decode(view[i:i + piece]) for i in range(0, len(raw), piece)]
+        parts.append(decoder.decode(b"", final=True))
+    return "".join(parts)
 
 
 def read_xlsx_rows(path: Path) -> list[list[str]]:
