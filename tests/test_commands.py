@@ -353,3 +353,22 @@ def test_a_large_change_rebuilds_the_index_and_a_large_removal_is_checked_at_onc
     ops = [Put(new)] + [Remove(i) for i in ("ev-proposed", "ev-opened", "rel-builds", "ent-bridge")]
     with pytest.raises(EditError, match=r"ent-bridge cannot be deleted: 1 item\(s\) refer to it \(ev-new\)"):
         ws.corpus.apply(ops)
+
+
+def test_who_refers_to_whom_follows_edits_as_a_fresh_build_has_it(ws):
+    """The referrers map is built grouped (tuples where one item refers) and then kept up to date by each
+    edit: after adds, re-dates, evidence changes, deletes and their undo it equals a map built afresh."""
+    corpus = ws.corpus
+    corpus._refs_map()  # built now, so that the edits below must patch it
+    ev = corpus.events[0]
+    ws.do(AddItem("event", title="Another opening", start="2021-04", passages=list(ev.passages),
+                  actors=list(ev.actors)))
+    ws.do(EditItem(ev.id, start="2003"))
+    pid = corpus.passages[-1].id
+    ws.do(AddEvidence(ev.id, pid))
+    ws.do(RemoveEvidence(ev.id, pid))
+    ws.undo()
+    kept = {k: set(v) for k, v in corpus._refs_map().items()}
+    corpus._referrers = None
+    fresh = {k: set(v) for k, v in corpus._refs_map().items()}
+    assert kept == fresh and any(len(v) > 1 for v in fresh.values())

@@ -167,6 +167,44 @@ def references(item: _Item) -> Iterator[tuple[str, str, tuple[str, ...]]]:
                 yield f"positions[{j}].passages", ref, ("passage",)
 
 
+def _group_into(refs: dict[str, set[str]], ids: list[str], targets: list[tuple]) -> None:
+    """``refs[t].add(ids[i])`` for every ``t`` in ``targets[i]``: sorted by target with numpy, then one set
+    made (or updated) per target, instead of a Python call per reference (1 s at 100k events, 10 at 1M)."""
+    import numpy as np
+    from itertools import chain
+
+    n = len(ids)
+    lens = np.fromiter(map(len, targets), dtype=np.int64, count=n)
+    flat = list(chain.from_iterable(targets))
+    if not flat:
+        return
+    owner = np.repeat(np.arange(n, dtype=np.int64), lens)
+    code_of = {t: k for k, t in enumerate(dict.fromkeys(flat))}
+    code = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int64, count=len(flat))
+    pairs = np.sort(code * n + owner)  # by target, then referrer
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # each pair once
+    codes, owners = pairs // n, pairs % n
+    bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), len(codes)]
+    names = list(code_of)
+    owner_ids = np.array(ids, dtype=object)[owners]
+    groups = list(zip(bounds, bounds[1:]))
+    single = np.diff(np.array(bounds, dtype=np.int64)) == 1
+    if single.any():  # targets with one referrer (a passage and its event, mostly): made in C
+        at = np.array(bounds[:-1], dtype=np.int64)[single]
+        keys = [names[k] for k in codes[at].tolist()]
+        if refs.keys().isdisjoint(keys):
+            refs.update(zip(keys, zip(owner_ids[at])))
+            groups = [g for g, one in zip(groups, single.tolist()) if not one]
+    for a, b in groups:
+        target = names[int(codes[a])]
+        found = refs.get(target)
+        if found is None:  # a tuple (a passage has one referrer, mostly: 48 bytes, not a set's 216)
+            refs[target] = tuple(owner_ids[a:b])
+        else:
+            found = refs[target] = set(found)
+            found.update(owner_ids[a:b])
+
+
 def describe_kinds(kinds: tuple[str, ...]) -> str:
     return " or ".join(kinds)
 
@@ -416,29 +454,29 @@ class Corpus:
         return item is not None and item.item_kind not in ("document", "passage") and not evidence_of(item)
 
     # -- who refers to whom ------------------------------------------------------------------------------
-    def _refs_map(self) -> dict[str, set[str]]:
+    def _refs_map(self) -> dict[str, set[str] | tuple[str, ...]]:
+        """Id -> the ids of the items that refer to it (a set, or a tuple where the build made it and no edit
+        changed it since)."""
         if self._referrers is None:
-            refs: dict[str, set[str]] = {}
+            refs: dict = {}
 
-            def add(ref: str, iid: str) -> None:
-                found = refs.get(ref)
-                if found is None:
-                    refs[ref] = {iid}
-                else:
-                    found.add(iid)
-
-            for pid, row in self.passage_table._rows.items():  # read from the columns: no item built
-                add(self.passage_table.document[row], pid)
-            columns = [self.event_table.refs[name] for name in ("passages", "themes", "actors", "experts")]
-            for eid, row in self.event_table._rows.items():
-                for col in columns:
-                    for ref in col[row]:
-                        add(ref, eid)
+            # the tables' references, read from their columns (no item built) and grouped in one pass
+            ptable, etable = self.passage_table, self.event_table
+            prows = list(ptable._rows.values())
+            p_docs = [ptable.document[r] for r in prows]
+            _group_into(refs, list(ptable._rows), [(d,) for d in p_docs])
+            erows = list(etable._rows.values())
+            eids = list(etable._rows)
+            for name in ("passages", "themes", "actors", "experts"):
+                col = etable.refs[name]
+                _group_into(refs, eids, [col[r] for r in erows])
             for item in self._small.values():
                 for _, ref, _ in references(item):
                     found = refs.get(ref)
                     if found is None:
                         refs[ref] = {item.id}
+                    elif type(found) is tuple:
+                        refs[ref] = {*found, item.id}
                     else:
                         found.add(item.id)
             self._referrers = refs
@@ -574,12 +612,20 @@ class Corpus:
             for _, ref, _ in references(old):
                 found = refs.get(ref)
                 if found is not None:
+                    if type(found) is tuple:
+                        found = refs[ref] = set(found)
                     found.discard(old.id)
                     if not found:
                         del refs[ref]
         if new is not None:
             for _, ref, _ in references(new):
-                refs.setdefault(ref, set()).add(new.id)
+                found = refs.get(ref)
+                if found is None:
+                    refs[ref] = {new.id}
+                else:
+                    if type(found) is tuple:
+                        found = refs[ref] = set(found)
+                    found.add(new.id)
 
 
 def _record_add(cs: ChangeSet, item: _Item) -> None:
