@@ -344,7 +344,7 @@ class Corpus:
         if self._listeners:
             raise TypeError("a corpus with listeners is not kept (its listeners would not follow it)")
         state = dict(self.__dict__)
-        state["_lists"], state["_referrers"] = {}, None  # caches: rebuilt on first need
+        state["_lists"] = {}  # a cache: rebuilt on first need (who refers to whom is kept: slow to make)
         for table in (self.event_table, self.passage_table):
             table._cache.clear()
         return state
