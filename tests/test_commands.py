@@ -372,3 +372,46 @@ def test_who_refers_to_whom_follows_edits_as_a_fresh_build_has_it(ws):
     corpus._referrers = None
     fresh = {k: set(v) for k, v in corpus._refs_map().items()}
     assert kept == fresh and any(len(v) > 1 for v in fresh.values())
+
+
+@pytest.mark.parametrize("bulk_above", [3, 10**9])
+def test_a_large_batch_adds_to_the_tables_in_bulk_as_one_by_one(ws, monkeypatch, bulk_above):
+    """A batch of more than BULK_ABOVE operations appends its new events and passages to their tables in bulk
+    (and lets the referrers map be made again): the corpus, its undo and redo, the map and the index are
+    those of the same batch applied one operation at a time."""
+    import explorer.core.corpus as corpus_module
+    from explorer.core.corpus import Put, Remove
+    from explorer.core.model import Event, Passage
+    from explorer.core.model.dates import PartialDate
+
+    monkeypatch.setattr(corpus_module, "BULK_ABOVE", bulk_above)
+    monkeypatch.setattr(CorpusIndex, "REBUILD_ABOVE", 3)
+    corpus = ws.corpus
+    corpus._refs_map()
+    doc = corpus.documents[0]
+    before = corpus.snapshot()
+    ops = []
+    for k in range(8):
+        p = Passage(id=f"p-bulk-{k}", document=doc.id, start=0, end=5, quote=doc.text[0:5])
+        ops.append(Put(p))
+        ops.append(Put(Event(id=f"ev-bulk-{k}", title=f"Bulk {k}", start=PartialDate(2000 + k),
+                             passages=[p.id], actors=["ent-china"])))
+    ops.insert(5, Remove("ev-proposed"))  # a removal in the middle: what was buffered goes in first
+    ops.append(Put(corpus.get("ev-opened").model_copy(update={"title": "Opened again"})))
+    cs = corpus.apply(ops)
+    ws.index.apply_change(cs)
+    assert [e.id for e in corpus.events][-8:] == [f"ev-bulk-{k}" for k in range(8)]
+    assert corpus.get("ev-bulk-3").passages == ["p-bulk-3"] and corpus.get("ev-opened").title == "Opened again"
+    assert corpus.get("p-bulk-7").quote == doc.text[0:5] and "ev-proposed" not in corpus.event_table
+    assert_index_current(ws)
+    kept = {k: set(v) for k, v in corpus._refs_map().items()}
+    corpus._referrers = None
+    assert kept == {k: set(v) for k, v in corpus._refs_map().items()}
+    edited = corpus.snapshot()
+    undo = corpus.apply(cs.inverse)
+    ws.index.apply_change(undo)
+    assert corpus.snapshot() == before
+    assert_index_current(ws)
+    ws.index.apply_change(corpus.apply(undo.inverse))
+    assert corpus.snapshot() == edited
+    assert_index_current(ws)
