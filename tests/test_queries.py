@@ -210,3 +210,14 @@ def test_an_events_relationships_and_a_documents_passages_come_from_the_index(co
     assert some  # the default corpus has events between related actors
     for doc in corpus.documents:
         assert linked_groups(index, doc.id)["passage"] == [p.id for p in index.document_passages(doc.id)]
+
+
+def test_clickable_spans_are_the_spans_of_the_clickable_passages(corpus):
+    from explorer.core.index import CorpusIndex
+    from explorer.core.index.queries import clickable_passages, clickable_spans
+
+    index = CorpusIndex(corpus)
+    for doc in corpus.documents:
+        for visible in (lambda i: True, lambda i: index.kind_of(i) == "event", lambda i: False):
+            assert clickable_spans(index, doc.id, visible) == \
+                [(p.start, p.end) for p in clickable_passages(index, doc.id, visible)]

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMenu,
 
 from ...core.commands import AddEvidence, AddPassage, DeleteItem, RemoveEvidence
 from ...core.corpus import EditError
-from ...core.index.queries import clickable_passages, document_to_show, evidence_passages, relationship_label
+from ...core.index.queries import clickable_spans, document_to_show, evidence_passages, relationship_label
 from ...core.layout.text import CURRENT, PASSAGE, excerpt, highlight_segments, passage_ranges
 from ..bridge import AppState
 from .base import View
@@ -713,8 +713,7 @@ class DocumentView(View):
         key = (self._evidence_version, self.state.filters)
         if page.underlines is None or page.underlines[0] != key:
             # every clickable passage dotted: the same for every selection, so kept per page
-            page.underlines = (key, [(p.start, p.end)
-                                     for p in clickable_passages(index, self._current, self.state.is_visible)])
+            page.underlines = (key, clickable_spans(index, self._current, self.state.is_visible))
         marks: list = [(s, e, self._underline_fmt) for s, e in page.underlines[1]]
         marks.extend((s, e, self._candidate_fmt) for s, e, _ in self._candidates.get(self._current, ()))
 
