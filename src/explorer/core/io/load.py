@@ -656,6 +656,7 @@ class _Loader:
         self.lost: dict[str, str] = {}
         self.seen: dict[str, str] = {}  # id -> the file of every item that was read (see ``kind``)
         self.staged: dict[str, Any] = {}  # kind -> its items staged for the corpus's table (``stage``)
+        self.row_files: set[str] = set()  # the files validated as rows (``validate_file_fast``)
         # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
         # tool writing the loaded corpus back can tell which files did not load whole):
         self.unchecked: Counter[tuple[str, str]] = Counter()  # (file, unreadable file) -> references into it
@@ -787,6 +788,7 @@ class _Loader:
                 if models is None or not self.check_rows(model, models):
                     self._raw[name] = raw
                     return None
+                self.row_files.add(name)
             else:
                 models = _list_adapter(model).validate_json(raw)
         except (ValidationError, ValueError):
@@ -1314,6 +1316,31 @@ class _Loader:
                 self.problem(name, "", f"{_plural(n, 'relationship')} skipped because an entity or expert "
                                        f"{'it links' if n == 1 else 'they link'} did not load")
 
+    @staticmethod
+    def _rows_all_usual(rows: list, in_order: dict, known_passages: set, themes: set, actors: set,
+                        experts: set) -> bool:
+        """Whether every event row is the usual case of the loop in ``load`` (evidence that resolves,
+        references that resolve, an end not before its start), tested a column at a time."""
+        from itertools import chain
+        from operator import attrgetter
+
+        def refs(name: str):
+            return chain.from_iterable(map(attrgetter(name), rows))
+
+        if not (all(map(attrgetter("passages"), rows)) and known_passages.issuperset(refs("passages"))
+                and themes.issuperset(refs("themes")) and actors.issuperset(refs("actors"))
+                and experts.issuperset(refs("experts"))):
+            return False
+        for ev, end in zip(rows, map(attrgetter("end"), rows)):
+            if end is not None:
+                key = (id(ev.start), id(end))
+                ok = in_order.get(key)
+                if ok is None:
+                    ok = in_order[key] = end.end_seconds > ev.start.start_seconds
+                if not ok:
+                    return False
+        return True
+
     def stage(self, corpus: Corpus, kind: str, items: list) -> None:
         """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
         ``load_corpus`` to put in once everything the load parsed is gone (``Table.stage``)."""
@@ -1426,7 +1453,13 @@ class _Loader:
         event_refs = (("themes", themes_ids, ("theme",), "theme"), ("actors", actor_ids, ("entity", "expert"), "actor"),
                       ("experts", expert_ids, ("expert",), "expert"))
         in_order: dict[tuple[int, int], bool] = {}  # (id(start), id(end)) -> whether end is not before start
-        for i, ev in parsed["events.json"]:
+        ev_items = parsed["events.json"]
+        if "events.json" in self.row_files and self._rows_all_usual([ev for _, ev in ev_items], in_order,
+                                                                      known_passages, themes_ids, actor_ids,
+                                                                      expert_ids):
+            ev_items = []  # every event is as it should be: checked a column at a time
+            events = [ev for _, ev in parsed["events.json"]]
+        for i, ev in ev_items:
             if type(ev) is not Event:  # a row of a valid file
                 end = ev.end
                 if end is not None:
