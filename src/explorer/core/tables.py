@@ -359,10 +359,13 @@ class Table:
         self.put(item)
         iid = _intern(item.id)
         keys = list(self._rows)
-        keys.remove(iid)
+        if keys and keys[-1] == iid:  # put added it at the end
+            keys.pop()
+        else:
+            keys.remove(iid)
         keys.insert(max(0, position), iid)
         rows = self._rows
-        self._rows = {k: rows[k] for k in keys}
+        self._rows = dict(zip(keys, map(rows.__getitem__, keys)))  # (in C: a comprehension took 10 ms at 100k)
         self._order = None
 
     def position(self, item_id: str) -> int:
