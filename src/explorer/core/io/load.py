@@ -827,7 +827,7 @@ class _Loader:
     def _parse_dates(self, model: type[BaseModel], rows: list) -> bool:
         """The date texts of rows as ``PartialDate`` (put in the rows), each distinct text parsed once;
         False when one is not a valid date (the careful path then says which and why)."""
-        dates = self._dates
+        dates, parse = self._dates, self._date_of
         for fname in _DATE_FIELDS.get(model, ()):
             for row in rows:
                 text = getattr(row, fname)
@@ -835,15 +835,20 @@ class _Loader:
                     continue
                 parsed = dates.get(text, False)
                 if parsed is False:
-                    try:
-                        parsed = PartialDate.parse(text)
-                    except ValueError:
-                        parsed = None
-                    dates[text] = parsed
+                    parsed = parse(text)
                 if parsed is None:
                     return False
                 setattr(row, fname, parsed)
         return True
+
+    def _date_of(self, text: str) -> PartialDate | None:
+        """A date text parsed, kept for the rest of the load (None: not a valid date)."""
+        try:
+            parsed = PartialDate.parse(text)
+        except ValueError:
+            parsed = None
+        self._dates[text] = parsed
+        return parsed
 
     def validate_list(self, name: str, model: type[BaseModel], data: Any) -> list[tuple[int, Any]]:
         if data is None:
@@ -870,11 +875,7 @@ class _Loader:
                 if type(value) is str:
                     parsed = dates.get(value, False)
                     if parsed is False:
-                        try:
-                            parsed = PartialDate.parse(value)
-                        except ValueError:
-                            parsed = None
-                        dates[value] = parsed
+                        parsed = self._date_of(value)
                     if parsed is not None:
                         raw[fname] = parsed
             if "text" in raw and model is Document:
