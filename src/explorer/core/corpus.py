@@ -167,8 +167,9 @@ def references(item: _Item) -> Iterator[tuple[str, str, tuple[str, ...]]]:
 
 
 def _group_into(refs: dict[str, set[str]], ids: list[str], targets: list[tuple]) -> None:
-    """``refs[t].add(ids[i])`` for every ``t`` in ``targets[i]``: sorted by target with numpy, then one set
-    made (or updated) per target, instead of a Python call per reference (1 s at 100k events, 10 at 1M)."""
+    """``ids[i]`` among the referrers of every ``t`` in ``targets[i]``: sorted by target with numpy, then one
+    tuple made per new target (in C where a target has one referrer) or a set updated, instead of a Python
+    call per reference (0.6 s at 100k events before)."""
     import numpy as np
     from itertools import chain
 
