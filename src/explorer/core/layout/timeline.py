@@ -251,21 +251,27 @@ def stack_lane(x0: np.ndarray, reach: np.ndarray, cap: int) -> tuple[np.ndarray,
     """Sub-rows of the instances of one lane (sorted by start ``x0``; each keeps its row busy up to its
     ``reach``): greedy in time, the lowest free row first, a new row while there are fewer than ``cap``,
     else the row that frees first. Returns (rows, rows used)."""
-    rows = np.zeros(len(x0), dtype=np.int64)
     ends: list[float] = []
-    for j, (x, rch) in enumerate(zip(x0.tolist(), reach.tolist())):
-        for r, end in enumerate(ends):
-            if end <= x:
-                break
-        else:
-            if len(ends) < cap:
-                r = len(ends)
-                ends.append(0.0)
-            else:
-                r = min(range(len(ends)), key=ends.__getitem__)
-        rows[j] = r
-        ends[r] = max(ends[r], rch)
+    rows = np.array([take_row(ends, x, rch, cap) for x, rch in zip(x0.tolist(), reach.tolist())], dtype=np.int64)
     return rows, len(ends)
+
+
+def take_row(ends: list[float], x: float, reach: float, cap: int) -> int:
+    """The sub-row an instance starting at ``x`` takes, given when each row is busy until (``ends``, updated:
+    the row is busy until ``reach`` now): the lowest free row, a new one while there are fewer than ``cap``,
+    else the row that frees first (``stack_lane``'s rule, and ``restack_lane``'s)."""
+    for r, end in enumerate(ends):
+        if end <= x:
+            break
+    else:
+        if len(ends) < cap:
+            r = len(ends)
+            ends.append(0.0)
+        else:
+            r = min(range(len(ends)), key=ends.__getitem__)
+    if reach > ends[r]:
+        ends[r] = reach
+    return r
 
 
 @dataclass

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .timeline import (NO_ACTOR, OTHER_ACTORS, OTHER_THEME, ROW_BUDGET, DAY_SPACING, MAX_ROWS, TimelineData,
-                       item_columns, table_columns)
+                       item_columns, table_columns, take_row)
 
 PATCH_MAX = 1000  # events edited at once beyond which the data is built anew (an import, its undo)
 _QUIET = {"passage", "document", "relationship"}  # kinds whose edits change no lane (in either mode)
@@ -506,60 +506,6 @@ def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_
                 ends = list(oends)
                 q = e
                 continue
-        for r, end in enumerate(ends):
-            if end <= x:
-                break
-        else:
-            if len(ends) < cap:
-                r = len(ends)
-                ends.append(0.0)
-            else:
-                r = min(range(len(ends)), key=ends.__getitem__)
-        out[q - p] = r
-        ends[r] = max(ends[r], rch)
+        out[q - p] = take_row(ends, x, rch, cap)
         q += 1
     return rows, len(ends)
-    # runs of instances that follow one another as they did: where each run ends
-    follows = np.zeros(n, dtype=bool)
-    follows[1:] = (old_of[1:] == old_of[:-1] + 1) & (old_of[:-1] >= 0)
-    starts = np.flatnonzero(~follows)
-    run_end = np.empty(n, dtype=np.int64)
-    bounds = np.r_[starts, n]
-    run_end[:] = np.repeat(bounds[1:], np.diff(bounds))
-    old_l, x0l, rl = old_of.tolist(), x0.tolist(), reach.tolist()
-    ro, rol = rows_old.tolist(), reach_old.tolist()
-    oends, oj = list(ends), p  # the old stacking, replayed up to old instance oj
-    q = p
-    while q < n:
-        x = x0l[q]
-        j = old_l[q]
-        if j >= 0:
-            while oj < j:
-                r = ro[oj]
-                if r == len(oends):
-                    oends.append(0.0)
-                if rol[oj] > oends[r]:
-                    oends[r] = rol[oj]
-                oj += 1
-            if len(oends) == len(ends) and all(a == b or (a <= x and b <= x) for a, b in zip(ends, oends)):
-                e = int(run_end[q])
-                k = e - q
-                rows_l[q:e] = ro[j:j + k]
-                oj = j + k
-                oends = _state(rows_old, reach_old, oj)
-                ends = list(oends)
-                q = e
-                continue
-        for r, end in enumerate(ends):
-            if end <= x:
-                break
-        else:
-            if len(ends) < cap:
-                r = len(ends)
-                ends.append(0.0)
-            else:
-                r = min(range(len(ends)), key=ends.__getitem__)
-        rows_l[q] = r
-        ends[r] = max(ends[r], rl[q])
-        q += 1
-    return np.array(rows_l, dtype=rows_old.dtype), len(ends)
