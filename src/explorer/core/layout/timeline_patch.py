@@ -177,13 +177,7 @@ def follow_change(data: TimelineData, index, change, full_span: float | None) ->
     inst_gone = ev_gone[data.inst_ev]
 
     # -- per-event arrays ---------------------------------------------------------------------------------
-    if table is not None:
-        rows_in = np.array([table.row_of(ev.id) for ev in incoming], dtype=np.int64)
-        cols = table_columns(table, rows_in)
-    else:
-        rows_in = None
-        cols = item_columns(incoming)
-    color_in = np.array([data.theme_color.get(t[0], 0) if t else 0 for t in cols.themes], dtype=np.int16)
+    rows_in, cols, color_in = _incoming_columns(data, table, incoming)
     at_kept = ins_pos - np.arange(len(ins_pos))  # where each goes among the events that stay
 
     def splice(arr: np.ndarray, new_values) -> np.ndarray:
@@ -279,13 +273,7 @@ def _follow_in_place(data: TimelineData, index, table, gone_sorted: np.ndarray, 
     """``follow_change`` when every lane keeps its number of instances (events re-dated, retitled...): only
     the stretch of events between the first and the last change moves, in place, and in each lane only
     the instances of those events; the lanes the edit touched are restacked."""
-    if table is not None:
-        rows_in = np.array([table.row_of(ev.id) for ev in incoming], dtype=np.int64)
-        cols = table_columns(table, rows_in)
-    else:
-        rows_in = None
-        cols = item_columns(incoming)
-    color_in = np.array([data.theme_color.get(t[0], 0) if t else 0 for t in cols.themes], dtype=np.int16)
+    rows_in, cols, color_in = _incoming_columns(data, table, incoming)
     lo = int(min(gone_sorted[0], ins_pos[0]))
     hi = int(max(gone_sorted[-1], ins_pos[-1])) + 1
     gone_w = gone_sorted - lo
@@ -456,6 +444,18 @@ class _Chunks:
             self.lo, self.hi = i, i + self.SIZE
             self.rows = list(zip(*(a[i:i + self.SIZE].tolist() for a in self.arrays)))
         return self.rows[i - self.lo]
+
+
+def _incoming_columns(data: TimelineData, table, incoming: list):
+    """(table rows or None, columns, theme colours) of the events an edit brings in."""
+    if table is not None:
+        rows_in = np.array([table.row_of(ev.id) for ev in incoming], dtype=np.int64)
+        cols = table_columns(table, rows_in)
+    else:
+        rows_in = None
+        cols = item_columns(incoming)
+    color_in = np.array([data.theme_color.get(t[0], 0) if t else 0 for t in cols.themes], dtype=np.int16)
+    return rows_in, cols, color_in
 
 
 def restack_lane(x0: np.ndarray, reach: np.ndarray, rows_old: np.ndarray, reach_old: np.ndarray,
