@@ -40,6 +40,8 @@ import stat
 import typing
 from bisect import bisect_right
 from collections import Counter
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -804,9 +806,6 @@ class _Loader:
         file and says what."""
         if not rows:
             return True
-        from itertools import chain
-        from operator import attrgetter
-
         for at in range(0, len(rows), _CHECK_ROWS):  # a piece at a time (see ``_decode_in_pieces``)
             part = rows[at:at + _CHECK_ROWS]
             ids = chain(*(map(attrgetter(f), part) for f in _ROW_IDS[model]),
@@ -1322,9 +1321,6 @@ class _Loader:
                         experts: set) -> bool:
         """Whether every event row is the usual case of the loop in ``load`` (evidence that resolves,
         references that resolve, an end not before its start), tested a column at a time."""
-        from itertools import chain
-        from operator import attrgetter
-
         def refs(name: str):
             return chain.from_iterable(map(attrgetter(name), rows))
 
