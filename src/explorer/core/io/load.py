@@ -187,6 +187,16 @@ def _decode_in_pieces(decoder: Any, raw: bytes) -> list:
         return decoder.decode(raw)
 
 
+def _end_in_order(row: Any, end: PartialDate, in_order: dict) -> bool:
+    """Whether a row's end is not before its start, once per pair of dates (``in_order``: keyed by the ids
+    of the parsed dates, which the load shares between rows)."""
+    key = (id(row.start), id(end))
+    ok = in_order.get(key)
+    if ok is None:
+        ok = in_order[key] = end.end_seconds > row.start.start_seconds
+    return ok
+
+
 def _row_values(row: Any) -> dict:
     """A row's fields as its model's values (its tuples of ids as lists)."""
     return {name: list(value) if type(value) is tuple else value
@@ -1328,15 +1338,8 @@ class _Loader:
                 and themes.issuperset(refs("themes")) and actors.issuperset(refs("actors"))
                 and experts.issuperset(refs("experts"))):
             return False
-        for ev, end in zip(rows, map(attrgetter("end"), rows)):
-            if end is not None:
-                key = (id(ev.start), id(end))
-                ok = in_order.get(key)
-                if ok is None:
-                    ok = in_order[key] = end.end_seconds > ev.start.start_seconds
-                if not ok:
-                    return False
-        return True
+        return all(_end_in_order(ev, end, in_order) for ev, end in zip(rows, map(attrgetter("end"), rows))
+                   if end is not None)
 
     def stage(self, corpus: Corpus, kind: str, items: list) -> None:
         """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
@@ -1459,13 +1462,7 @@ class _Loader:
         for i, ev in ev_items:
             if type(ev) is not Event:  # a row of a valid file
                 end = ev.end
-                if end is not None:
-                    key = (id(ev.start), id(end))
-                    ok = in_order.get(key)
-                    if ok is None:
-                        ok = in_order[key] = end.end_seconds > ev.start.start_seconds
-                else:
-                    ok = True
+                ok = end is None or _end_in_order(ev, end, in_order)
                 refs = ev.passages
                 if (ok and refs and known_passages.issuperset(refs) and themes_ids.issuperset(ev.themes)
                         and actor_ids.issuperset(ev.actors) and expert_ids.issuperset(ev.experts)):
