@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from itertools import islice
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import Callable, Iterator, Sequence
 
@@ -115,28 +115,50 @@ def _fill_texts(staged: tuple, n: int) -> list[str | None]:
 
 def _stage_refs(refs: list) -> tuple | None:
     """A reference column: (every id joined, the number of ids of each row) or None."""
-    lens = array("l", map(len, refs))
-    joined = _join([r for row in refs for r in row])
+    lens = array("q", map(len, refs))
+    joined = _join(list(chain.from_iterable(refs)))
     return None if joined is None else (joined, lens)
 
 
 def _fill_refs(staged: tuple) -> list[tuple]:
     joined, lens = staged
-    total = sum(lens)
-    parts = _split(joined, total)
-    if lens and min(lens) == max(lens):  # as many in every row (one passage an event, say): zip cuts them
-        k = lens[0]
+    n = len(lens)
+    if not n:
+        return []
+    counts = np.frombuffer(lens, dtype=np.int64)
+    lo, hi = int(counts.min()), int(counts.max())
+    if not hi:
+        return [()] * n
+    parts = _interned(_split(joined, int(counts.sum())))  # the first of each id is the one every row shares
+    if lo == hi:  # as many in every row (one passage an event, say): zip cuts them
+        ids = iter(parts)
+        return list(zip(*[ids] * lo))
+    # rows of each length at once: their ids taken from ``parts`` by index, cut by zip, put in place by numpy
+    # (a tuple built row by row in Python took 3 times as long)
+    firsts = np.cumsum(counts) - counts
+    out = np.empty(n, dtype=object)
+    for k in range(lo, hi + 1):
+        rows = np.flatnonzero(counts == k)
+        m = len(rows)
+        if not m:
+            continue
         if not k:
-            return [()] * len(lens)
-        out: list[tuple] = []
-        step = _PIECE * k  # a piece at a time: one C call over 100k rows holds Python's lock for 0.1 s
-        for at in range(0, total, step):
-            ids = map(_intern, parts[at:at + step])
-            out.extend(zip(*[ids] * k))
-        return out
-    ids = iter(map(_intern, parts))  # the first of each id is the one every row shares
-    empty = ()
-    return [tuple(islice(ids, k)) if k else empty for k in lens]
+            out[rows] = np.fromiter(repeat((), m), dtype=object, count=m)
+            continue
+        at = (firsts[rows][:, None] + np.arange(k)).ravel().tolist()
+        ids = iter(itemgetter(*at)(parts) if len(at) > 1 else (parts[at[0]],))
+        out[rows] = np.fromiter(zip(*[ids] * k), dtype=object, count=m)
+    return out.tolist()
+
+
+def _date_columns(dates: list) -> tuple:
+    """(years, months, days) of these dates (0: no month, day; all three 0: no date). A load shares one
+    ``PartialDate`` between the rows with the same date text: each is read once."""
+    ymd = {key: (d.year, d.month or 0, d.day or 0) if d is not None else (0, 0, 0)
+           for key, d in dict(zip(map(id, dates), dates)).items()}
+    if not dates:
+        return (), (), ()
+    return tuple(zip(*map(ymd.__getitem__, map(id, dates))))
 
 
 def _interned(texts: list[str]) -> list[str]:
@@ -154,7 +176,7 @@ def _columns_of(items: list) -> Callable[[str, object], list]:
     """``column(name, default)``: that field of every item. Items are models, dicts of fields (a field left
     out takes the default) or the loader's rows (msgspec Structs, every field set: read a column at a time
     in C)."""
-    if items and all(hasattr(type(item), "__struct_fields__") for item in items):
+    if items and all(hasattr(kind, "__struct_fields__") for kind in set(map(type, items))):
         return lambda name, default: list(map(attrgetter(name), items))
     values = [item if type(item) is dict else
               {f: getattr(item, f) for f in item.__struct_fields__} if hasattr(type(item), "__struct_fields__")
@@ -432,14 +454,10 @@ class EventTable(Table):
 
     def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
         cols = staged.columns
-        starts = column("start", None)
-        ends = column("end", None)
-        cols["sy"] = array("h", [d.year for d in starts])
-        cols["sm"] = array("b", [d.month or 0 for d in starts])
-        cols["sd"] = array("b", [d.day or 0 for d in starts])
-        cols["ey"] = array("h", [d.year if d is not None else 0 for d in ends])
-        cols["em"] = array("b", [(d.month or 0) if d is not None else 0 for d in ends])
-        cols["ed"] = array("b", [(d.day or 0) if d is not None else 0 for d in ends])
+        for names, dates in (("sy sm sd", column("start", None)), ("ey em ed", column("end", None))):
+            y, m, d = _date_columns(dates)
+            for name, typecode, values in zip(names.split(), "hbb", (y, m, d)):
+                cols[name] = array(typecode, values)
         cols["inferred"] = array("b", [1 if f else 0 for f in column("inferred", False)])
         for name in self._TEXTS:
             texts = _stage_texts(column(name, "" if name == "summary" else None))
@@ -572,8 +590,8 @@ class PassageTable(Table):
 
     def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
         docs = column("document", None)
-        documents = _stage_refs([(d,) for d in docs])
-        if documents is None:
+        documents = _stage_texts(docs)
+        if documents is None or documents[1]:  # (every passage has a document)
             return False
         starts, ends = column("start", None), column("end", None)
         start = array("q", [-1 if s is None else s for s in starts])
@@ -613,7 +631,7 @@ class PassageTable(Table):
 
     def _fill(self, staged: Staged) -> None:
         cols = staged.columns
-        self.document = [d for (d,) in _fill_refs(cols["document"])]  # type: ignore[arg-type]
+        self.document = _interned(_fill_texts(cols["document"], staged.n))  # type: ignore[arg-type]
         self.start, self.end, self.pinned = cols["start"], cols["end"], cols["pinned"]
 
     def _read(self, row: int) -> Passage:

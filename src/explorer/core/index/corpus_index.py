@@ -161,6 +161,8 @@ def _take(items: list, order: np.ndarray) -> list:
         return []
     if len(order) == 1:
         return [items[int(order[0])]]
+    if len(order) > len(items):  # each item several times: numpy takes them (3 times quicker here)
+        return np.fromiter(items, dtype=object, count=len(items))[order].tolist()
     return list(itemgetter(*order.tolist())(items))
 
 
@@ -220,17 +222,14 @@ def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
     else:
         targets.extend(map(p_doc.__getitem__, found))
     owner = np.concatenate(owners)
-    small = known._small
-    ok = list(map(small.__contains__, targets))  # the usual case: a theme, an actor, a document
-    if not all(ok):
-        ok = [o or (t is not None and t in known) for o, t in zip(ok, targets)]
-    ok_mask = np.array(ok, dtype=bool)
-    if not ok_mask.all():
-        keep = np.flatnonzero(ok_mask)
-        targets = [targets[i] for i in keep.tolist()]
-        owner = owner[keep]
-    code_of = {t: k for k, t in enumerate(dict.fromkeys(targets))}
+    code_of = {t: k for k, t in enumerate(dict.fromkeys(targets))}  # each distinct target once
     code = np.fromiter(map(code_of.__getitem__, targets), dtype=np.int64, count=len(targets))
+    small = known._small  # the usual case: a theme, an actor, a document
+    ok_of_code = np.fromiter((t in small or (t is not None and t in known) for t in code_of), dtype=bool,
+                             count=len(code_of))
+    if not ok_of_code.all():  # a target that is not there (an edit removed it): no link
+        keep = np.flatnonzero(ok_of_code[code])
+        code, owner = code[keep], owner[keep]
     pairs = np.sort(code * n + owner)  # by target, then event
     if not len(pairs):  # no event names anything
         return {}
@@ -239,7 +238,7 @@ def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
     t_code, e_at = pairs // n, pairs % n
     bounds = [0, *(np.flatnonzero(np.diff(t_code)) + 1).tolist(), len(pairs)]
     names = list(code_of)
-    events = np.array(e_ids, dtype=object)[e_at]  # the id strings themselves, in target order
+    events = _take(e_ids, e_at)  # the id strings themselves, in target order
     out: dict[str, tuple[str, ...]] = {}
     for a, b in zip(bounds, bounds[1:]):
         target = names[int(t_code[a])]
@@ -366,17 +365,15 @@ class CorpusIndex:
         for ex in corpus.experts:
             if ex.organisation:
                 link(ex.id, ex.organisation)
-        for pid, item_ids in self._passage_items.items():
-            doc = p_doc[p_rows[pid]]
-            for item_id in item_ids:
-                if item_id not in e_rows:  # events are linked to their documents above
-                    link(item_id, doc)
+        for item_id, pids in self._item_passages.items():  # (events are linked to their documents above)
+            for pid in pids:
+                row = p_rows.get(pid)
+                if row is not None:
+                    link(item_id, p_doc[row])
         for target, events in backlinks.items():
             theirs = get(links, target)
-            if theirs is None:
-                links[target] = events
-            else:
-                theirs.update(events)
+            # (the stored links hold no event: an event's own links are read from its row)
+            links[target] = events if theirs is None else (*theirs, *events)
         del backlinks
         # kept as tuples (8 bytes a link; a set takes 46): a set is made again for an item whose links an
         # edit takes away from (apply_change), 21 MB less at 100k events
