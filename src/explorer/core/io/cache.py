@@ -93,6 +93,15 @@ def entry_path(root: Path) -> Path | None:
     return base / "corpora" / f"{name}.pickle"
 
 
+def has_entry(root: Path) -> bool:
+    """Whether the cache holds an entry for this folder (of any version of it)."""
+    try:
+        path = entry_path(root)
+        return path is not None and path.exists()
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def read_entry(root: Path, key: str) -> Any | None:
     """What was cached for this corpus under this key, or None (no entry, another key, unreadable)."""
     path = entry_path(root)

@@ -51,8 +51,8 @@ from pydantic_core import from_json
 from ..corpus import Corpus
 from ..gcpause import _gc_paused
 from .problems import NotACorpusError, Problem
-from .save import (MAX_JSON_BYTES, MAX_TEXT_BYTES, FileTooLarge, NotARegularFile, finish_interrupted_save,
-                   read_regular_file)
+from .save import (MAX_JSON_BYTES, MAX_TEXT_BYTES, FileTooLarge, NotARegularFile, Stamper, complete_stamps,
+                   finish_interrupted_save, read_regular_file)
 from ..model.dates import PartialDate
 from ..model.types import (MODEL_FOR_FILE, PATTERN_WORDS, CorpusInfo, Document, Entity, Event, Expert, Passage,
                            Relationship, Theme, _Evidenced, _Item)
@@ -656,8 +656,9 @@ _CATEGORY_ORDER = ("double", "double-straight", "single", "single-straight", "hy
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, stamper: Stamper | None = None):
         self.root = root
+        self.stamper = stamper  # given: every file read is stamped from the bytes read
         self.resolved_root = root.resolve()
         self.problems: list[Problem] = []
         self._dates: dict[str, PartialDate | None] = {}  # date text -> parsed date (None: invalid)
@@ -722,11 +723,18 @@ class _Loader:
         return f" (did you mean '{meant}'?)" if meant else ""
 
     # -- reading ---------------------------------------------------------------------------------
+    def read(self, rel: str, path: Path, limit: int) -> bytes:
+        """The bytes of a file of the corpus (``rel``: its name there), stamped when stamps are asked for."""
+        raw, st = read_regular_file(path, limit)
+        if self.stamper is not None:
+            self.stamper.add(rel, raw, st)
+        return raw
+
     def read_json(self, name: str, required: bool) -> Any:
         raw = self._raw.pop(name, None)
         if raw is None:
             try:
-                raw, _ = read_regular_file(self.root / name, MAX_JSON_BYTES)
+                raw = self.read(name, self.root / name, MAX_JSON_BYTES)
             except (FileNotFoundError, NotADirectoryError):
                 if required:
                     self.cannot_read(name, "", "the file is missing; a corpus needs a list of its documents",
@@ -787,7 +795,7 @@ class _Loader:
         if model is Document:
             return None
         try:
-            raw, _ = read_regular_file(self.root / name, MAX_JSON_BYTES)
+            raw = self.read(name, self.root / name, MAX_JSON_BYTES)
         except OSError:
             return None
         rows = _rows_decoder(model) if model in (Event, Passage) else None  # the two large kinds
@@ -994,7 +1002,7 @@ class _Loader:
                                                   f"document {doc.id} skipped")
             return None
         try:
-            raw, _ = read_regular_file(target, MAX_TEXT_BYTES)
+            raw = self.read(doc.file, target, MAX_TEXT_BYTES)
         except (FileNotFoundError, NotADirectoryError):
             self.problem("documents.json", where, f"'{doc.file}' does not exist; document {doc.id} skipped")
             return None
@@ -1532,10 +1540,13 @@ def skipped_summary(corpus: Any) -> str:
     return "skipped: " + ", ".join(parts) if parts else ""
 
 
-def load_corpus(path: str | Path) -> Corpus:
+def load_corpus(path: str | Path, stamps: dict | None = None) -> Corpus:
     """Load a corpus folder. Raises ``NotACorpusError`` only when the path is not a corpus at all;
     every other problem is collected in ``Corpus.problems`` and the valid rest is loaded. ``Corpus.skipped``
-    counts the items skipped, by plural kind (``skipped_summary`` says it in words)."""
+    counts the items skipped, by plural kind (``skipped_summary`` says it in words).
+
+    ``stamps``: a dict, filled with the stamps of the corpus's files as ``read_stamps`` gives them, made
+    from the bytes the load read (``Stamper``; the files the load did not read are stamped after)."""
     root = Path(path)
     _check_folder(root)  # there, a folder, and one that can be looked into
     # a save that was interrupted is completed (or rolled back) first, so that what loads is never a mix
@@ -1546,13 +1557,24 @@ def load_corpus(path: str | Path) -> Corpus:
     notes = [printable(note) for note in notes]
     if not _has_corpus_file(root):
         raise NotACorpusError(f"{root}: is not a corpus folder (it has neither documents.json nor corpus.json)")
+    stamper = Stamper() if stamps is not None else None
+    try:
+        corpus = _load(root, stamper)
+    finally:
+        found = stamper.stamps() if stamper is not None else {}
+    if stamps is not None:
+        stamps.update(complete_stamps(root, found))
+    corpus.notes = notes
+    return corpus
+
+
+def _load(root: Path, stamper: Stamper | None) -> Corpus:
     with _gc_paused():
-        loader = _Loader(root)
+        loader = _Loader(root, stamper)
         corpus = loader.load()
         staged = loader.staged
         del loader  # and with it what it parsed: the tables' strings are made after (``Table.stage``)
         for kind, rows in staged.items():
             corpus._fill_staged(kind, rows)
         del staged
-    corpus.notes = notes
     return corpus

@@ -27,9 +27,10 @@ def _is_dir(path: Path) -> bool:
 
 def open_corpus(path: str | Path) -> Corpus:
     """``load_corpus``, plus the stamps of the files as they were read (``corpus.file_stamps``), so that a
-    later save refuses to overwrite a file someone else changed in the meantime. The stamps are taken
-    before the files are read: a change during the load is then caught too. Raises ``NotACorpusError``
-    (never an ``OSError``) when the path is not a corpus folder or the folder cannot be read.
+    later save refuses to overwrite a file someone else changed in the meantime. The stamps are made from
+    the bytes the load read (or, for a corpus in the cache, taken before it is read): a change during the
+    load is then caught too. Raises ``NotACorpusError`` (never an ``OSError``) when the path is not a
+    corpus folder or the folder cannot be read.
 
     A large corpus opened before, with every file as it was then, comes from the cache of opened corpora
     (``core.io.cache``) instead of being validated again: the same corpus, problems included."""
@@ -55,8 +56,12 @@ def _open(path: str | Path, with_index: bool) -> tuple[Corpus, "CorpusIndex | No
             notes = finish_interrupted_save(root)
         except OSError:
             pass  # load_corpus says so
-    stamps = read_stamps(root) if is_dir else {}
-    key = cache.entry_key(root, stamps) if is_dir and not notes and cache.worth_caching(stamps) else None
+    # Opened before (an entry in the cache of opened corpora): the stamps say whether it is still the same.
+    # Opened for the first time: the stamps are made from the bytes the load reads, so nothing is read twice.
+    first = is_dir and not cache.has_entry(root)
+    stamps = read_stamps(root) if is_dir and not first else {}
+    key = cache.entry_key(root, stamps) if is_dir and not first and not notes and cache.worth_caching(stamps) \
+        else None
     entry = cache.read_entry(root, key) if key is not None else None
     corpus = index = None
     if isinstance(entry, dict) and isinstance(entry.get("corpus"), Corpus):
@@ -66,7 +71,9 @@ def _open(path: str | Path, with_index: bool) -> tuple[Corpus, "CorpusIndex | No
             index = None
     fresh = corpus is None
     if fresh:
-        corpus = load_corpus(root)
+        corpus = load_corpus(root, stamps) if first else load_corpus(root)
+        if first and not notes and cache.worth_caching(stamps):
+            key = cache.entry_key(root, stamps)
     if with_index and index is None:
         from ..index import CorpusIndex
 

@@ -30,9 +30,10 @@ import hashlib
 import json
 import os
 import stat as stat_module
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
+from typing import Container, Iterable, Sequence
 
 from pydantic import TypeAdapter
 
@@ -343,18 +344,20 @@ def stamp_of(path: Path | str) -> FileStamp | None:
     return FileStamp(st.st_size, st.st_mtime_ns, digest)
 
 
-def _safe_relative(root: Path, rel: str) -> bool:
-    """Whether ``rel`` names a file inside ``root`` (not absolute, no way out through '..' or links)."""
+def _safe_relative(root: Path, rel: str, resolved_root: Path | None = None) -> bool:
+    """Whether ``rel`` names a file inside ``root`` (not absolute, no way out through '..' or links).
+    ``resolved_root``: ``root.resolve()``, when the caller asks about many files."""
     if not rel or Path(rel).is_absolute() or PurePosixPath(rel).is_absolute():
         return False
     try:
-        return (root / rel).resolve().is_relative_to(root.resolve())
+        return (root / rel).resolve().is_relative_to(resolved_root or root.resolve())
     except (OSError, RuntimeError, ValueError):
         return False
 
 
-def _document_files_on_disk(root: Path) -> list[str]:
-    """The text files documents.json names (as written there), without validating anything else."""
+def _document_files_on_disk(root: Path, known: Container[str] = ()) -> list[str]:
+    """The text files documents.json names (as written there), without validating anything else.
+    ``known``: names already found to be inside the folder (they are not looked at again)."""
     path = root / "documents.json"
     try:
         data = json.loads(read_regular_file(path, MAX_JSON_BYTES)[0].decode("utf-8-sig"))
@@ -364,12 +367,16 @@ def _document_files_on_disk(root: Path) -> list[str]:
         data = data["documents"]
     if not isinstance(data, list):
         return []
-    out = []
+    out: dict[str, None] = {}
+    try:
+        resolved = root.resolve()
+    except (OSError, RuntimeError):
+        return []
     for raw in data:
         rel = raw.get("file") if isinstance(raw, dict) else None
-        if isinstance(rel, str) and rel not in out and _safe_relative(root, rel):
-            out.append(rel)
-    return out
+        if isinstance(rel, str) and rel not in out and (rel in known or _safe_relative(root, rel, resolved)):
+            out[rel] = None
+    return list(out)
 
 
 def read_stamps(root: Path | str) -> dict[str, FileStamp]:
@@ -380,6 +387,56 @@ def read_stamps(root: Path | str) -> dict[str, FileStamp]:
     root = Path(root)
     out: dict[str, FileStamp] = {}
     for rel in [*JSON_FILES, *_document_files_on_disk(root)]:
+        try:
+            found = stamp_of(root / rel)
+        except OSError:
+            continue
+        if found is not None:
+            out[rel] = found
+    return out
+
+
+class Stamper:
+    """The stamps of the files a load reads, made from the very bytes it read and the status of the
+    descriptor it read them through (``read_regular_file``): nothing is read twice, and a stamp is exactly
+    what was loaded. The digests are computed in a second thread, which runs beside the load (hashing lets
+    go of Python's lock)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, tuple[int, int, Future]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def add(self, rel: str, data: bytes, st: os.stat_result) -> None:
+        """``data``, the bytes of the file ``rel`` (as the corpus names it), read with the status ``st``."""
+        if rel in self._pending:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-stamps")
+        self._pending[rel] = (st.st_size, st.st_mtime_ns, self._pool.submit(_sha, data))
+
+    def stamps(self) -> dict[str, FileStamp]:
+        """The stamps so far (waiting for their digests); the second thread ends."""
+        try:
+            return {rel: FileStamp(size, mtime, digest.result())
+                    for rel, (size, mtime, digest) in self._pending.items()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def complete_stamps(root: Path | str, stamps: dict[str, FileStamp]) -> dict[str, FileStamp]:
+    """``stamps`` (a ``Stamper``'s, of what a load read) with the stamps ``read_stamps`` would give for the
+    files the load did not read: a file that could not be loaded, or the text of a document that did not
+    validate, is never written over silently either."""
+    root = Path(root)
+    out = dict(stamps)
+    for rel in [*JSON_FILES, *_document_files_on_disk(root, known=stamps)]:
+        if rel in out:
+            continue
         try:
             found = stamp_of(root / rel)
         except OSError:
