@@ -2,6 +2,7 @@
 valid rest still loads."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -204,3 +205,29 @@ def test_the_quick_path_for_events_and_passages_gives_what_validating_each_item_
         assert ev.summary == "" and ev.inferred is False and isinstance(ev.experts, list)
     for p in quick.passages:
         assert Passage.model_validate(p.model_dump()) == p
+
+
+@pytest.mark.parametrize("link", ["file", "folder", "inside"])
+def test_a_document_file_through_a_symbolic_link(mini_corpus, link):
+    outside = mini_corpus.parent / "elsewhere"
+    outside.mkdir()
+    text = (mini_corpus / "docs" / "a.txt").read_text(encoding="utf-8")
+    (outside / "a.txt").write_text(text, encoding="utf-8")
+    if link == "file":  # docs/a.txt -> a file outside the corpus folder
+        (mini_corpus / "docs" / "a.txt").unlink()
+        os.symlink(outside / "a.txt", mini_corpus / "docs" / "a.txt")
+    elif link == "folder":  # docs -> a folder outside
+        for f in (mini_corpus / "docs").iterdir():
+            f.unlink()
+        (mini_corpus / "docs").rmdir()
+        os.symlink(outside, mini_corpus / "docs")
+    else:  # docs/a.txt -> another file inside the folder: loaded
+        (mini_corpus / "docs" / "a.txt").rename(mini_corpus / "docs" / "real.txt")
+        os.symlink("real.txt", mini_corpus / "docs" / "a.txt")
+    corpus, problems = _problems(mini_corpus)
+    if link == "inside":
+        assert problems == [] and corpus.get("doc-a").text == text
+    else:
+        assert problems[0] == "documents.json: [0].file: 'docs/a.txt' points outside the corpus folder; " \
+                              "document doc-a skipped"
+        assert corpus.get("doc-a") is None

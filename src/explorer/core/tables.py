@@ -303,7 +303,7 @@ class Table:
                 item = {f: getattr(item, f) for f in item.__struct_fields__}
             self.put(self._model_of(item) if type(item) is dict else item)
 
-    def stage(self, items) -> "Staged | None":
+    def stage(self, items, unique: bool = False) -> "Staged | None":
         """These items (models or dicts of fields, as ``extend`` takes them) in a compact form that holds
         none of them: a few joined strings and arrays (None: they cannot be, go row by row). A load stages
         its events and passages, lets go of everything it parsed, then ``fill``s the empty tables: the
@@ -312,7 +312,7 @@ class Table:
         100k events)."""
         column = _columns_of(list(items))
         ids = column("id", None)
-        if len(set(ids)) != len(ids):
+        if not unique and len(set(ids)) != len(ids):  # (``unique``: the caller knows they are)
             return None
         staged = Staged(len(ids), _join(ids))
         return staged if staged and self._stage(column, staged) else None

@@ -43,7 +43,7 @@ from collections import Counter
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import from_json
@@ -655,6 +655,50 @@ _CATEGORY_ORDER = ("double", "double-straight", "single", "single-straight", "hy
                    "newline")
 
 
+class _Seen:
+    """Id -> the file of every item that was read, kept as a set of ids for each file (a dict of 200,000
+    ids took as long again to fill)."""
+
+    def __init__(self) -> None:
+        self.of_file: dict[str, set[str]] = {}
+
+    def get(self, item_id: str, default: str | None = None) -> str | None:
+        for name, ids in self.of_file.items():
+            if item_id in ids:
+                return name
+        return default
+
+    def __getitem__(self, item_id: str) -> str:
+        name = self.get(item_id)
+        if name is None:
+            raise KeyError(item_id)
+        return name
+
+    def __contains__(self, item_id: object) -> bool:
+        return any(item_id in ids for ids in self.of_file.values())
+
+    def __setitem__(self, item_id: str, name: str) -> None:
+        self.of_file.setdefault(name, set()).add(item_id)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for name, ids in self.of_file.items():
+            for item_id in ids:
+                yield item_id, name
+
+    def add_all(self, name: str, ids: list[str]) -> bool:
+        """Add the ids of a file's items, when none of them is there already nor twice in ``ids`` (False:
+        nothing added)."""
+        new = set(ids)
+        if len(new) != len(ids) or not all(new.isdisjoint(known) for known in self.of_file.values()):
+            return False
+        known = self.of_file.get(name)
+        if known is None:
+            self.of_file[name] = new
+        else:
+            known |= new
+        return True
+
+
 class _Loader:
     def __init__(self, root: Path, stamper: Stamper | None = None):
         self.root = root
@@ -668,7 +712,7 @@ class _Loader:
         self.skipped: Counter[str] = Counter()  # kind -> items skipped
         #: id of an item that was skipped (its own problem, or its cause's, says why) -> its kind
         self.lost: dict[str, str] = {}
-        self.seen: dict[str, str] = {}  # id -> the file of every item that was read (see ``kind``)
+        self.seen = _Seen()  # id -> the file of every item that was read (see ``kind``)
         self.staged: dict[str, Any] = {}  # kind -> its items staged for the corpus's table (``stage``)
         self.row_files: set[str] = set()  # the files validated as rows (``validate_file_fast``)
         # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
@@ -684,6 +728,7 @@ class _Loader:
         self._ids_of: dict[tuple[str, ...], list[str]] = {}  # kinds -> the ids of those kinds (for suggestions)
         self._passage_problems: list[tuple[int, Problem]] = []  # (index in passages.json, problem)
         self._raw: dict[str, bytes] = {}  # file -> its bytes, read by the fast path that found a problem
+        self._folders: dict[str, Path] = {}  # a folder of document files -> the folder resolved
 
     def problem(self, file: str, where: str, what: str) -> None:
         self.problems.append(Problem(file, where, what))
@@ -723,6 +768,22 @@ class _Loader:
         return f" (did you mean '{meant}'?)" if meant else ""
 
     # -- reading ---------------------------------------------------------------------------------
+    def resolve_file(self, rel: str) -> Path:
+        """``(root / rel).resolve()``, each folder resolved once: a thousand text files in one folder took a
+        thousand resolutions of every folder above them."""
+        folder, name = os.path.split(rel)
+        if name not in ("", ".", ".."):
+            found = self._folders.get(folder)
+            if found is None:
+                found = self._folders[folder] = (self.root / folder).resolve()
+            target = found / name
+            try:
+                if not stat.S_ISLNK(os.lstat(target).st_mode):
+                    return target
+            except OSError:
+                pass  # not there, or not to be looked at: as ``resolve`` says
+        return (self.root / rel).resolve()
+
     def read(self, rel: str, path: Path, limit: int) -> bytes:
         """The bytes of a file of the corpus (``rel``: its name there), stamped when stamps are asked for."""
         raw, st = read_regular_file(path, limit)
@@ -827,8 +888,10 @@ class _Loader:
             return True
         for at in range(0, len(rows), _CHECK_ROWS):  # a piece at a time (see ``_decode_in_pieces``)
             part = rows[at:at + _CHECK_ROWS]
+            # (each id a row refers to once: 20,000 references to actors name a thousand)
             ids = chain(*(map(attrgetter(f), part) for f in _ROW_IDS[model]),
-                        *(chain.from_iterable(map(attrgetter(f), part)) for f in _ROW_REFS[model]))
+                        set(chain.from_iterable(chain.from_iterable(map(attrgetter(f), part))
+                                                for f in _ROW_REFS[model])))
             if _IDS.fullmatch("\0".join(ids)) is None:
                 return False
             for f in _ROW_TEXTS[model]:  # stripped as pydantic strips them
@@ -992,7 +1055,7 @@ class _Loader:
                                                   f"to the corpus folder; document {doc.id} skipped")
             return None
         try:
-            target = (self.root / rel).resolve()
+            target = self.resolve_file(doc.file)
         except (OSError, RuntimeError) as exc:  # a loop of symbolic links (RuntimeError before Python 3.13)
             why = _reason(exc) if isinstance(exc, OSError) else "a loop of symbolic links"
             self.problem(doc.file, "", f"cannot be read ({why}); document {doc.id} skipped")
@@ -1358,7 +1421,7 @@ class _Loader:
     def stage(self, corpus: Corpus, kind: str, items: list) -> None:
         """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
         ``load_corpus`` to put in once everything the load parsed is gone (``Table.stage``)."""
-        staged = corpus._store[kind].stage(items)
+        staged = corpus._store[kind].stage(items, unique=True)  # (``load`` dropped every duplicate)
         if staged is None:
             setattr(corpus, _PLURALS[kind], items)
         else:
@@ -1374,9 +1437,8 @@ class _Loader:
 
         def dedupe(name: str, items: list[tuple[int, _Item]]) -> list[tuple[int, _Item]]:
             # (events and passages of a valid file are rows, with the model's attributes: ``validate_file_fast``)
-            ids = [item.id for _, item in items]
-            if seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case: no duplicate
-                seen.update(dict.fromkeys(ids, name))
+            ids = list(map(attrgetter("id"), map(itemgetter(1), items)))
+            if seen.add_all(name, ids):  # the usual case: no duplicate
                 return items
             kept = []
             for (i, item), item_id in zip(items, ids):
@@ -1411,7 +1473,9 @@ class _Loader:
 
         passages = self.anchor_passages(parsed["passages.json"], docs)
         self.stage(corpus, "passage", passages)
-        known_passages = {p.id for p in passages}
+        known_passages = self.seen.of_file.get("passages.json", set())
+        if len(passages) != len(known_passages):  # some were skipped
+            known_passages = set(map(attrgetter("id"), passages))
         passage_only = ("passage",)
 
         themes_ids = {t.id for _, t in parsed["themes.json"]}
