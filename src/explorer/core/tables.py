@@ -151,16 +151,6 @@ def _fill_refs(staged: tuple) -> list[tuple]:
     return out.tolist()
 
 
-def _date_columns(dates: list) -> tuple:
-    """(years, months, days) of these dates (0: no month, day; all three 0: no date). A load shares one
-    ``PartialDate`` between the rows with the same date text: each is read once."""
-    ymd = {key: (d.year, d.month or 0, d.day or 0) if d is not None else (0, 0, 0)
-           for key, d in dict(zip(map(id, dates), dates)).items()}
-    if not dates:
-        return (), (), ()
-    return tuple(zip(*map(ymd.__getitem__, map(id, dates))))
-
-
 def _interned(texts: list[str]) -> list[str]:
     out: list[str] = []
     for at in range(0, len(texts), _PIECE):
@@ -454,10 +444,14 @@ class EventTable(Table):
 
     def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
         cols = staged.columns
-        for names, dates in (("sy sm sd", column("start", None)), ("ey em ed", column("end", None))):
-            y, m, d = _date_columns(dates)
-            for name, typecode, values in zip(names.split(), "hbb", (y, m, d)):
-                cols[name] = array(typecode, values)
+        starts = column("start", None)
+        ends = column("end", None)
+        cols["sy"] = array("h", [d.year for d in starts])
+        cols["sm"] = array("b", [d.month or 0 for d in starts])
+        cols["sd"] = array("b", [d.day or 0 for d in starts])
+        cols["ey"] = array("h", [d.year if d is not None else 0 for d in ends])
+        cols["em"] = array("b", [(d.month or 0) if d is not None else 0 for d in ends])
+        cols["ed"] = array("b", [(d.day or 0) if d is not None else 0 for d in ends])
         cols["inferred"] = array("b", [1 if f else 0 for f in column("inferred", False)])
         for name in self._TEXTS:
             texts = _stage_texts(column(name, "" if name == "summary" else None))
