@@ -1404,19 +1404,19 @@ class _Loader:
                                        f"{'it links' if n == 1 else 'they link'} did not load")
 
     @staticmethod
-    def _rows_all_usual(rows: list, in_order: dict, known_passages: set, themes: set, actors: set,
-                        experts: set) -> bool:
+    def _rows_all_usual(rows: list, known_passages: set, themes: set, actors: set, experts: set) -> bool:
         """Whether every event row is the usual case of the loop in ``load`` (evidence that resolves,
         references that resolve, an end not before its start), tested a column at a time."""
-        def refs(name: str):
-            return chain.from_iterable(map(attrgetter(name), rows))
+        def known(ids: set, name: str) -> bool:  # (``ids.issuperset`` would make a set of them first)
+            return all(map(ids.__contains__, chain.from_iterable(map(attrgetter(name), rows))))
 
-        if not (all(map(attrgetter("passages"), rows)) and known_passages.issuperset(refs("passages"))
-                and themes.issuperset(refs("themes")) and actors.issuperset(refs("actors"))
-                and experts.issuperset(refs("experts"))):
+        if not (all(map(attrgetter("passages"), rows)) and known(known_passages, "passages")
+                and known(themes, "themes") and known(actors, "actors") and known(experts, "experts")):
             return False
-        return all(_end_in_order(ev, end, in_order) for ev, end in zip(rows, map(attrgetter("end"), rows))
-                   if end is not None)
+        # each distinct pair of a start and an end once (a load shares the parsed dates between rows)
+        starts, ends = list(map(attrgetter("start"), rows)), list(map(attrgetter("end"), rows))
+        pairs = dict(zip(zip(map(id, starts), map(id, ends)), zip(starts, ends)))
+        return all(end.end_seconds > start.start_seconds for start, end in pairs.values() if end is not None)
 
     def stage(self, corpus: Corpus, kind: str, items: list) -> None:
         """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
@@ -1532,11 +1532,12 @@ class _Loader:
                       ("experts", expert_ids, ("expert",), "expert"))
         in_order: dict[tuple[int, int], bool] = {}  # (id(start), id(end)) -> whether end is not before start
         ev_items = parsed["events.json"]
-        if "events.json" in self.row_files and self._rows_all_usual([ev for _, ev in ev_items], in_order,
-                                                                      known_passages, themes_ids, actor_ids,
-                                                                      expert_ids):
+        ev_rows = list(map(itemgetter(1), ev_items))
+        if "events.json" in self.row_files and \
+                self._rows_all_usual(ev_rows, known_passages, themes_ids, actor_ids, expert_ids):
             ev_items = []  # every event is as it should be: checked a column at a time
-            events = [ev for _, ev in parsed["events.json"]]
+            events = ev_rows
+        del ev_rows
         for i, ev in ev_items:
             if type(ev) is not Event:  # a row of a valid file
                 end = ev.end
