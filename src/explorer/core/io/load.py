@@ -1407,16 +1407,16 @@ class _Loader:
     def _rows_all_usual(rows: list, known_passages: set, themes: set, actors: set, experts: set) -> bool:
         """Whether every event row is the usual case of the loop in ``load`` (evidence that resolves,
         references that resolve, an end not before its start), tested a column at a time."""
-        def known(ids: set, name: str) -> bool:  # (``ids.issuperset`` would make a set of them first)
-            return all(map(ids.__contains__, chain.from_iterable(map(attrgetter(name), rows))))
+        def refs(name: str):
+            return chain.from_iterable(map(attrgetter(name), rows))
 
-        if not (all(map(attrgetter("passages"), rows)) and known(known_passages, "passages")
-                and known(themes, "themes") and known(actors, "actors") and known(experts, "experts")):
+        if not (all(map(attrgetter("passages"), rows)) and known_passages.issuperset(refs("passages"))
+                and themes.issuperset(refs("themes")) and actors.issuperset(refs("actors"))
+                and experts.issuperset(refs("experts"))):
             return False
-        # each distinct pair of a start and an end once (a load shares the parsed dates between rows)
-        starts, ends = list(map(attrgetter("start"), rows)), list(map(attrgetter("end"), rows))
-        pairs = dict(zip(zip(map(id, starts), map(id, ends)), zip(starts, ends)))
-        return all(end.end_seconds > start.start_seconds for start, end in pairs.values() if end is not None)
+        return all(end.end_seconds > start.start_seconds
+                   for start, end in zip(map(attrgetter("start"), rows), map(attrgetter("end"), rows))
+                   if end is not None)
 
     def stage(self, corpus: Corpus, kind: str, items: list) -> None:
         """Put the events or passages into the corpus, or, usually, keep them staged in a compact form for
