@@ -446,7 +446,7 @@ class Corpus:
                 continue
             if kind == "event":
                 table, refs = self.event_table, self.event_table.refs["passages"]
-                out.extend(iid for iid, row in table._rows.items() if not refs[row])
+                out.extend(iid for iid, row in table.id_rows() if not refs[row])
             else:
                 out.extend(item.id for item in self._store[kind].values() if not evidence_of(item))
         return out
@@ -465,11 +465,11 @@ class Corpus:
 
             # the tables' references, read from their columns (no item built) and grouped in one pass
             ptable, etable = self.passage_table, self.event_table
-            prows = list(ptable._rows.values())
-            p_docs = [ptable.document[r] for r in prows]
-            _group_into(refs, list(ptable._rows), [(d,) for d in p_docs])
-            erows = list(etable._rows.values())
-            eids = list(etable._rows)
+            pids = ptable.ids()
+            p_docs = [ptable.document[r] for r in ptable.rows(pids).tolist()]
+            _group_into(refs, pids, [(d,) for d in p_docs])
+            eids = etable.ids()
+            erows = etable.rows(eids).tolist()
             for name in ("passages", "themes", "actors", "experts"):
                 col = etable.refs[name]
                 _group_into(refs, eids, [col[r] for r in erows])

@@ -118,11 +118,14 @@ def _stage_refs(refs: list) -> tuple | None:
     the same few references (the themes of 100,000 events: a hundred pairs), (the distinct tuples, each
     row's number among them), which the rows then share."""
     n = len(refs)
-    if n >= 4096 and len(set(refs[:1024])) <= 512:  # (a sample says whether it is worth trying)
-        distinct = dict.fromkeys(refs)
-        if len(distinct) * 4 <= n:
-            number = {ref: k for k, ref in enumerate(distinct)}
-            return [tuple(map(_intern, ref)) for ref in distinct], array("q", map(number.__getitem__, refs))
+    if n >= 4096:
+        if set(map(type, refs)) != {tuple}:  # (models' lists)
+            refs = list(map(tuple, refs))
+        if len(set(refs[:1024])) <= 512:  # (a sample says whether it is worth trying)
+            distinct = dict.fromkeys(refs)
+            if len(distinct) * 4 <= n:
+                number = {ref: k for k, ref in enumerate(distinct)}
+                return [tuple(map(_intern, ref)) for ref in distinct], array("q", map(number.__getitem__, refs))
     lens = array("q", map(len, refs))
     joined = _join(list(chain.from_iterable(refs)))
     return None if joined is None else (joined, lens)
@@ -192,11 +195,17 @@ class Table:
     kind = ""
 
     def __init__(self) -> None:
-        self._rows: dict[str, int] = {}  # id -> row, in corpus order
+        self._rows: dict[str, int] = {}  # id -> row
         self._ids: list[str | None] = []  # row -> id (None: a free row)
         self._free: list[int] = []
         self._cache: dict[str, _Item] = {}
-        self._order: list[str] | None = None
+        # The ids in corpus order; while ``_gone`` holds any, removed ids are left in it until it is next
+        # read (a removal costs nothing, and an undone delete puts its item back with one list insert
+        # instead of rebuilding the order of 100,000 ids). Handed out by ``ids``: copied before a change.
+        self._order: list[str] = []
+        self._gone: set[str] = set()
+        self._shared = False
+        self._dict_in_order = True  # ``_rows`` lists its ids in corpus order too (until an insert)
         self._fields_set = set(self.model.model_fields)
 
     # -- the dict interface -------------------------------------------------------------------------------
@@ -204,7 +213,7 @@ class Table:
         return len(self._rows)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        return iter(self.ids())
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._rows
@@ -248,20 +257,46 @@ class Table:
         return map(self._read, rows)
 
     def items(self) -> Iterator[tuple[str, _Item]]:
-        read = self._read
-        for iid, row in list(self._rows.items()):
-            yield iid, read(row)
+        read, rows = self._read, self._rows
+        for iid in self.ids():
+            yield iid, read(rows[iid])
 
     def ids(self) -> list[str]:
-        """The ids in corpus order (a list kept until the next change)."""
-        if self._order is None:
-            self._order = list(self._rows)
+        """The ids in corpus order (a list that no later change alters)."""
+        self._compact()
+        self._shared = True
+        return self._order
+
+    def id_rows(self) -> Iterator[tuple[str, int]]:
+        """(id, row) of every item, in corpus order."""
+        ids = self.ids()
+        return zip(ids, map(self._rows.__getitem__, ids))
+
+    def _compact(self) -> None:
+        """Drop the removed ids from the order."""
+        gone = self._gone
+        if not gone:
+            return
+        if len(gone) <= 8:  # a few: found by C-speed scans
+            order = list(self._order) if self._shared else self._order
+            for iid in gone:
+                order.remove(iid)
+        else:
+            order = [iid for iid in self._order if iid not in gone]
+        self._order, self._gone, self._shared = order, set(), False
+
+    def _order_to_change(self) -> list[str]:
+        self._compact()
+        if self._shared:
+            self._order, self._shared = list(self._order), False
         return self._order
 
     def row_of(self, item_id: str) -> int | None:
         return self._rows.get(item_id)
 
     def rows(self, ids: Sequence[str]) -> np.ndarray:
+        if ids is self._order and self._dict_in_order and not self._gone:  # every row: no id looked up
+            return np.fromiter(self._rows.values(), dtype=np.int64, count=len(self._rows))
         return np.fromiter(map(self._rows.__getitem__, ids), dtype=np.int64, count=len(ids))
 
     # -- changing -----------------------------------------------------------------------------------------
@@ -276,6 +311,9 @@ class Table:
             iid = _intern(_fresh(iid))
         self._cache.pop(iid, None)
         if row is None:
+            if iid in self._gone:  # (a removed id back: its old place goes first)
+                self._compact()
+            self._order_to_change().append(iid)
             if self._free:
                 row = self._free.pop()
                 self._ids[row] = iid
@@ -284,7 +322,6 @@ class Table:
                 self._ids.append(iid)
                 self._grow()
             self._rows[iid] = row
-            self._order = None
         self._write(row, item)
 
     __setitem__ = lambda self, item_id, item: self.put(item)  # noqa: E731
@@ -324,7 +361,8 @@ class Table:
         self._fill(staged)
         self._ids = ids
         self._rows = dict(zip(ids, range(len(ids))))
-        self._free, self._cache, self._order = [], {}, None
+        self._free, self._cache = [], {}
+        self._order, self._gone, self._shared, self._dict_in_order = list(ids), set(), False, True
 
     def append_many(self, items: list) -> None:
         """Add these new items (ids not in the table) after the others: their columns are made a column at a
@@ -341,10 +379,10 @@ class Table:
         part = self._empty_like()
         part.fill(staged)
         offset = len(self._ids)
+        self._order_to_change().extend(part._ids)
         self._ids.extend(part._ids)
         self._rows.update(zip(part._ids, range(offset, offset + len(part._ids))))
         self._join(part, offset)
-        self._order = None
 
     def _empty_like(self) -> "Table":
         return type(self)()
@@ -373,23 +411,22 @@ class Table:
         self._ids[row] = None
         self._clear(row)
         self._free.append(row)
-        self._order = None
+        self._gone.add(item_id)
 
     __delitem__ = remove
 
     def insert(self, item: _Item, position: int) -> None:
-        """Add an item at a position of the corpus order (an undone delete): the order is rebuilt."""
+        """Add an item at a position of the corpus order (an undone delete)."""
         self.put(item)
         iid = _intern(item.id)
-        keys = list(self._rows)
-        if keys and keys[-1] == iid:  # put added it at the end
-            keys.pop()
+        order = self._order_to_change()
+        if order[-1] == iid:  # put added it at the end
+            order.pop()
         else:
-            keys.remove(iid)
-        keys.insert(max(0, position), iid)
-        rows = self._rows
-        self._rows = dict(zip(keys, map(rows.__getitem__, keys)))  # (in C: a comprehension took 10 ms at 100k)
-        self._order = None
+            order.remove(iid)
+        order.insert(max(0, position), iid)
+        if position < len(order) - 1:
+            self._dict_in_order = False
 
     def position(self, item_id: str) -> int:
         return self.ids().index(item_id)

@@ -199,8 +199,8 @@ class _Links(dict):
 def _event_backlinks(etable, ptable, known) -> dict[str, tuple[str, ...]]:
     """For each item that events name (a theme, an actor, a voice) or whose passages are their evidence (a
     document): the ids of those events, from the reference columns in one pass (numpy groups them)."""
-    e_ids = list(etable._rows)
-    rows = list(etable._rows.values())
+    e_ids = etable.ids()
+    rows = etable.rows(e_ids).tolist()
     n = len(rows)
     if not n:
         return {}
@@ -284,7 +284,7 @@ class CorpusIndex:
             prow = ptable.rows(pids)
             p_start = np.frombuffer(ptable.start, dtype=np.int64)[prow]
             p_end = np.frombuffer(ptable.end, dtype=np.int64)[prow]
-            docs = [ptable.document[r] for r in prow.tolist()]
+            docs = _take(ptable.document, prow)
             doc_code = {d: k for k, d in enumerate(dict.fromkeys(docs))}
             doc_of_code = list(doc_code)
             codes = np.fromiter(map(doc_code.__getitem__, docs), dtype=np.int64, count=len(docs))
@@ -350,7 +350,7 @@ class CorpusIndex:
         event_ids = self._event_ids
         p_rows, p_doc = ptable._rows, ptable.document
         e_rows = etable._rows
-        for eid, row in e_rows.items():  # passage -> the events it is evidence for
+        for eid, row in etable.id_rows():  # passage -> the events it is evidence for
             for pid in ev_passages[row]:
                 owners = passage_items.get(pid)
                 if owners is not None and eid not in owners:
@@ -965,7 +965,7 @@ class _ItemFields:
         titles, summaries = etable.text["title"], etable.text["summary"]
         for kind in ("document", "theme", "entity", "expert", "event", "relationship"):
             if kind == "event":  # an event's fields are its title (its label) and summary
-                for eid, row in etable._rows.items():
+                for eid, row in etable.id_rows():
                     title = titles[row]
                     add("event", eid, title or eid, [t for t in (title or eid, summaries[row]) if t])
                 continue

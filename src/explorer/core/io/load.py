@@ -1103,11 +1103,12 @@ class _Loader:
         """Every passage that can be placed, with int offsets into its document, prefix and suffix."""
         out: list[tuple[int, Passage]] = []
         pending: dict[str, list[tuple[int, Passage]]] = {}
+        texts = {doc_id: doc.text for doc_id, doc in docs.items()}
         for i, p in items:
             if type(p) is not Passage:  # a row of a valid file
-                doc = docs.get(p.document)
+                text = texts.get(p.document)
                 s, e = p.start, p.end
-                if doc is not None and s is not None and e is not None and doc.text[s:e] == p.quote:
+                if text is not None and s is not None and e is not None and text[s:e] == p.quote:
                     # the usual case: the quote is at its offsets, so it, the prefix and the suffix are what
                     # the text says there (the corpus's table derives them)
                     p.quote = None  # (the table reads it as: what the text says)
