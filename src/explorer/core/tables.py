@@ -277,10 +277,15 @@ class Table:
         gone = self._gone
         if not gone:
             return
-        if len(gone) <= 8:  # a few: found by C-speed scans
+        if self._dict_in_order:  # the id -> row dict lost them too, and lists the rest in order
+            order = list(self._rows)
+        elif len(gone) <= 8:  # a few: found by C-speed scans (the last id first: an undone addition)
             order = list(self._order) if self._shared else self._order
             for iid in gone:
-                order.remove(iid)
+                if order[-1] == iid:
+                    order.pop()
+                else:
+                    order.remove(iid)
         else:
             order = [iid for iid in self._order if iid not in gone]
         self._order, self._gone, self._shared = order, set(), False
