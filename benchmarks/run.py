@@ -330,7 +330,9 @@ def table(results: dict) -> str:
         ("delete an event / undo, median (ms)", lambda s: f"{_ms(_get(s, 'edit', 'delete_event', 'median'))} / "
                                                          f"{_ms(_get(s, 'edit', 'undo_delete', 'median'))}"),
         ("save after one edit (ms)", lambda s: _ms(_get(s, "edit", "save_after_one_edit"))),
-        ("open for editing + index (ms)", lambda s: _ms(_get(s, "edit", "open_and_index"))),
+        ("open for editing + index, first open (ms)", lambda s: _ms(_get(s, "edit", "open_and_index"))),
+        ("  of which load + index / the cache entry (ms)", lambda s: f"{_ms(_get(s, 'edit', 'load_and_index'))} / "
+                                                                   f"{_ms(_get(s, 'edit', 'cache_write'))}"),
         ("RSS after open + index, core only (MB)", lambda s: _fmt(_get(s, "edit", "rss_indexed_mb"),
                                                                  lambda v: f"{v:.0f}")),
         ("timeline frame 1600×500 (ms)", lambda s: _ms(_get(s, "frames", "timeline", "median"))),
