@@ -715,6 +715,7 @@ class _Loader:
         self.seen = _Seen()  # id -> the file of every item that was read (see ``kind``)
         self.staged: dict[str, Any] = {}  # kind -> its items staged for the corpus's table (``stage``)
         self.row_files: set[str] = set()  # the files validated as rows (``validate_file_fast``)
+        self.named: dict[type, dict[str, set[str]]] = {}  # model -> field -> the ids its rows name (``check_rows``)
         # What was dropped quietly, by the file that lost it (a follow-on line is on that file, so that a
         # tool writing the loaded corpus back can tell which files did not load whole):
         self.unchecked: Counter[tuple[str, str]] = Counter()  # (file, unreadable file) -> references into it
@@ -886,12 +887,17 @@ class _Loader:
         file and says what."""
         if not rows:
             return True
+        # the ids each reference field names, each once (20,000 references to actors name a thousand): the
+        # load then asks whether they are all known without going through the rows again
+        named: dict[str, set[str]] = {f: set() for f in _ROW_REFS[model]}
         for at in range(0, len(rows), _CHECK_ROWS):  # a piece at a time (see ``_decode_in_pieces``)
             part = rows[at:at + _CHECK_ROWS]
-            # (each id a row refers to once: 20,000 references to actors name a thousand)
-            ids = chain(*(map(attrgetter(f), part) for f in _ROW_IDS[model]),
-                        set(chain.from_iterable(chain.from_iterable(map(attrgetter(f), part))
-                                                for f in _ROW_REFS[model])))
+            refs = set()
+            for f, known in named.items():
+                found = set(chain.from_iterable(map(attrgetter(f), part)))
+                known |= found
+                refs |= found
+            ids = chain(*(map(attrgetter(f), part) for f in _ROW_IDS[model]), refs)
             if _IDS.fullmatch("\0".join(ids)) is None:
                 return False
             for f in _ROW_TEXTS[model]:  # stripped as pydantic strips them
@@ -908,6 +914,7 @@ class _Loader:
                                 setattr(row, f, stripped)
         if not all(map(attrgetter(_ROW_NONEMPTY[model]), rows)):
             return False
+        self.named[model] = named
         return self._parse_dates(model, rows)
 
     def _parse_dates(self, model: type[BaseModel], rows: list) -> bool:
@@ -1405,15 +1412,15 @@ class _Loader:
                                        f"{'it links' if n == 1 else 'they link'} did not load")
 
     @staticmethod
-    def _rows_all_usual(rows: list, known_passages: set, themes: set, actors: set, experts: set) -> bool:
+    def _rows_all_usual(rows: list, named: dict[str, set[str]], known_passages: set, themes: set, actors: set,
+                        experts: set) -> bool:
         """Whether every event row is the usual case of the loop in ``load`` (evidence that resolves,
-        references that resolve, an end not before its start), tested a column at a time."""
-        def refs(name: str):
-            return chain.from_iterable(map(attrgetter(name), rows))
-
-        if not (all(map(attrgetter("passages"), rows)) and known_passages.issuperset(refs("passages"))
-                and themes.issuperset(refs("themes")) and actors.issuperset(refs("actors"))
-                and experts.issuperset(refs("experts"))):
+        references that resolve, an end not before its start), tested a column at a time. ``named``: the ids
+        each reference field of the rows names (``check_rows``; of more rows, when duplicates were dropped
+        since, and then perhaps a false "no")."""
+        if not (all(map(attrgetter("passages"), rows)) and known_passages.issuperset(named["passages"])
+                and themes.issuperset(named["themes"]) and actors.issuperset(named["actors"])
+                and experts.issuperset(named["experts"])):
             return False
         return all(end.end_seconds > start.start_seconds
                    for start, end in zip(map(attrgetter("start"), rows), map(attrgetter("end"), rows))
@@ -1534,8 +1541,8 @@ class _Loader:
         in_order: dict[tuple[int, int], bool] = {}  # (id(start), id(end)) -> whether end is not before start
         ev_items = parsed["events.json"]
         ev_rows = list(map(itemgetter(1), ev_items))
-        if "events.json" in self.row_files and \
-                self._rows_all_usual(ev_rows, known_passages, themes_ids, actor_ids, expert_ids):
+        if "events.json" in self.row_files and Event in self.named and \
+                self._rows_all_usual(ev_rows, self.named[Event], known_passages, themes_ids, actor_ids, expert_ids):
             ev_items = []  # every event is as it should be: checked a column at a time
             events = ev_rows
         del ev_rows
