@@ -211,7 +211,8 @@ _WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u200
                "\u2028\u2029\u202f\u205f\u3000"
 _SPACE = re.compile(f"[{_WHITE_SPACE}]")
 _FIRST, _LAST = itemgetter(slice(0, 1)), itemgetter(slice(-1, None))
-_ROW_IDS = {Event: ("id",), Passage: ("id", "document")}
+_ROW_IDS = {Event: ("id",), Passage: ("id",)}
+_ROW_REF = {Event: (), Passage: ("document",)}  # one id, which many rows repeat
 _ROW_REFS = {Event: ("themes", "actors", "experts", "passages"), Passage: ()}
 _ROW_TEXTS = {Event: ("title", "summary", "date_text", "provenance", "conflict"), Passage: ()}
 _ROW_NONEMPTY = {Event: "title", Passage: "quote"}
@@ -892,7 +893,7 @@ class _Loader:
         named: dict[str, set[str]] = {f: set() for f in _ROW_REFS[model]}
         for at in range(0, len(rows), _CHECK_ROWS):  # a piece at a time (see ``_decode_in_pieces``)
             part = rows[at:at + _CHECK_ROWS]
-            refs = set()
+            refs = set(chain.from_iterable(map(attrgetter(f), part) for f in _ROW_REF[model]))
             for f, known in named.items():
                 found = set(chain.from_iterable(map(attrgetter(f), part)))
                 known |= found
