@@ -399,26 +399,33 @@ def read_stamps(root: Path | str) -> dict[str, FileStamp]:
 class Stamper:
     """The stamps of the files a load reads, made from the very bytes it read and the status of the
     descriptor it read them through (``read_regular_file``): nothing is read twice, and a stamp is exactly
-    what was loaded. The digests are computed in a second thread, which runs beside the load (hashing lets
-    go of Python's lock)."""
+    what was loaded. A large file is hashed in a second thread while the load decodes it (hashing lets go
+    of Python's lock); a small one at once (handing a thousand texts to a thread cost more than it saved)."""
+
+    LARGE = 1 << 20
 
     def __init__(self) -> None:
-        self._pending: dict[str, tuple[int, int, Future]] = {}
+        self._stat: dict[str, tuple[int, int]] = {}
+        self._digests: dict[str, str | Future] = {}
         self._pool: ThreadPoolExecutor | None = None
 
     def add(self, rel: str, data: bytes, st: os.stat_result) -> None:
         """``data``, the bytes of the file ``rel`` (as the corpus names it), read with the status ``st``."""
-        if rel in self._pending:
+        if rel in self._stat:
+            return
+        self._stat[rel] = (st.st_size, st.st_mtime_ns)
+        if len(data) < self.LARGE:
+            self._digests[rel] = _sha(data)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-stamps")
-        self._pending[rel] = (st.st_size, st.st_mtime_ns, self._pool.submit(_sha, data))
+        self._digests[rel] = self._pool.submit(_sha, data)
 
     def stamps(self) -> dict[str, FileStamp]:
         """The stamps so far (waiting for their digests); the second thread ends."""
         try:
-            return {rel: FileStamp(size, mtime, digest.result())
-                    for rel, (size, mtime, digest) in self._pending.items()}
+            return {rel: FileStamp(*self._stat[rel], sha if type(sha) is str else sha.result())
+                    for rel, sha in self._digests.items()}
         finally:
             self.close()
 
