@@ -14,7 +14,7 @@ import threading
 from array import array
 import unicodedata
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Callable, Iterator, Sequence
 
@@ -350,11 +350,15 @@ class CorpusIndex:
         event_ids = self._event_ids
         p_rows, p_doc = ptable._rows, ptable.document
         e_rows = etable._rows
-        for eid, row in etable.id_rows():  # passage -> the events it is evidence for
-            for pid in ev_passages[row]:
-                owners = passage_items.get(pid)
-                if owners is not None and eid not in owners:
-                    owners.append(eid)
+        # passage -> the events it is evidence for (one pair a reference, in corpus order)
+        eids = etable.ids()
+        refs = _take(ev_passages, etable.rows(eids))
+        owner_of = passage_items.get
+        for pid, eid in zip(chain.from_iterable(refs), chain.from_iterable(map(repeat, eids, map(len, refs)))):
+            owners = owner_of(pid)
+            if owners is not None and eid not in owners:
+                owners.append(eid)
+        del refs
         # An event's own links (what it names, the documents of its evidence) are read from its row when
         # asked (``_own_event_links``); the other side of each, the events that name a theme, an actor or
         # a document, is built here in one pass over the reference columns (``_event_backlinks``).
