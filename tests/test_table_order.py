@@ -98,3 +98,15 @@ def test_the_order_follows_random_changes_as_a_dict_would(events):
             _check(table, list(model))
     _check(table, list(model))
     assert np.array_equal(table.rows(list(model)), table.rows(table.ids()))
+
+
+def test_an_item_moved_to_the_end_leaves_the_rows_in_order(events):
+    table = EventTable()
+    table.extend(events)
+    first = events[0]
+    table.insert(first.model_copy(update={"title": "Last"}), len(events))  # moved from the start to the end
+    want = [e.id for e in events[1:]] + [first.id]
+    _check(table, want)
+    table.remove(events[1].id)  # and the order is compacted right afterwards
+    want.remove(events[1].id)
+    _check(table, want)

@@ -421,7 +421,8 @@ class Table:
     __delitem__ = remove
 
     def insert(self, item: _Item, position: int) -> None:
-        """Add an item at a position of the corpus order (an undone delete)."""
+        """Add an item at a position of the corpus order (an undone delete), or move it there."""
+        moved = item.id in self._rows
         self.put(item)
         iid = _intern(item.id)
         order = self._order_to_change()
@@ -430,7 +431,7 @@ class Table:
         else:
             order.remove(iid)
         order.insert(max(0, position), iid)
-        if position < len(order) - 1:
+        if moved or position < len(order) - 1:  # (the id -> row dict has it elsewhere)
             self._dict_in_order = False
 
     def position(self, item_id: str) -> int:
