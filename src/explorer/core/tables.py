@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import sys
 from array import array
-from itertools import chain, repeat
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_, itemgetter
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -94,11 +94,15 @@ class Staged:
 
 def _stage_texts(texts: list[str | None]) -> tuple | None:
     """A text column: (joined texts that are not None, the rows that are None) or None (cannot join)."""
-    none_rows = [r for r, t in enumerate(texts) if t is None]
-    if len(none_rows) == len(texts):
-        return ("", none_rows)
-    joined = _join([t for t in texts if t is not None] if none_rows else texts)  # type: ignore[misc]
-    return None if joined is None else (joined, none_rows)
+    n, nones = len(texts), texts.count(None)
+    if nones == n:
+        return ("", range(n))
+    if not nones:
+        joined = _join(texts)  # type: ignore[arg-type]
+        return None if joined is None else (joined, ())
+    is_none = np.fromiter(map(is_, texts, repeat(None)), dtype=bool, count=n)  # (in C: no loop over rows)
+    joined = _join(list(compress(texts, ~is_none)))
+    return None if joined is None else (joined, np.flatnonzero(is_none))
 
 
 def _fill_texts(staged: tuple, n: int) -> list[str | None]:
@@ -106,10 +110,12 @@ def _fill_texts(staged: tuple, n: int) -> list[str | None]:
     if len(none_rows) == n:
         return [None] * n
     texts: list[str | None] = _split(joined, n - len(none_rows))  # type: ignore[assignment]
-    if none_rows:
-        it = iter(texts)
-        gaps = set(none_rows)
-        texts = [None if r in gaps else next(it) for r in range(n)]
+    if len(none_rows):
+        out = np.empty(n, dtype=object)  # (None where nothing is put)
+        keep = np.ones(n, dtype=bool)
+        keep[np.asarray(none_rows, dtype=np.int64)] = False
+        out[keep] = np.fromiter(texts, dtype=object, count=len(texts))
+        texts = out.tolist()
     return texts
 
 
@@ -642,7 +648,7 @@ class PassageTable(Table):
     def _stage(self, column: Callable[[str, object], list], staged: Staged) -> bool:
         docs = column("document", None)
         documents = _stage_texts(docs)
-        if documents is None or documents[1]:  # (every passage has a document)
+        if documents is None or len(documents[1]):  # (every passage has a document)
             return False
         start, end = (array("q", [-1 if s is None else s for s in offsets] if None in offsets else offsets)
                       for offsets in (column("start", None), column("end", None)))

@@ -347,9 +347,7 @@ class CorpusIndex:
                 else:
                     theirs.add(a)
 
-        event_ids = self._event_ids
         p_rows, p_doc = ptable._rows, ptable.document
-        e_rows = etable._rows
         # passage -> the events it is evidence for (one pair a reference, in corpus order)
         eids = etable.ids()
         refs = _take(ev_passages, etable.rows(eids))

@@ -912,7 +912,7 @@ class _Loader:
             if _IDS.fullmatch("\0".join(ids)) is None:
                 return False
             for f in _ROW_TEXTS[model]:  # stripped as pydantic strips them
-                texts = [t for t in map(attrgetter(f), part) if t is not None]
+                texts = list(filter(None, map(attrgetter(f), part)))  # (an empty text has no ends)
                 # white space at an end of a text: its first or its last character (a regular expression
                 # over the joined texts took ten times as long)
                 if texts and (_SPACE.search("".join(map(_FIRST, texts))) is not None

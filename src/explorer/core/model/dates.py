@@ -24,6 +24,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from .daycount import MAX_YEAR, MIN_YEAR, NO_YEAR_ZERO, days_from_civil, iso_year, month_days, year_text
 
+_new = object.__new__
 _PATTERN = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -72,7 +73,12 @@ class PartialDate:
             if n == 10 and text[4] == "-" and text[7] == "-":
                 y, mo, d = text[:4], text[5:7], text[8:]
                 if y.isdigit() and mo.isdigit() and d.isdigit():
-                    return cls(int(y), int(mo), int(d))
+                    year, month, day = int(y), int(mo), int(d)
+                    if year and 1 <= month <= 12 and 1 <= day <= 28:  # what __post_init__ checks, holds:
+                        made = _new(cls)  # made without the frozen dataclass's three object.__setattr__
+                        made.__dict__.update(year=year, month=month, day=day)
+                        return made
+                    return cls(year, month, day)
             elif n == 4 and text.isdigit():
                 return cls(int(text))
         if isinstance(text, PartialDate):
