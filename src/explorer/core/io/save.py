@@ -384,16 +384,7 @@ def read_stamps(root: Path | str) -> dict[str, FileStamp]:
     folder. Take them *before* loading and keep them in ``corpus.file_stamps``: a save then refuses to
     overwrite what someone else changed since. A file that is not a regular file, or cannot be read, has no
     stamp (the loader says what is wrong with it; a save that would write it stops, as it cannot read it)."""
-    root = Path(root)
-    out: dict[str, FileStamp] = {}
-    for rel in [*JSON_FILES, *_document_files_on_disk(root)]:
-        try:
-            found = stamp_of(root / rel)
-        except OSError:
-            continue
-        if found is not None:
-            out[rel] = found
-    return out
+    return complete_stamps(root, {})
 
 
 class Stamper:
@@ -436,8 +427,8 @@ class Stamper:
 
 
 def complete_stamps(root: Path | str, stamps: dict[str, FileStamp]) -> dict[str, FileStamp]:
-    """``stamps`` (a ``Stamper``'s, of what a load read) with the stamps ``read_stamps`` would give for the
-    files the load did not read: a file that could not be loaded, or the text of a document that did not
+    """``stamps`` (a ``Stamper``'s, of what a load read) with the stamps of the corpus's other files, as
+    ``read_stamps`` makes them: a file that could not be loaded, or the text of a document that did not
     validate, is never written over silently either."""
     root = Path(root)
     out = dict(stamps)
