@@ -20,7 +20,6 @@ The machine is shared: run it several times and compare medians.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -30,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parents[1] / "src"))  # after PYTHONPATH: another tree can be measured
 
-from tasks import BIG_DOCUMENT, _PaintCounter, _settle, peak_rss_mb, rss_mb, summary  # noqa: E402
+from tasks import BIG_DOCUMENT, _PaintCounter, _settle, emit, exit_now, rss_mb, summary  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,15 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         _settle(app, paints, args.quiet)
     out.update({"cold_view_big": summary(cold), "switch_big": summary(switch_big), "switch_other": summary(switch_other),
                 "step_far": summary(step_far), "reveal_far": summary(reveal_far),
-                "far_event": far_event, "reveal_word": word, "rss_mb_after": rss_mb(),
-                "peak_rss_mb_process": peak_rss_mb()})
+                "far_event": far_event, "reveal_word": word, "rss_mb_after": rss_mb()})
     view.close()
-    sys.stdout.write("RESULT " + json.dumps(out) + "\n")
-    sys.stdout.flush()
-    return 0
+    return emit(out)
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    os._exit(code)
+    exit_now(main())

@@ -48,6 +48,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def emit(result: dict) -> int:
+    """Write a task's result as ``run.py`` reads it (the last line of stdout, after ``RESULT``), with the
+    process's peak RSS; 0, the exit code."""
+    result["peak_rss_mb_process"] = peak_rss_mb()
+    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown (Qt objects, 100k models): not what is measured."""
+    sys.stdout.flush()
+    os._exit(code)
+
+
 def text_chars(corpus) -> int:
     return sum(len(d.text) for d in corpus.documents)
 
@@ -772,13 +787,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.modules[f"explorer.qt.views.{name}"] = None  # type: ignore[assignment]
     result = TASKS[args.task](args)
     result["excluded_views"] = excluded
-    result["peak_rss_mb_process"] = peak_rss_mb()
-    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
-    sys.stdout.flush()
-    return 0
+    return emit(result)
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    os._exit(code)  # skip interpreter teardown (Qt objects, 100k models): it is not what we measure
+    exit_now(main())

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import random
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tasks import _PaintCounter, _selection_targets, _settle, peak_rss_mb, rss_mb, summary  # noqa: E402
+from tasks import _PaintCounter, _selection_targets, _settle, emit, exit_now, peak_rss_mb, rss_mb, summary  # noqa: E402
 
 
 def _open(args):
@@ -254,14 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-opened", action="store_true", help="open the corpus as the window does (cache)")
     parser.add_argument("--quiet", type=float, default=0.25)
     args = parser.parse_args(argv)
-    result = TASKS[args.task](args)
-    result["peak_rss_mb_process"] = peak_rss_mb()
-    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
-    sys.stdout.flush()
-    return 0
+    return emit(TASKS[args.task](args))
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    os._exit(code)
+    exit_now(main())
