@@ -95,6 +95,23 @@ def view_factory(qtbot, state, default_size=(1200, 700)):
         view.close()
 
 
+def open_window(qtbot, corpus, size=None, use_settings: bool = True, exposed: bool = False):
+    """The main window, shown (at ``size`` when given; ``exposed``: once on screen), with ``corpus`` opened in
+    the background as the app opens it (None: the default corpus, as the app starts)."""
+    from explorer.qt.window.main_window import MainWindow
+
+    win = MainWindow(use_settings=use_settings)
+    qtbot.addWidget(win)
+    if size is not None:
+        win.resize(*size)
+    win.show()
+    if exposed:
+        qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
+        win.open_corpus(corpus)
+    return win
+
+
 @pytest.fixture()
 def make_view(qtbot, state):
     """Build a view on the shared state, show it at a given size, and close it after the test."""

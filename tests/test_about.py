@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import explorer
-from conftest import ROOT
+from conftest import ROOT, open_window
 
 LINUX = ROOT / "resources" / "linux"
 ICONS = ROOT / "resources" / "icons"
@@ -46,13 +46,7 @@ def test_version_prints_the_versions_and_the_licences_of_what_is_shipped():
 def test_about_shows_versions_corpus_and_licences_without_blocking(app, qtbot, tmp_path):
     from PySide6.QtCore import qVersion
 
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(None)
+    win = open_window(qtbot, None, use_settings=False)
     win.act_about.trigger()  # not modal: returns at once
     box = win.about_box
     assert box is not None and box.isVisible()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import write_mini_corpus
+from conftest import open_window, write_mini_corpus
 from qt_helpers import type_text
 
 #: a completer's popup, offscreen
@@ -315,13 +315,7 @@ def test_the_panel_follows_the_selection_and_edits_made_elsewhere(qtbot, st, edi
 
 
 def test_the_editor_is_a_tab_of_the_inspector_dock_in_the_window(app, qtbot, tmp_path):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(write_mini_corpus(tmp_path / "m"))
+    win = open_window(qtbot, write_mini_corpus(tmp_path / "m"), use_settings=False)
     tabs = win.inspector_tabs
     assert win.docks["inspector"].widget() is tabs and [tabs.tabText(i) for i in range(tabs.count())] == \
         ["Inspector", "Editor"] and tabs.currentWidget() is win.inspector
@@ -368,13 +362,7 @@ def test_what_was_typed_applies_to_its_item_when_the_selection_moves_on(qtbot, s
 
 
 def test_escape_puts_back_what_was_typed_and_then_clears_the_selection_as_usual(app, qtbot, tmp_path):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(write_mini_corpus(tmp_path / "m"))
+    win = open_window(qtbot, write_mini_corpus(tmp_path / "m"), use_settings=False)
     st = win.state
     st.select("ev-opened")
     win.act_edit_item.trigger()
@@ -401,13 +389,8 @@ def test_escape_puts_back_what_was_typed_and_then_clears_the_selection_as_usual(
 def test_the_edit_menu_deletes_and_merges_the_selected_item(app, qtbot, tmp_path):
     from explorer.core.commands import AddItem
     from explorer.qt.views.editor import DeleteDialog, MergeDialog
-    from explorer.qt.window.main_window import MainWindow
 
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(write_mini_corpus(tmp_path / "m"))
+    win = open_window(qtbot, write_mini_corpus(tmp_path / "m"), use_settings=False)
     st = win.state
     assert not win.act_delete.isEnabled() and not win.act_merge.isEnabled()  # nothing selected
     st.select("ev-trade")

@@ -8,13 +8,12 @@ import shutil
 
 from PySide6.QtCore import Qt
 
-from conftest import DATA
+from conftest import DATA, open_window
 from qt_helpers import type_text
 
 
 def test_a_read_only_folder_opens_for_reading_and_its_edits_go_to_save_as(app, qtbot, tmp_path, monkeypatch):
     from explorer.core import load_corpus
-    from explorer.qt.window.main_window import MainWindow
 
     folder = tmp_path / "corpus"
     shutil.copytree(DATA, folder)
@@ -22,11 +21,7 @@ def test_a_read_only_folder_opens_for_reading_and_its_edits_go_to_save_as(app, q
     # the tests may run as root, whom a chmod does not stop: the folder is read-only as the OS reports it
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if (str(path) == str(folder) and mode & os.W_OK)
                         else real_access(path, mode, **kw))
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(folder)
+    win = open_window(qtbot, folder, use_settings=False)
     assert "(read-only)" in win.windowTitle() and win.read_only()
     event = win.state.corpus.events[0]
     before = (folder / "events.json").read_bytes()
@@ -81,7 +76,6 @@ def test_edits_typed_in_the_editor_survive_the_app_being_killed(app, qtbot, tmp_
     import sys
 
     from conftest import ROOT
-    from explorer.qt.window.main_window import MainWindow
 
     folder = tmp_path / "corpus"
     shutil.copytree(DATA, folder)
@@ -90,11 +84,7 @@ def test_edits_typed_in_the_editor_survive_the_app_being_killed(app, qtbot, tmp_
                                    state=os.environ["EXPLORER_STATE_DIR"])
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert "edited" in killed.stdout and killed.returncode == -9, killed.stderr
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(folder)
+    win = open_window(qtbot, folder, use_settings=False)
     assert win.state.corpus.get(event).title != "Typed before the crash"  # never applied silently
     assert win.recovery_box is not None and "2 edits" in win.recovery_box.text()
     win.recover_button.click()
@@ -112,15 +102,10 @@ def test_edits_typed_in_the_editor_survive_the_app_being_killed(app, qtbot, tmp_
 
 def test_save_with_the_cursor_still_in_a_field_saves_what_was_typed(app, qtbot, tmp_path):
     from explorer.core import load_corpus
-    from explorer.qt.window.main_window import MainWindow
 
     folder = tmp_path / "corpus"
     shutil.copytree(DATA, folder)
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(folder)
+    win = open_window(qtbot, folder, use_settings=False)
     event = win.state.corpus.events[0].id
     win.state.select(event)
     win.show_editor()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import anchored_passage, write_corpus_folder
+from conftest import anchored_passage, open_window, write_corpus_folder
 from qt_helpers import type_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing the (keyboard|mouse))")
@@ -180,13 +180,7 @@ def test_a_timeline_double_click_gives_the_date_and_the_theme(make_form, st):
 
 
 def test_the_window_opens_a_form_for_each_request_and_edit_new_opens_an_empty_one(app, qtbot, folder):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(folder)
+    win = open_window(qtbot, folder, use_settings=False)
     win.state.request_item_form("expert", **selection("Lu Nanquan 陆南泉"))
     form = win.item_form
     assert form is not None and form.isVisible() and form.field("native_name").text() == "陆南泉"

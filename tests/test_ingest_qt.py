@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from conftest import open_window
 from explorer.core.ingest import ORIGINALS
 from explorer.core.io.load import load_corpus
 from test_ingest import (ARTICLE, make_corpus, make_docx, make_encrypted_pdf, make_html, make_md, make_pdf,
@@ -20,15 +21,8 @@ from test_ingest import (ARTICLE, make_corpus, make_docx, make_encrypted_pdf, ma
 
 @pytest.fixture()
 def window(app, qtbot, tmp_path):
-    from explorer.qt.window.main_window import MainWindow
-
     root = make_corpus(tmp_path)
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(root)
+    win = open_window(qtbot, root, size=(1280, 800), use_settings=False)
     yield win
     if win.ingest_dialog is not None and win.ingest_dialog.running:
         win.ingest_dialog.cancel()

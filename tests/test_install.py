@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import explorer
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, open_window
 
 # -- where things are (fast) -----------------------------------------------------------------------------
 
@@ -92,14 +92,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_save_on_the_bundled_corpus_explains_and_offers_save_as(app, qtbot, installed_corpus, tmp_path):
     from explorer.core.commands import EditItem
-    from explorer.qt.window.main_window import MainWindow
 
     before = _tree(installed_corpus)
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(installed_corpus)
+    win = open_window(qtbot, installed_corpus, use_settings=False)
     assert win.save_corpus()  # nothing to save yet: nothing to refuse
     assert "Nothing to save" in win.statusBar().currentMessage()
     event = win.state.corpus.events[0]

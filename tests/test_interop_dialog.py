@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from conftest import DATA
+from conftest import DATA, open_window
 from explorer.core import Workspace
 from explorer.core.corpus import Corpus
 from explorer.core.io.load import load_corpus
@@ -133,14 +133,8 @@ def test_export_data_dialog_writes_the_file(qtbot, tmp_path):
 
 def test_the_window_has_import_and_export_data_in_its_file_menu(app, qtbot):
     from explorer.qt.window.interop_dialog import open_import
-    from explorer.qt.window.main_window import MainWindow
 
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(DATA)
+    win = open_window(qtbot, DATA, size=(1400, 900))
     file_menu = win.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
     assert "&Import…" in texts and "Export &Data…" in texts

@@ -3,20 +3,12 @@ experts view changes what the selection changes without moving the rest of its d
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, open_window
 
 
 @pytest.fixture()
 def window(app, qtbot):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(DATA)
+    win = open_window(qtbot, DATA, size=(1600, 1000), exposed=True)
     yield win
     win.close()
 

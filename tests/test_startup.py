@@ -9,19 +9,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QTabBar
 
-from conftest import DATA
+from conftest import DATA, open_window
 
 
 @pytest.fixture()
 def window(app, qtbot):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow(use_settings=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(DATA)  # in the background, as the app does
+    win = open_window(qtbot, DATA, use_settings=False, exposed=True)
     yield win
     win.close()
 

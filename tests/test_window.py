@@ -8,20 +8,12 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QImage
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, open_window
 
 
 @pytest.fixture()
 def window(app, qtbot):
-    from explorer.qt.window.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.corpusLoaded, timeout=20000):
-        win.open_corpus(DATA)  # in the background, as the app does
+    win = open_window(qtbot, DATA, size=(1600, 1000), exposed=True)
     yield win
     win.close()
 
