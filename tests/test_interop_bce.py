@@ -11,12 +11,12 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
+from test_interop_roundtrip import _import_new
 from test_timeline_bce import write_antiquity
 
-from explorer.core import PartialDate, Workspace
-from explorer.core.corpus import Corpus
+from explorer.core import PartialDate
 from explorer.core.index import CorpusIndex
-from explorer.core.interop import apply_plan, export_data, read_file
+from explorer.core.interop import export_data, read_file
 from explorer.core.io.load import load_corpus
 
 
@@ -30,14 +30,6 @@ def source(tmp_path):
 def _signature(ev):
     end = ev.end if ev.end is not None and ev.end != ev.start else None
     return ev.title, str(ev.start), ev.start.precision, str(end) if end else None
-
-
-def _import_new(tmp_path, path, fmt=None):
-    ws = Workspace(Corpus(root=tmp_path / "new"))
-    plan = read_file(path, fmt)
-    assert not plan.problems, plan.problems
-    apply_plan(ws, plan)
-    return ws
 
 
 @pytest.mark.parametrize("fmt, name", [("timelinejs", "t.json"), ("timelinejs-csv", "t.csv"), ("csv", "events.csv"),
